@@ -1,0 +1,43 @@
+// deno task db:start | db:stop | db:reset — the local Supabase-compatible PostgreSQL.
+import { localDatabaseUrl } from "../paths.ts";
+import { clusterExists, initCluster, removeCluster, startCluster, stopCluster } from "./cluster.ts";
+import { installLocalExtensions } from "./local_extensions.ts";
+import { applyMigrations, applySupabaseBootstrap } from "./migrations.ts";
+import { ensureDebianPackages } from "./system_packages.ts";
+
+export async function startLocalDatabase(options: { quiet?: boolean } = {}): Promise<void> {
+  const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  await ensureDebianPackages();
+  await installLocalExtensions();
+  if (!clusterExists()) {
+    log("Creating a new PostgreSQL 15 cluster in .local/postgres");
+    await initCluster();
+  }
+  const state = await startCluster();
+  log(`PostgreSQL ${state}`);
+  await applySupabaseBootstrap();
+  const migrationOutput = await applyMigrations();
+  for (const line of migrationOutput.split("\n")) {
+    if (/Applying migration|up to date/i.test(line)) log(line.trim());
+  }
+  log(`Database URL: ${localDatabaseUrl}`);
+}
+
+export async function resetLocalDatabase(): Promise<void> {
+  await stopCluster();
+  await removeCluster();
+  await startLocalDatabase();
+}
+
+if (import.meta.main) {
+  const command = Deno.args[0];
+  try {
+    if (command === "start") await startLocalDatabase();
+    else if (command === "stop") console.log(`PostgreSQL ${await stopCluster()}`);
+    else if (command === "reset") await resetLocalDatabase();
+    else throw new Error(`Unknown command "${command}": use start, stop or reset`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(1);
+  }
+}
