@@ -1,0 +1,265 @@
+/**
+ * The one HTTP client the product uses to call Lightspeed X-Series API 2.0.
+ *
+ * Built on ky for URL building, headers and per-attempt timeouts, with ky's own retry turned
+ * off: the retry loop here must ask the shared request budget before every attempt, pause the
+ * whole store after a 429, and refuse any wait that would pass the caller's deadline.
+ */
+import ky, { isKyError, isTimeoutError, type KyInstance } from "ky";
+import {
+  DeadlineExceededError,
+  LightspeedConfigurationError,
+  type LightspeedError,
+  LightspeedNetworkError,
+  LightspeedRateLimitError,
+  LightspeedRequestError,
+  LightspeedResponseError,
+  LightspeedServerError,
+  LightspeedTimeoutError,
+} from "./errors.ts";
+import type { RequestBudget } from "./request_budget.ts";
+import { backoffDelay, classify, RATE_LIMIT_FALLBACK_MS, rateLimitDelay } from "./retry_policy.ts";
+
+/** Time source; injected so tests run the whole retry matrix without real waits. */
+export interface Clock {
+  now(): number;
+  /** Resolves after ms, rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Options of {@link createLightspeedClient}. */
+export interface LightspeedClientOptions {
+  /** e.g. "https://mystore.retail.lightspeed.app/api/2.0" */
+  baseUrl: string;
+  token: string;
+  budget: RequestBudget;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Returns a number in [0, 1); drives backoff jitter. */
+  random?: () => number;
+  /** Longest a single attempt may take. */
+  requestTimeoutMs?: number;
+  /** Attempts per call, the first included. */
+  maxAttempts?: number;
+  /** Wait after a 429 without a usable Retry-After. */
+  rateLimitFallbackMs?: number;
+}
+
+/** Per-call options of {@link LightspeedClient.getJson}. */
+export interface RequestOptions {
+  /** Epoch ms by which the call must have finished or failed. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/** Query parameters; undefined values are left out. */
+export type QueryParams = Record<string, string | number | boolean | undefined>;
+
+/** Counters since the client was created. */
+export interface LightspeedClientStats {
+  /** Attempts actually sent. */
+  requests: number;
+  /** 429 replies. */
+  rateLimited: number;
+  /** Attempts that were a retry of an earlier one. */
+  retries: number;
+  /** 5xx (and 408) replies. */
+  serverErrors: number;
+}
+
+/** The Lightspeed API as the sync sees it. */
+export interface LightspeedClient {
+  /** GETs a path (relative to the base URL) and returns its parsed JSON body. */
+  getJson(path: string, params: QueryParams, options: RequestOptions): Promise<unknown>;
+  readonly stats: Readonly<LightspeedClientStats>;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_ATTEMPTS = 8;
+const BODY_EXCERPT_CHARS = 300;
+
+/** The real clock: Date.now and an abortable setTimeout. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+/** Creates the shared Lightspeed client. */
+export function createLightspeedClient(options: LightspeedClientOptions): LightspeedClient {
+  const {
+    token,
+    budget,
+    clock = systemClock,
+    random = Math.random,
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    maxAttempts = DEFAULT_MAX_ATTEMPTS,
+    rateLimitFallbackMs = RATE_LIMIT_FALLBACK_MS,
+  } = options;
+  if (token.trim() === "") throw new TypeError("Lightspeed token must not be empty");
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(`maxAttempts must be a positive integer, got "${maxAttempts}"`);
+  }
+  const http = ky.create({
+    // A trailing slash makes "sales" resolve to ".../api/2.0/sales", not ".../api/sales".
+    baseUrl: options.baseUrl.replace(/\/+$/, "") + "/",
+    headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+    retry: 0,
+    throwHttpErrors: false,
+    fetch: options.fetch,
+  });
+  const stats: LightspeedClientStats = { requests: 0, rateLimited: 0, retries: 0, serverErrors: 0 };
+  const redact = (text: string) => text.replaceAll(token, "[redacted]");
+
+  async function getJson(path: string, params: QueryParams, request: RequestOptions) {
+    const { deadline, signal } = request;
+    const relativePath = path.replace(/^\/+/, "");
+    const displayPath = "/" + relativePath;
+    for (let attempt = 1;; attempt++) {
+      signal?.throwIfAborted();
+      await budget.acquire({ deadline, signal });
+      const remainingMs = deadline - clock.now();
+      if (remainingMs <= 0) {
+        throw new DeadlineExceededError(`a reply from "${displayPath}"`, 0, deadline);
+      }
+      if (attempt > 1) stats.retries++;
+      stats.requests++;
+      const outcome = await _attempt(http, {
+        relativePath,
+        displayPath,
+        params,
+        timeoutMs: Math.min(requestTimeoutMs, remainingMs),
+        attempt,
+        signal,
+        redact,
+      });
+      if (outcome.kind === "ok") return outcome.body;
+      if (outcome.kind === "fatal") throw outcome.error;
+      if (outcome.kind === "server_error") stats.serverErrors++;
+      const now = clock.now();
+      let waitMs: number;
+      if (outcome.kind === "rate_limited") {
+        stats.rateLimited++;
+        waitMs = rateLimitDelay(outcome.retryAfter, now, rateLimitFallbackMs);
+        // Every worker of this store must hold off, not just this one, even if we give up.
+        await budget.pauseUntil(now + waitMs);
+      } else {
+        waitMs = backoffDelay({ attempt, random });
+      }
+      if (attempt >= maxAttempts) throw outcome.error;
+      if (now + waitMs > deadline) {
+        throw new DeadlineExceededError(`a retry of "${displayPath}"`, waitMs, deadline, {
+          cause: outcome.error,
+        });
+      }
+      await clock.sleep(waitMs, signal);
+    }
+  }
+
+  return { getJson, stats };
+}
+
+type AttemptOutcome =
+  | { kind: "ok"; body: unknown }
+  | { kind: "fatal"; error: LightspeedError }
+  | { kind: "rate_limited"; retryAfter: string | null; error: LightspeedError }
+  | { kind: "server_error" | "transient"; error: LightspeedError };
+
+interface AttemptInput {
+  relativePath: string;
+  displayPath: string;
+  params: QueryParams;
+  timeoutMs: number;
+  attempt: number;
+  signal?: AbortSignal;
+  redact: (text: string) => string;
+}
+
+async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptOutcome> {
+  const { displayPath, attempt, redact } = input;
+  let status: number;
+  let retryAfter: string | null;
+  let text: string;
+  try {
+    const pending = http.get(input.relativePath, {
+      searchParams: _searchParams(input.params),
+      timeout: input.timeoutMs,
+      signal: input.signal,
+    });
+    const response = await pending;
+    status = response.status;
+    retryAfter = response.headers.get("retry-after");
+    // Reading through ky keeps the body read under the same per-attempt timeout.
+    text = await pending.text();
+  } catch (error) {
+    if (input.signal?.aborted) throw input.signal.reason;
+    if (isTimeoutError(error) || (error instanceof DOMException && error.name === "TimeoutError")) {
+      return {
+        kind: "transient",
+        error: new LightspeedTimeoutError(displayPath, input.timeoutMs, { attempts: attempt }),
+      };
+    }
+    const detail = redact(_describe(error));
+    return {
+      kind: "transient",
+      error: new LightspeedNetworkError(displayPath, detail, { attempts: attempt }),
+    };
+  }
+
+  const details = {
+    status,
+    path: displayPath,
+    bodyExcerpt: redact(text.slice(0, BODY_EXCERPT_CHARS)),
+    attempts: attempt,
+  };
+  switch (classify(status)) {
+    case "success":
+      break;
+    case "rate_limited":
+      return { kind: "rate_limited", retryAfter, error: new LightspeedRateLimitError(details) };
+    case "server_error":
+      return { kind: "server_error", error: new LightspeedServerError(details) };
+    case "configuration":
+      return { kind: "fatal", error: new LightspeedConfigurationError(details) };
+    case "request":
+      return { kind: "fatal", error: new LightspeedRequestError(details) };
+  }
+
+  try {
+    return { kind: "ok", body: JSON.parse(text) };
+  } catch {
+    // A cut connection often shows up as a 200 with half a JSON document.
+    const problem = text.trim() === ""
+      ? "empty body"
+      : `body is not valid JSON (${text.length} characters received)`;
+    return {
+      kind: "transient",
+      error: new LightspeedResponseError(displayPath, problem, { attempts: attempt }),
+    };
+  }
+}
+
+function _searchParams(params: QueryParams): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) result[name] = String(value);
+  }
+  return result;
+}
+
+function _describe(error: unknown): string {
+  if (isKyError(error) && error.cause instanceof Error) return error.cause.message;
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

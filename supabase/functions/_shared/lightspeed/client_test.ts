@@ -1,0 +1,357 @@
+import assert from "node:assert/strict";
+import { type Clock, createLightspeedClient, type LightspeedClientOptions } from "./client.ts";
+import {
+  DeadlineExceededError,
+  LightspeedConfigurationError,
+  LightspeedError,
+  LightspeedHttpError,
+  LightspeedNetworkError,
+  LightspeedRateLimitError,
+  LightspeedRequestError,
+  LightspeedResponseError,
+  LightspeedServerError,
+  LightspeedTimeoutError,
+} from "./errors.ts";
+import type { RequestBudget } from "./request_budget.ts";
+
+const TOKEN = "lsxs_pt_TopSecretToken_9f8e7d6c";
+const BASE_URL = "http://lightspeed.test/api/2.0";
+const T0 = Date.parse("2026-11-25T09:00:00Z");
+const OK_BODY = { data: [{ id: "a" }], version: { min: 1, max: 1 } };
+
+/** One scripted reply of the fake server: a Response, or a thrown fetch failure. */
+type Step = () => Response;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Step => () =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+const raw = (status: number, text: string): Step => () => new Response(text, { status });
+const ok = json(200, OK_BODY);
+const tooMany = (headers: Record<string, string> = {}) =>
+  json(429, { error: "Too Many Requests", message: "Rate limiting enforced" }, headers);
+const fails = (error: Error): Step => () => {
+  throw error;
+};
+
+/** Fake clock: sleeping advances time instantly and is recorded. */
+function fakeClock(start = T0) {
+  const sleeps: number[] = [];
+  let now = start;
+  const clock: Clock = {
+    now: () => now,
+    sleep: (ms, signal) => {
+      signal?.throwIfAborted();
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+  return { clock, sleeps, now: () => now };
+}
+
+/** Fake budget: always grants, records what it was asked. */
+function fakeBudget() {
+  const calls = { acquires: 0, pauses: [] as number[] };
+  const budget: RequestBudget = {
+    acquire: () => {
+      calls.acquires++;
+      return Promise.resolve();
+    },
+    pauseUntil: (epochMs) => {
+      calls.pauses.push(epochMs);
+      return Promise.resolve();
+    },
+  };
+  return { budget, calls };
+}
+
+function harness(steps: Step[], options: Partial<LightspeedClientOptions> = {}) {
+  const time = fakeClock();
+  const { budget, calls } = fakeBudget();
+  const requests: Request[] = [];
+  const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    requests.push(new Request(input, init));
+    const step = steps[requests.length - 1];
+    if (!step) throw new Error(`Unexpected request ${requests.length}`);
+    return Promise.resolve(step());
+  };
+  const client = createLightspeedClient({
+    baseUrl: BASE_URL,
+    token: TOKEN,
+    budget,
+    fetch,
+    clock: time.clock,
+    random: () => 0.5,
+    rateLimitFallbackMs: 1000,
+    ...options,
+  });
+  return { client, time, calls, requests };
+}
+
+interface MatrixRow {
+  name: string;
+  steps: Step[];
+  deadlineInMs?: number;
+  maxAttempts?: number;
+  /** Expected error class; success (OK_BODY) when absent. */
+  error?: new (...args: never[]) => LightspeedError;
+  status?: number;
+  waits: number[];
+  /** Store-wide pauses, in ms after T0. */
+  pauses?: number[];
+  stats?: { rateLimited?: number; serverErrors?: number };
+}
+
+const resetError = new TypeError(
+  `error sending request for url (${BASE_URL}/sales): connection reset by peer ${TOKEN}`,
+);
+
+const matrix: MatrixRow[] = [
+  {
+    name: "429 with an HTTP-date Retry-After waits until that date",
+    steps: [tooMany({ "retry-after": new Date(T0 + 7000).toUTCString() }), ok],
+    waits: [7000],
+    pauses: [7000],
+    stats: { rateLimited: 1 },
+  },
+  {
+    name: "429 with Retry-After in seconds waits that long",
+    steps: [tooMany({ "retry-after": "3" }), ok],
+    waits: [3000],
+    pauses: [3000],
+    stats: { rateLimited: 1 },
+  },
+  {
+    name: "429 without Retry-After waits the fallback",
+    steps: [tooMany(), ok],
+    waits: [1000],
+    pauses: [1000],
+  },
+  {
+    name: "429 with a garbage Retry-After waits the fallback",
+    steps: [tooMany({ "retry-after": "soon-ish" }), ok],
+    waits: [1000],
+    pauses: [1000],
+  },
+  {
+    name: "503 then 200 backs off once",
+    steps: [json(503, { error: "Service Unavailable" }), ok],
+    waits: [250],
+    stats: { serverErrors: 1 },
+  },
+  {
+    name: "500, 502 then 200 backs off exponentially",
+    steps: [raw(500, "oops"), raw(502, "<html>bad gateway</html>"), ok],
+    waits: [250, 500],
+    stats: { serverErrors: 2 },
+  },
+  { name: "connection reset then 200 backs off", steps: [fails(resetError), ok], waits: [250] },
+  {
+    name: "timeout then 200 backs off",
+    steps: [fails(new DOMException("Signal timed out", "TimeoutError")), ok],
+    waits: [250],
+  },
+  {
+    name: "truncated JSON then 200 backs off",
+    steps: [raw(200, '{"data":[{"id":'), ok],
+    waits: [250],
+  },
+  { name: "empty 200 body then 200 backs off", steps: [raw(200, ""), ok], waits: [250] },
+  ...[400, 404, 409, 422].map((status): MatrixRow => ({
+    name: `${status} fails at once as a request error`,
+    steps: [json(status, { error: "Bad", message: `token ${TOKEN} rejected` })],
+    error: LightspeedRequestError,
+    status,
+    waits: [],
+  })),
+  ...[401, 403].map((status): MatrixRow => ({
+    name: `${status} fails at once as a configuration error`,
+    steps: [json(status, { error: "Unauthorized", echoed: `Bearer ${TOKEN}` })],
+    error: LightspeedConfigurationError,
+    status,
+    waits: [],
+  })),
+  {
+    name: "exhausted attempts on 5xx throw the last server error",
+    steps: [raw(500, "a"), raw(503, "b"), raw(502, "c")],
+    maxAttempts: 3,
+    error: LightspeedServerError,
+    status: 502,
+    waits: [250, 500],
+    stats: { serverErrors: 3 },
+  },
+  {
+    name: "exhausted attempts on 429 throw a rate-limit error and still pause the store",
+    steps: [tooMany({ "retry-after": "2" }), tooMany({ "retry-after": "2" })],
+    maxAttempts: 2,
+    error: LightspeedRateLimitError,
+    status: 429,
+    waits: [2000],
+    pauses: [2000, 4000],
+    stats: { rateLimited: 2 },
+  },
+  {
+    name: "exhausted attempts on network errors throw a network error",
+    steps: [fails(resetError), fails(resetError)],
+    maxAttempts: 2,
+    error: LightspeedNetworkError,
+    waits: [250],
+  },
+  {
+    name: "exhausted attempts on timeouts throw a timeout error",
+    steps: [fails(new DOMException("Signal timed out", "TimeoutError"))],
+    maxAttempts: 1,
+    error: LightspeedTimeoutError,
+    waits: [],
+  },
+  {
+    name: "exhausted attempts on bad JSON throw a response error",
+    steps: [raw(200, "{"), raw(200, "[")],
+    maxAttempts: 2,
+    error: LightspeedResponseError,
+    waits: [250],
+  },
+  {
+    name: "a Retry-After past the deadline throws at once without sleeping",
+    steps: [tooMany({ "retry-after": "120" })],
+    deadlineInMs: 60_000,
+    error: DeadlineExceededError,
+    waits: [],
+    pauses: [120_000],
+  },
+  {
+    name: "a backoff past the deadline throws at once without sleeping",
+    steps: [raw(503, "busy"), raw(503, "busy")],
+    deadlineInMs: 300,
+    error: DeadlineExceededError,
+    waits: [250],
+    stats: { serverErrors: 2 },
+  },
+];
+
+for (const row of matrix) {
+  Deno.test(`getJson() failure matrix: ${row.name}`, async () => {
+    const { client, time, calls, requests } = harness(row.steps, { maxAttempts: row.maxAttempts });
+    const deadline = T0 + (row.deadlineInMs ?? 600_000);
+    const call = client.getJson("/sales", { after: 0 }, { deadline });
+
+    if (row.error) {
+      const error = await call.then(
+        () => assert.fail("getJson() resolved, expected a failure"),
+        (error: unknown) => error,
+      );
+      assert.ok(error instanceof row.error, `expected ${row.error.name}, got ${error}`);
+      assert.ok(!error.message.includes(TOKEN), `message leaks the token: ${error.message}`);
+      if (row.status !== undefined) {
+        assert.ok(error instanceof LightspeedHttpError);
+        assert.equal(error.status, row.status);
+        assert.equal(error.path, "/sales");
+        assert.ok(!error.bodyExcerpt.includes(TOKEN), "body excerpt leaks the token");
+      }
+      if (row.error !== DeadlineExceededError) {
+        assert.equal(error.attempts, row.steps.length);
+      }
+      assert.ok(!JSON.stringify(error).includes(TOKEN));
+    } else {
+      assert.deepEqual(await call, OK_BODY);
+    }
+    assert.equal(requests.length, row.steps.length, "requests sent");
+    assert.equal(calls.acquires, row.steps.length, "budget claimed before every request");
+    assert.deepEqual(time.sleeps, row.waits, "waits");
+    assert.deepEqual(calls.pauses.map((at) => at - T0), row.pauses ?? [], "store-wide pauses");
+    assert.ok(time.now() <= deadline, "no wait passed the deadline");
+    assert.equal(client.stats.requests, row.steps.length);
+    assert.equal(client.stats.retries, row.steps.length - 1);
+    assert.equal(client.stats.rateLimited, row.stats?.rateLimited ?? calls.pauses.length);
+    assert.equal(client.stats.serverErrors, row.stats?.serverErrors ?? 0);
+  });
+}
+
+Deno.test("getJson() sends the Bearer token and query parameters under the base path", async () => {
+  const { client, requests } = harness([ok]);
+  await client.getJson("/customers", {
+    after: 42,
+    page_size: 200,
+    deleted: true,
+    before: undefined,
+  }, {
+    deadline: T0 + 1000,
+  });
+  const url = new URL(requests[0].url);
+  assert.equal(url.origin + url.pathname, `${BASE_URL}/customers`);
+  assert.deepEqual(Object.fromEntries(url.searchParams), {
+    after: "42",
+    page_size: "200",
+    deleted: "true",
+  });
+  assert.equal(requests[0].headers.get("authorization"), `Bearer ${TOKEN}`);
+  assert.equal(requests[0].method, "GET");
+});
+
+Deno.test("getJson() throws the budget's deadline error without sending", async () => {
+  const { client, requests } = harness([ok], {
+    budget: {
+      acquire: ({ deadline }) =>
+        Promise.reject(new DeadlineExceededError("budget", 5000, deadline)),
+      pauseUntil: () => Promise.resolve(),
+    },
+  });
+  await assert.rejects(
+    client.getJson("/sales", {}, { deadline: T0 + 1000 }),
+    DeadlineExceededError,
+  );
+  assert.equal(requests.length, 0);
+});
+
+Deno.test("getJson() refuses to send once the deadline has passed", async () => {
+  const { client, requests } = harness([ok]);
+  await assert.rejects(client.getJson("/sales", {}, { deadline: T0 }), DeadlineExceededError);
+  assert.equal(requests.length, 0);
+});
+
+Deno.test("getJson() stops waiting when the caller aborts", async () => {
+  const controller = new AbortController();
+  const { client, time } = harness([json(503, {}), ok], {
+    clock: {
+      now: () => T0,
+      sleep: (_ms, signal) => {
+        controller.abort(new Error("Shutting down"));
+        signal?.throwIfAborted();
+        return Promise.resolve();
+      },
+    },
+  });
+  await assert.rejects(
+    client.getJson("/sales", {}, { deadline: T0 + 60_000, signal: controller.signal }),
+    /Shutting down/,
+  );
+  assert.deepEqual(time.sleeps, []);
+});
+
+Deno.test("getJson() turns ky's per-attempt timeout into LightspeedTimeoutError", async () => {
+  // The only real timer in this file: ky's own 5 ms request timeout.
+  const hangUntilAborted = (_input: RequestInfo | URL, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+    });
+  const { client } = harness([], { fetch: hangUntilAborted, requestTimeoutMs: 5, maxAttempts: 1 });
+  const error = await client.getJson("/sales", {}, { deadline: T0 + 60_000 }).catch((e) => e);
+  assert.ok(error instanceof LightspeedTimeoutError, `got ${error}`);
+  assert.equal(error.timeoutMs, 5);
+});
+
+Deno.test("getJson() never puts the token in a network error", async () => {
+  const { client } = harness([fails(resetError)], { maxAttempts: 1 });
+  const error = await client.getJson("/sales", {}, { deadline: T0 + 60_000 }).catch((e) => e);
+  assert.ok(error instanceof LightspeedNetworkError);
+  assert.match(error.message, /connection reset by peer \[redacted\]/);
+});
+
+Deno.test("createLightspeedClient() rejects an empty token", () => {
+  assert.throws(
+    () => createLightspeedClient({ baseUrl: BASE_URL, token: " ", budget: fakeBudget().budget }),
+    /token must not be empty/,
+  );
+});
