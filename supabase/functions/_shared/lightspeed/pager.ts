@@ -1,0 +1,104 @@
+/**
+ * Version paging of Lightspeed API 2.0 lists (reference §2): ask for `after`, then continue
+ * from the `version.max` of the page just read, until a page comes back with no data.
+ */
+import type { LightspeedClient } from "./client.ts";
+import { LightspeedResponseError } from "./errors.ts";
+
+/** One non-empty page of a version-paged list. */
+export interface VersionPage {
+  records: unknown[];
+  versionMin: number;
+  /** The cursor to save once this page's rows are committed. */
+  versionMax: number;
+  /** The `after` this page was requested with. */
+  requestAfter: number;
+}
+
+/** Options of {@link pageByVersion}. */
+export interface PageByVersionOptions {
+  /** e.g. "/customers" */
+  path: string;
+  /** Exclusive lower bound: the saved cursor, 0 for everything. */
+  after?: number;
+  /** Upper bound to cap a run at the versions that existed when it started. */
+  before?: number;
+  pageSize: number;
+  /** Ask for soft-deleted rows too; only some endpoints accept it. */
+  deleted: boolean;
+  /** Epoch ms the whole paging must fit in. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Yields every non-empty page from `after` on. Stops only on an empty `data`: a short page is
+ * not the end. An empty page's `version` is never read, whatever it holds. Rejects a page
+ * whose `version.max` does not advance past `after`, which would otherwise loop forever.
+ */
+export async function* pageByVersion(
+  client: Pick<LightspeedClient, "getJson">,
+  options: PageByVersionOptions,
+): AsyncGenerator<VersionPage, void, undefined> {
+  const { path, before, pageSize, deleted, deadline, signal } = options;
+  let after = options.after ?? 0;
+  _requireSafeInteger("after", after, 0);
+  if (before !== undefined) _requireSafeInteger("before", before, 0);
+  _requireSafeInteger("pageSize", pageSize, 1);
+
+  while (true) {
+    const body = await client.getJson(path, {
+      after,
+      before,
+      page_size: pageSize,
+      deleted: deleted ? "true" : undefined,
+    }, { deadline, signal });
+    const page = _readPage(path, after, body);
+    if (page === undefined) return;
+    yield page;
+    after = page.versionMax;
+  }
+}
+
+function _readPage(path: string, after: number, body: unknown): VersionPage | undefined {
+  if (!_isObject(body) || !Array.isArray(body.data)) {
+    throw new LightspeedResponseError(path, 'expected an object with a "data" array');
+  }
+  if (body.data.length === 0) return undefined;
+  const version = body.version;
+  if (!_isObject(version)) {
+    throw new LightspeedResponseError(path, 'a non-empty page has no "version" object');
+  }
+  const { min, max } = version;
+  if (!Number.isSafeInteger(max) || !Number.isSafeInteger(min)) {
+    throw new LightspeedResponseError(
+      path,
+      `version bounds must be safe integers, got min "${min}" and max "${max}"`,
+    );
+  }
+  const versionMin = min as number;
+  const versionMax = max as number;
+  if (versionMax <= after) {
+    throw new LightspeedResponseError(
+      path,
+      `version.max "${versionMax}" does not advance past after "${after}"`,
+    );
+  }
+  if (versionMin > versionMax) {
+    throw new LightspeedResponseError(
+      path,
+      `version.min "${versionMin}" is above version.max "${versionMax}"`,
+    );
+  }
+  return { records: body.data, versionMin, versionMax, requestAfter: after };
+}
+
+function _isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function _requireSafeInteger(name: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be a safe integer of at least ${min}, got "${value}"`);
+  }
+}
