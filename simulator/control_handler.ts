@@ -1,0 +1,151 @@
+import type { z } from "zod";
+import { errorResponse, jsonResponse } from "./http_json.ts";
+import { applyMutations } from "./mutations.ts";
+import {
+  describeIssues,
+  faultsRequestSchema,
+  mutationSchema,
+  type RecordFault,
+  storeSettingsSchema,
+} from "./options.ts";
+import { type InjectedRecord, injectHostile, injectMalformed } from "./record_injection.ts";
+import { isEntityName } from "./records.ts";
+import type { SimulatorState } from "./simulator_state.ts";
+import { emptyStats } from "./stats.ts";
+
+export const CONTROL_PREFIX = "/__control";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/** Serves `/__control/...`: reset, mutate, faults, stats, dump and summary. No auth. */
+export async function handleControlRequest(
+  state: SimulatorState,
+  request: Request,
+  url: URL,
+  remoteAddress: string,
+): Promise<Response> {
+  if (!LOOPBACK.has(remoteAddress)) {
+    return errorResponse(403, "The control API only answers loopback clients");
+  }
+  const route = `${request.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`;
+  switch (route) {
+    case "POST /reset": {
+      const body = await readBody(request, storeSettingsSchema);
+      if (body instanceof Response) return body;
+      try {
+        state.reset(body);
+      } catch (error) {
+        return errorResponse(400, error instanceof Error ? error.message : String(error));
+      }
+      return jsonResponse(200, describe(state));
+    }
+    case "POST /mutate": {
+      const body = await readBody(request, mutationSchema);
+      if (body instanceof Response) return body;
+      return jsonResponse(200, applyMutations(state.store, body));
+    }
+    case "POST /faults": {
+      const body = await readBody(request, faultsRequestSchema);
+      if (body instanceof Response) return body;
+      const injected = applyFaults(state, body.faults);
+      return jsonResponse(200, { queued: state.faults.list(), injected });
+    }
+    case "GET /faults":
+      return jsonResponse(200, { queued: state.faults.list() });
+    case "DELETE /faults":
+      state.faults.clear();
+      return jsonResponse(200, { queued: [] });
+    case "GET /stats":
+      return jsonResponse(200, state.stats);
+    case "POST /stats/reset":
+      state.stats = emptyStats();
+      return jsonResponse(200, state.stats);
+    case "POST /rate-limit/reset":
+      state.limiter.clear();
+      return jsonResponse(200, state.rateLimitConfig());
+    case "GET /summary":
+      return jsonResponse(200, describe(state));
+    case "GET /dump": {
+      const entity = url.searchParams.get("entity") ?? "";
+      if (!isEntityName(entity)) {
+        return errorResponse(400, `Unknown entity ${JSON.stringify(entity)}`);
+      }
+      return new Response(streamDump(state, entity), {
+        headers: { "content-type": "application/json; charset=utf-8" },
+      });
+    }
+    default:
+      return errorResponse(404, `No control route for ${route}`);
+  }
+}
+
+/** Queues request faults and applies record faults at once, returning what was added. */
+export function applyFaults(
+  state: SimulatorState,
+  faults: z.output<typeof faultsRequestSchema>["faults"],
+): InjectedRecord[] {
+  const injected: InjectedRecord[] = [];
+  for (const fault of faults) {
+    if (fault.type === "malformed" || fault.type === "hostile") {
+      injected.push(...injectRecords(state, fault));
+    } else {
+      state.faults.add(fault);
+    }
+  }
+  return injected;
+}
+
+function injectRecords(state: SimulatorState, fault: RecordFault): InjectedRecord[] {
+  return fault.type === "malformed"
+    ? injectMalformed(state.store, fault.entity, fault.count)
+    : injectHostile(state.store, fault.entity, fault.count);
+}
+
+export function describe(state: SimulatorState) {
+  const { token: _token, forbiddenToken: _forbidden, ...settings } = state.settings;
+  return { ...state.store.summary(), rateLimit: state.rateLimitConfig(), settings };
+}
+
+async function readBody<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+): Promise<z.output<T> | Response> {
+  const text = await request.text();
+  let json: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return errorResponse(400, "The request body is not valid JSON");
+    }
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : errorResponse(400, describeIssues(parsed.error));
+}
+
+/** Streams `{"entity": …, "data": [...]}` so a large store's dump never sits in one string. */
+function streamDump(state: SimulatorState, entity: Parameters<typeof state.store.iterate>[0]) {
+  const records = state.store.iterate(entity);
+  const encoder = new TextEncoder();
+  let first = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`{"entity":${JSON.stringify(entity)},"data":[`));
+    },
+    pull(controller) {
+      const parts: string[] = [];
+      for (let i = 0; i < 500; i++) {
+        const next = records.next();
+        if (next.done) {
+          parts.push("]}");
+          controller.enqueue(encoder.encode(parts.join("")));
+          controller.close();
+          return;
+        }
+        parts.push((first ? "" : ",") + JSON.stringify(next.value));
+        first = false;
+      }
+      controller.enqueue(encoder.encode(parts.join("")));
+    },
+  });
+}

@@ -1,0 +1,194 @@
+import type { MutationRequest } from "./options.ts";
+import { round2, round5 } from "./money.ts";
+import { SeededRandom } from "./random.ts";
+import type { SaleRow } from "./records.ts";
+import { buildSale, payOffBalance, saleTotalIncludingTax } from "./sale_builder.ts";
+import type { SimulatorStore } from "./store.ts";
+import { isoUtc } from "./time.ts";
+
+export interface MutationSummary {
+  previousMaxVersion: number;
+  maxVersion: number;
+  customerEdits: string[];
+  productEdits: string[];
+  customerDeletes: string[];
+  productDeletes: string[];
+  /** Inventory rows soft-deleted with their product. */
+  inventoryDeletes: string[];
+  laybyPayoffs: string[];
+  onAccountPayoffs: string[];
+  voids: string[];
+  /** Sale ids that lost a line item. */
+  lineItemRemovals: string[];
+  removedLineItemIds: string[];
+  newSales: string[];
+  /** Inventory row ids whose level changed. */
+  stockMovements: string[];
+  /** Registers whose invoice sequence moved on because of new sales. */
+  registersTouched: string[];
+}
+
+/**
+ * Applies the changes a live store makes between syncs. Counts are upper bounds: when
+ * fewer candidates exist (e.g. no open laybys left), fewer changes are made.
+ */
+export function applyMutations(store: SimulatorStore, request: MutationRequest): MutationSummary {
+  const random = new SeededRandom(
+    request.seed ?? `${store.options.seed}:round-${++store.mutationRounds}`,
+  );
+  const summary: MutationSummary = {
+    previousMaxVersion: store.maxVersion,
+    maxVersion: store.maxVersion,
+    customerEdits: [],
+    productEdits: [],
+    customerDeletes: [],
+    productDeletes: [],
+    inventoryDeletes: [],
+    laybyPayoffs: [],
+    onAccountPayoffs: [],
+    voids: [],
+    lineItemRemovals: [],
+    removedLineItemIds: [],
+    newSales: [],
+    stockMovements: [],
+    registersTouched: [],
+  };
+  const { catalog } = store;
+  // Each round happens a little later in the store's day.
+  store.nowMs += random.int(10, 120) * 60_000;
+  const tick = () => (store.nowMs += random.int(1, 20) * 1000);
+
+  const liveCustomers = () => catalog.customers.filter((c) => c.deleted_at === null);
+  for (const customer of sample(random, liveCustomers(), request.customerEdits)) {
+    customer.email = `updated.${random.hex(6)}@example.test`;
+    customer.loyalty_balance = round5(random.next() * 80);
+    customer.updated_at = isoUtc(tick());
+    store.touchPlain("customers", customer);
+    summary.customerEdits.push(customer.id);
+  }
+
+  const liveProducts = () => catalog.products.filter((p) => p.deleted_at === null);
+  for (const product of sample(random, liveProducts(), request.productEdits)) {
+    const priceEx = round2((product.price_excluding_tax as number) * random.pick([0.9, 1.05, 1.1]));
+    product.price_excluding_tax = priceEx;
+    product.price_including_tax = round5(priceEx * 1.15);
+    product.updated_at = isoUtc(tick());
+    store.touchPlain("products", product);
+    summary.productEdits.push(product.id);
+  }
+
+  for (const customer of sample(random, liveCustomers(), request.customerDeletes)) {
+    const at = isoUtc(tick());
+    customer.deleted_at = at;
+    customer.updated_at = at;
+    store.touchPlain("customers", customer);
+    summary.customerDeletes.push(customer.id);
+  }
+
+  const deletableProducts = liveProducts().filter((p) => p.has_variants !== true);
+  for (const product of sample(random, deletableProducts, request.productDeletes)) {
+    const at = isoUtc(tick());
+    product.deleted_at = at;
+    product.updated_at = at;
+    store.touchPlain("products", product);
+    summary.productDeletes.push(product.id);
+    // A deleted product's stock rows go with it.
+    for (const row of catalog.inventory) {
+      if (row.product_id !== product.id || row.deleted_at !== null) continue;
+      row.deleted_at = at;
+      store.touchPlain("inventory", row);
+      summary.inventoryDeletes.push(row.id);
+    }
+  }
+
+  const salesWith = (test: (sale: SaleRow) => boolean) => store.sales.filter(test);
+  const closeSale = (sale: SaleRow, status: SaleRow["status"], pay: boolean) => {
+    const at = tick();
+    if (pay) payOffBalance(random, catalog, sale, at);
+    sale.status = status;
+    sale.updatedAtMs = at;
+    store.touchSale(sale);
+  };
+  for (const sale of sample(random, salesWith((s) => s.status === "LAYBY"), request.laybyPayoffs)) {
+    closeSale(sale, "LAYBY_CLOSED", true);
+    summary.laybyPayoffs.push(sale.id);
+  }
+  const onAccount = salesWith((s) => s.status === "ONACCOUNT");
+  for (const sale of sample(random, onAccount, request.onAccountPayoffs)) {
+    closeSale(sale, "ONACCOUNT_CLOSED", true);
+    summary.onAccountPayoffs.push(sale.id);
+  }
+  const voidable = salesWith((s) => s.status === "CLOSED" && s.returnFor === null);
+  for (const sale of sample(random, voidable, request.voids)) {
+    closeSale(sale, "VOIDED", false);
+    summary.voids.push(sale.id);
+  }
+  const editable = salesWith((s) =>
+    s.status === "CLOSED" && s.returnFor === null && s.lines.length >= 2
+  );
+  for (const sale of sample(random, editable, request.lineItemRemovals)) {
+    const [removed] = sale.lines.splice(random.int(0, sale.lines.length - 1), 1);
+    rebalancePayments(sale, saleTotalIncludingTax(catalog, sale));
+    sale.updatedAtMs = tick();
+    store.touchSale(sale);
+    summary.lineItemRemovals.push(sale.id);
+    summary.removedLineItemIds.push(removed.id);
+  }
+
+  const touchedRegisters = new Set<number>();
+  for (let i = 0; i < (request.newSales ?? 0); i++) {
+    const status = random.weighted([["CLOSED", 90], ["LAYBY", 4], ["ONACCOUNT", 6]] as const);
+    const sale = buildSale(random, catalog, {
+      outletIndex: random.int(0, catalog.outlets.length - 1),
+      saleDateMs: tick(),
+      status,
+    });
+    const register = catalog.registers[sale.registerIndex];
+    sale.invoiceSequence = register.invoice_sequence as number;
+    register.invoice_sequence = sale.invoiceSequence + 1;
+    touchedRegisters.add(sale.registerIndex);
+    store.sales.push(sale);
+    store.appendSale(sale);
+    summary.newSales.push(sale.id);
+  }
+  for (const index of touchedRegisters) {
+    const register = catalog.registers[index];
+    store.touchPlain("registers", register);
+    summary.registersTouched.push(register.id);
+  }
+
+  const liveStock = catalog.inventory.filter((row) => row.deleted_at === null);
+  for (const row of sample(random, liveStock, request.stockMovements)) {
+    const level = (row.inventory_level as number) + random.pick([-3, -2, -1, 5, 10, 24]);
+    row.inventory_level = level;
+    row.current_amount = level;
+    store.touchPlain("inventory", row);
+    summary.stockMovements.push(row.id);
+  }
+
+  summary.maxVersion = store.maxVersion;
+  return summary;
+}
+
+/** Makes payments add up to a sale's new total by trimming the latest ones. */
+function rebalancePayments(sale: SaleRow, total: number): void {
+  let excess = round2(sale.payments.reduce((sum, p) => sum + p.amount, 0) - total);
+  for (let i = sale.payments.length - 1; i >= 0 && excess > 0; i--) {
+    const payment = sale.payments[i];
+    const cut = Math.min(payment.amount, excess);
+    payment.amount = round2(payment.amount - cut);
+    excess = round2(excess - cut);
+    if (payment.amount === 0 && sale.payments.length > 1) sale.payments.splice(i, 1);
+  }
+}
+
+/** Up to `count` distinct items, chosen by partial Fisher–Yates over a copy. */
+function sample<T>(random: SeededRandom, items: T[], count = 0): T[] {
+  const pool = items.slice();
+  const taken = Math.min(count, pool.length);
+  for (let i = 0; i < taken; i++) {
+    const j = random.int(i, pool.length - 1);
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, taken);
+}

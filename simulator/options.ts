@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { ENTITY_NAMES } from "./records.ts";
+
+export const EMPTY_PAGE_VERSIONS = ["null", "missing", "zeros", "nulls"] as const;
+export const RETRY_AFTER_STYLES = ["date", "seconds", "none", "garbage"] as const;
+
+const scaleSchema = z.union([
+  z.enum(["demo", "small", "medium", "large"]),
+  z.strictObject({ sales: z.number().int().min(0).max(2_000_000) }),
+]);
+
+/** Options that shape the store and its API; all may be changed by a control reset. */
+export const storeSettingsSchema = z.strictObject({
+  seed: z.union([z.number(), z.string()]).optional(),
+  scale: scaleSchema.optional(),
+  outlets: z.number().int().min(1).max(20).optional(),
+  registers: z.number().int().min(1).max(50).optional(),
+  /** Divides the 5-minute rate-limit window (100 → 3 s), for tests. */
+  timeScale: z.number().positive().optional(),
+  token: z.string().min(1).optional(),
+  /** A second token that authenticates but lacks scope: every API call gets 403. */
+  forbiddenToken: z.string().min(1).nullable().optional(),
+  emptyPageVersion: z.enum(EMPTY_PAGE_VERSIONS).optional(),
+  latency: z.strictObject({
+    baseMs: z.number().min(0),
+    perRecordMs: z.number().min(0),
+  }).optional(),
+  /** Default `Retry-After` style of injected 429s. */
+  retryAfter: z.enum(RETRY_AFTER_STYLES).optional(),
+});
+export type StoreSettings = z.infer<typeof storeSettingsSchema>;
+export type ResolvedSettings = Required<Omit<StoreSettings, "forbiddenToken">> & {
+  forbiddenToken: string | null;
+};
+
+export const DEFAULT_SETTINGS: ResolvedSettings = {
+  seed: 1,
+  scale: "demo",
+  outlets: 3,
+  registers: 3,
+  timeScale: 1,
+  token: "dev-lightspeed-token",
+  forbiddenToken: null,
+  emptyPageVersion: "null",
+  latency: { baseMs: 0, perRecordMs: 0 },
+  retryAfter: "date",
+};
+
+const pathFilter = z.string().min(1).optional();
+const count = z.number().int().min(1).default(1);
+const entity = z.enum(ENTITY_NAMES);
+
+export const faultSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("status"),
+    status: z.union([
+      z.literal(429),
+      z.literal(500),
+      z.literal(502),
+      z.literal(503),
+      z.literal(504),
+    ]),
+    count,
+    path: pathFilter,
+    retryAfter: z.enum(RETRY_AFTER_STYLES).optional(),
+    /** How far ahead an injected 429 asks the client to wait. */
+    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+  }),
+  z.strictObject({ type: z.literal("reset"), count, path: pathFilter }),
+  z.strictObject({
+    type: z.literal("slow"),
+    ms: z.number().min(0).max(600_000),
+    count,
+    path: pathFilter,
+  }),
+  z.strictObject({ type: z.literal("truncate"), count, path: pathFilter }),
+  z.strictObject({ type: z.literal("malformed"), entity, count }),
+  z.strictObject({ type: z.literal("hostile"), entity, count }),
+]);
+export type FaultInput = z.input<typeof faultSchema>;
+export type Fault = z.output<typeof faultSchema>;
+export type QueuedFault = Extract<Fault, { type: "status" | "reset" | "slow" | "truncate" }>;
+export type RecordFault = Extract<Fault, { type: "malformed" | "hostile" }>;
+
+export const faultsRequestSchema = z.strictObject({ faults: z.array(faultSchema) });
+
+const mutationCount = z.number().int().min(0).max(1_000_000).optional();
+export const mutationSchema = z.strictObject({
+  seed: z.union([z.number(), z.string()]).optional(),
+  customerEdits: mutationCount,
+  productEdits: mutationCount,
+  customerDeletes: mutationCount,
+  productDeletes: mutationCount,
+  laybyPayoffs: mutationCount,
+  onAccountPayoffs: mutationCount,
+  voids: mutationCount,
+  lineItemRemovals: mutationCount,
+  newSales: mutationCount,
+  stockMovements: mutationCount,
+});
+export type MutationRequest = z.infer<typeof mutationSchema>;
+
+/** Zod's issues as one readable line for a 400 reply. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+    .join("; ");
+}

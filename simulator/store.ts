@@ -1,0 +1,220 @@
+import type { Catalog } from "./catalog.ts";
+import { RawRecord, VersionFeed } from "./feed.ts";
+import { generateCatalog } from "./generate_catalog.ts";
+import { generateSales } from "./generate_sales.ts";
+import { SeededRandom } from "./random.ts";
+import type { EntityName, PlainRecord, SaleRow } from "./records.ts";
+import { ENTITIES_WITH_DELETED_PARAM, ENTITY_NAMES } from "./records.ts";
+import { renderSale } from "./render_sale.ts";
+import { resolveScale, type ScaleOption } from "./scale.ts";
+import { STORE_EPOCH_MS } from "./time.ts";
+import { VersionClock } from "./version_clock.ts";
+
+export interface StoreOptions {
+  seed: number | string;
+  scale: ScaleOption;
+  /** Number of outlets (default 3), each in its own time zone. */
+  outlets: number;
+  /** Registers per outlet (default 3); the rate limit follows the total. */
+  registers: number;
+}
+
+export interface PageQuery {
+  after: number;
+  before?: number;
+  pageSize: number;
+  includeDeleted: boolean;
+}
+
+export interface Page {
+  data: unknown[];
+  /** The real feed versions of `data`, even when a malformed record lies about its own. */
+  versions: number[];
+}
+
+export interface EntityCount {
+  records: number;
+  deleted: number;
+}
+
+export interface StoreSummary {
+  seed: number | string;
+  scale: ScaleOption;
+  entities: Record<EntityName, EntityCount>;
+  saleLineItems: number;
+  salePayments: number;
+  maxVersion: number;
+  registerCount: number;
+}
+
+type Feeds = { [E in EntityName]: VersionFeed<E extends "sales" ? SaleRow : PlainRecord> };
+
+/** The whole simulated store: generated catalog and sales, held in version feeds. */
+export class SimulatorStore {
+  readonly options: StoreOptions;
+  readonly catalog: Catalog;
+  readonly sales: SaleRow[];
+  readonly salesById = new Map<string, SaleRow>();
+  readonly clock: VersionClock;
+  readonly feeds: Feeds;
+  /** Simulated wall clock for changes, so a seed always yields the same timestamps. */
+  nowMs = STORE_EPOCH_MS;
+  /** Seeds unseeded mutation rounds, so they differ yet stay reproducible. */
+  mutationRounds = 0;
+
+  constructor(options: StoreOptions) {
+    this.options = options;
+    const random = new SeededRandom(options.seed);
+    this.clock = new VersionClock(random.fork("versions"));
+    this.catalog = generateCatalog(random.fork("catalog"), {
+      outlets: options.outlets,
+      registersPerOutlet: options.registers,
+      counts: resolveScale(options.scale),
+    });
+    this.sales = generateSales(
+      random.fork("sales"),
+      this.catalog,
+      resolveScale(options.scale).sales,
+    );
+    this.feeds = Object.fromEntries(
+      ENTITY_NAMES.map((name) => [name, new VersionFeed()]),
+    ) as unknown as Feeds;
+    for (const entity of ENTITY_NAMES) {
+      if (entity === "sales") continue;
+      for (const record of this.plainRecords(entity)) this.appendPlain(entity, record);
+    }
+    for (const sale of this.sales) this.appendSale(sale);
+  }
+
+  get registerCount(): number {
+    return this.catalog.registers.filter((r) => r.deleted_at === null).length;
+  }
+
+  get maxVersion(): number {
+    return this.clock.current;
+  }
+
+  /** The catalog array behind a plain entity. */
+  plainRecords(entity: Exclude<EntityName, "sales">): PlainRecord[] {
+    const c = this.catalog;
+    const byEntity: Record<Exclude<EntityName, "sales">, PlainRecord[]> = {
+      outlets: c.outlets,
+      registers: c.registers,
+      users: c.users,
+      customer_groups: c.customerGroups,
+      customers: c.customers,
+      products: c.products,
+      inventory: c.inventory,
+      taxes: c.taxes,
+      payment_types: c.paymentTypes,
+    };
+    return byEntity[entity];
+  }
+
+  appendPlain(entity: Exclude<EntityName, "sales">, record: PlainRecord): void {
+    record.version = this.clock.next();
+    this.feeds[entity].append(record.version, record);
+  }
+
+  /** Gives a changed record a new, higher version, moving it to the end of its feed. */
+  touchPlain(entity: Exclude<EntityName, "sales">, record: PlainRecord): void {
+    const old = record.version;
+    record.version = this.clock.next();
+    this.feeds[entity].move(old, record.version, record);
+  }
+
+  appendSale(sale: SaleRow): void {
+    sale.version = this.clock.next();
+    this.salesById.set(sale.id, sale);
+    this.feeds.sales.append(sale.version, sale);
+  }
+
+  touchSale(sale: SaleRow): void {
+    const old = sale.version;
+    sale.version = this.clock.next();
+    this.feeds.sales.move(old, sale.version, sale);
+  }
+
+  /** Adds a record served verbatim (malformed or hostile) at a real new version. */
+  appendRaw(entity: EntityName, build: (version: number) => Record<string, unknown>): number {
+    const version = this.clock.next();
+    this.feeds[entity].append(version, new RawRecord(build(version)));
+    return version;
+  }
+
+  page(entity: EntityName, query: PageQuery): Page {
+    const hideDeleted = ENTITIES_WITH_DELETED_PARAM.has(entity) && !query.includeDeleted;
+    const entries = (this.feeds[entity] as VersionFeed<unknown>).page({
+      after: query.after,
+      before: query.before,
+      limit: query.pageSize,
+      skip: hideDeleted ? (item) => isDeleted(item) : undefined,
+    });
+    return {
+      data: entries.map((entry) => this.render(entity, entry.item)),
+      versions: entries.map((entry) => entry.version),
+    };
+  }
+
+  render(entity: EntityName, item: unknown): unknown {
+    if (item instanceof RawRecord) return item.body;
+    if (entity === "sales") return renderSale(this.catalog, item as SaleRow);
+    return item;
+  }
+
+  /** Every current record of an entity, deleted ones included, ascending version. */
+  *iterate(entity: EntityName): Generator<unknown> {
+    // Snapshot first, so changes made while a dump streams cannot skip or repeat rows.
+    const entries = [...(this.feeds[entity] as VersionFeed<unknown>).entries()];
+    for (const entry of entries) yield this.render(entity, entry.item);
+  }
+
+  dump(entity: EntityName): unknown[] {
+    return [...this.iterate(entity)];
+  }
+
+  findById(entity: EntityName, id: string): unknown {
+    if (entity === "sales") {
+      const sale = this.salesById.get(id);
+      return sale ? renderSale(this.catalog, sale) : undefined;
+    }
+    return this.plainRecords(entity).find((record) => record.id === id);
+  }
+
+  summary(): StoreSummary {
+    const entities = {} as Record<EntityName, EntityCount>;
+    let saleLineItems = 0;
+    let salePayments = 0;
+    for (const entity of ENTITY_NAMES) {
+      const count: EntityCount = { records: 0, deleted: 0 };
+      for (const { item } of (this.feeds[entity] as VersionFeed<unknown>).entries()) {
+        count.records++;
+        if (isDeleted(item)) count.deleted++;
+        if (entity !== "sales") continue;
+        const lines = item instanceof RawRecord ? item.body.line_items : (item as SaleRow).lines;
+        const payments = item instanceof RawRecord
+          ? item.body.payments
+          : (item as SaleRow).payments;
+        if (Array.isArray(lines)) saleLineItems += lines.length;
+        if (Array.isArray(payments)) salePayments += payments.length;
+      }
+      entities[entity] = count;
+    }
+    return {
+      seed: this.options.seed,
+      scale: this.options.scale,
+      entities,
+      saleLineItems,
+      salePayments,
+      maxVersion: this.maxVersion,
+      registerCount: this.registerCount,
+    };
+  }
+}
+
+function isDeleted(item: unknown): boolean {
+  if (item instanceof RawRecord) return item.body.deleted_at != null;
+  const record = item as { deleted_at?: unknown; deletedAtMs?: unknown };
+  if ("deletedAtMs" in record) return record.deletedAtMs !== null;
+  return record.deleted_at != null;
+}
