@@ -125,6 +125,10 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   async function getJson(path: string, params: QueryParams, request: RequestOptions) {
     const { deadline, signal } = request;
     const relativePath = path.replace(/^\/+/, "");
+    // An absolute URL would make ky bypass the base URL and send the token elsewhere.
+    if (/^[a-z][a-z0-9+.-]*:/i.test(relativePath)) {
+      throw new TypeError(`Lightspeed path must be relative to the API base, got "${path}"`);
+    }
     const displayPath = "/" + relativePath;
     for (let attempt = 1;; attempt++) {
       signal?.throwIfAborted();

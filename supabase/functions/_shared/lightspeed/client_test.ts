@@ -355,3 +355,12 @@ Deno.test("createLightspeedClient() rejects an empty token", () => {
     /token must not be empty/,
   );
 });
+
+Deno.test("getJson() refuses an absolute URL so the token never leaves the base URL", async () => {
+  const { client, requests } = harness([ok]);
+  await assert.rejects(
+    client.getJson("https://evil.example/steal", {}, { deadline: T0 + 1000 }),
+    /path must be relative to the API base/,
+  );
+  assert.equal(requests.length, 0);
+});
