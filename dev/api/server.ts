@@ -1,0 +1,56 @@
+// The local API on 127.0.0.1:54321, standing in for what `supabase start` serves there:
+// /functions/v1/<name> (the project's functions), and the development stand-ins for
+// /auth/v1 (GoTrue) and /rest/v1 (PostgREST) that the dashboard uses.
+import { createDatabase } from "../../supabase/functions/_shared/database.ts";
+import { localDatabaseUrl } from "../paths.ts";
+import { createAuthHandler } from "./auth/handler.ts";
+import { createFunctionsRouter } from "./functions_router.ts";
+import { localAnonKey, localJwtSecret } from "./local_keys.ts";
+
+export interface LocalApiOptions {
+  port?: number;
+  /** Environment of the functions (Deno.env and supabase/functions/.env are not read here). */
+  functionsEnv: Record<string, string | undefined>;
+  databaseUrl?: string;
+}
+
+export interface LocalApi {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function startLocalApi(options: LocalApiOptions): LocalApi {
+  const databaseUrl = options.databaseUrl ?? localDatabaseUrl;
+  const authSql = createDatabase(databaseUrl, { max: 3 });
+  const auth = createAuthHandler({ sql: authSql, jwtSecret: localJwtSecret });
+  let functions: ReturnType<typeof createFunctionsRouter> | null = null;
+
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: options.port ?? 54321,
+    onListen: () => {},
+  }, (req) => {
+    const path = new URL(req.url).pathname;
+    const fn = path.match(/^\/functions\/v1\/([a-z0-9-]+)\/?$/);
+    if (fn) return functions!.handle(req, fn[1]);
+    if (path.startsWith("/auth/v1/")) return auth(req);
+    return Promise.resolve(Response.json({ error: "Not found" }, { status: 404 }));
+  });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  functions = createFunctionsRouter({
+    SUPABASE_URL: url,
+    SUPABASE_DB_URL: databaseUrl,
+    SUPABASE_ANON_KEY: localAnonKey,
+    ...options.functionsEnv,
+  });
+  return {
+    url,
+    port: server.addr.port,
+    async stop() {
+      await server.shutdown();
+      await functions!.close();
+      await authSql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// Test access to the local stack's PostgreSQL. Fails loudly when it is not running: tests
+// that need a database never skip.
+import { createDatabase, type Sql } from "../../supabase/functions/_shared/database.ts";
+import { localDatabaseUrl } from "../paths.ts";
+
+export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
+
+export async function connectTestDatabase(options: { max?: number } = {}): Promise<Sql> {
+  const sql = createDatabase(testDatabaseUrl, { max: options.max ?? 4 });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw new Error(
+      `The test database at ${testDatabaseUrl} is not reachable (${
+        error instanceof Error ? error.message : error
+      }); start it with: deno task db:start`,
+    );
+  }
+  return sql;
+}
+
+const syncedTables = [
+  "lightspeed_sale_line_items",
+  "lightspeed_sale_payments",
+  "lightspeed_sales",
+  "lightspeed_customers",
+  "lightspeed_products",
+  "lightspeed_outlets",
+  "lightspeed_registers",
+  "lightspeed_inventory",
+];
+
+/** Empties synced data and the sync's own state, so a test starts from a fresh install. */
+export async function resetSyncData(sql: Sql): Promise<void> {
+  await sql.unsafe(
+    `truncate ${syncedTables.map((t) => `public.${t}`).join(", ")},
+      public.sync_log, public.sync_rejects, public.sync_state`,
+  );
+  await sql`update public.sync_settings set enabled = true, yellow_after = interval '2 hours',
+    red_after = interval '12 hours', overlap_every = interval '24 hours',
+    overlap_window = interval '24 hours'`;
+  await sql`delete from sync_private.request_log`.catch(() => {});
+}

@@ -1,0 +1,90 @@
+// A whole local stack for integration tests, over real HTTP: the simulator, the functions
+// (served in this process like `functions:serve`), and the local PostgreSQL.
+import {
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../simulator/mod.ts";
+import type { Sql } from "../../supabase/functions/_shared/database.ts";
+import { type LocalApi, startLocalApi } from "../api/server.ts";
+import { connectTestDatabase, resetSyncData, testDatabaseUrl } from "./database.ts";
+
+export const testSyncSecret = "test-sync-secret-0123456789abcdef";
+
+export interface SyncStackOptions {
+  simulator?: SimulatorOptions;
+  functionsEnv?: Record<string, string>;
+  /** Keep existing rows (default: start from an empty install). */
+  keepData?: boolean;
+}
+
+// Replies are read field by field by the tests that assert on them.
+// deno-lint-ignore no-explicit-any
+type JsonReply = any;
+
+export interface SyncStack {
+  simulator: RunningSimulator;
+  api: LocalApi;
+  sql: Sql;
+  invoke(
+    name: string,
+    body?: unknown,
+    headers?: HeadersInit,
+  ): Promise<{ status: number; body: JsonReply }>;
+  control(path: string, body?: unknown, method?: string): Promise<JsonReply>;
+  stop(): Promise<void>;
+}
+
+export async function startSyncStack(options: SyncStackOptions = {}): Promise<SyncStack> {
+  const sql = await connectTestDatabase();
+  if (!options.keepData) await resetSyncData(sql);
+  const simulator = await startSimulator({ port: 0, ...options.simulator });
+  const timeScale = options.simulator?.timeScale ?? 1;
+  const api = startLocalApi({
+    port: 0,
+    databaseUrl: testDatabaseUrl,
+    functionsEnv: {
+      LIGHTSPEED_API_BASE_URL: simulator.apiBaseUrl,
+      LIGHTSPEED_TOKEN: simulator.token,
+      SYNC_SECRET: testSyncSecret,
+      LIGHTSPEED_RATE_WINDOW_MS: String(Math.round(300_000 / timeScale)),
+      SYNC_TIME_BUDGET_MS: "30000",
+      ...options.functionsEnv,
+    },
+  });
+  async function invoke(name: string, body?: unknown, headers: HeadersInit = {}) {
+    const reply = await fetch(`${api.url}/functions/v1/${name}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json", "x-sync-secret": testSyncSecret, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await reply.text();
+    return { status: reply.status, body: text ? JSON.parse(text) : null };
+  }
+  async function control(
+    path: string,
+    body?: unknown,
+    method = body === undefined ? "GET" : "POST",
+  ) {
+    const reply = await fetch(`${simulator.controlUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await reply.text();
+    if (!reply.ok) throw new Error(`Simulator control ${path} failed: ${reply.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return {
+    simulator,
+    api,
+    sql,
+    invoke,
+    control,
+    async stop() {
+      await api.stop();
+      await simulator.stop();
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,254 @@
+// The one declarative list of what the product syncs. Generic code reads it for paging,
+// validation and SQL; adding an entity is an entry here plus one migration for its table.
+import type { ColumnKind } from "./column_kinds.ts";
+
+export interface ColumnSpec {
+  kind: ColumnKind;
+  /** Field name in the Lightspeed record when it differs from the column name. */
+  from?: string;
+}
+
+export type ColumnMap = Readonly<Record<string, ColumnKind | ColumnSpec>>;
+
+/** Records embedded in a parent (sale line items, payments), stored in their own table. */
+export interface ChildCollection {
+  /** Array field of the parent record, e.g. "line_items". */
+  field: string;
+  table: string;
+  /** Column holding the parent's id. */
+  parentKey: string;
+  columns: ColumnMap;
+}
+
+export interface EntityDefinition {
+  /** Lightspeed's plural resource name, also the entity's name in this product. */
+  name: string;
+  /** Path under /api/2.0. */
+  path: string;
+  table: string;
+  /** Whether the endpoint accepts `deleted=true` (otherwise soft-deleted rows never show). */
+  supportsDeleted: boolean;
+  /** Default page size, within Lightspeed's caps. */
+  pageSize: number;
+  /** Lightspeed's cap for this endpoint; a configured override is clamped to it. */
+  maxPageSize: number;
+  /** Typed columns besides id, version, deleted_at, raw and synced_at. */
+  columns: ColumnMap;
+  children?: readonly ChildCollection[];
+}
+
+const addressColumns = {
+  physical_city: "text",
+  physical_postcode: "text",
+  physical_country_id: "text",
+} as const satisfies ColumnMap;
+
+export const entityRegistry = [
+  {
+    name: "outlets",
+    path: "/outlets",
+    table: "lightspeed_outlets",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: {
+      name: "text",
+      time_zone: "text",
+      currency: "text",
+      currency_symbol: "text",
+      display_prices: "text",
+      email: "text",
+      ...addressColumns,
+    },
+  },
+  {
+    name: "registers",
+    path: "/registers",
+    table: "lightspeed_registers",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: {
+      name: "text",
+      outlet_id: "uuid",
+      is_open: "boolean",
+      register_open_time: "timestamptz",
+      register_close_time: "timestamptz",
+      register_open_sequence_id: "text",
+      invoice_prefix: "text",
+      invoice_suffix: "text",
+      invoice_sequence: "bigint",
+    },
+  },
+  {
+    name: "customers",
+    path: "/customers",
+    table: "lightspeed_customers",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: {
+      customer_code: "text",
+      first_name: "text",
+      last_name: "text",
+      name: "text",
+      email: "text",
+      phone: "text",
+      mobile: "text",
+      company_name: "text",
+      customer_group_id: "uuid",
+      gender: "text",
+      date_of_birth: "date",
+      note: "text",
+      do_not_email: "boolean",
+      enable_loyalty: "boolean",
+      ...addressColumns,
+      year_to_date: "numeric",
+      balance: "numeric",
+      loyalty_balance: "numeric",
+      on_account_limit: "numeric",
+      created_at: "timestamptz",
+      updated_at: "timestamptz",
+    },
+  },
+  {
+    name: "products",
+    path: "/products",
+    table: "lightspeed_products",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: {
+      name: "text",
+      description: "text",
+      handle: "text",
+      sku: "text",
+      source: "text",
+      active: "boolean",
+      has_inventory: "boolean",
+      is_composite: "boolean",
+      has_variants: "boolean",
+      variant_parent_id: "uuid",
+      variant_name: "text",
+      price_including_tax: "numeric",
+      price_excluding_tax: "numeric",
+      supply_price: "numeric",
+      supplier_id: "uuid",
+      brand_id: "uuid",
+      product_type_id: "uuid",
+      image_url: "text",
+      created_at: "timestamptz",
+      updated_at: "timestamptz",
+    },
+  },
+  {
+    name: "sales",
+    path: "/sales",
+    table: "lightspeed_sales",
+    supportsDeleted: false,
+    // Lightspeed caps sales pages at 500.
+    pageSize: 500,
+    maxPageSize: 500,
+    columns: {
+      outlet_id: "uuid",
+      register_id: "uuid",
+      user_id: "uuid",
+      customer_id: "uuid",
+      invoice_number: "text",
+      invoice_sequence: "bigint",
+      receipt_number: "text",
+      short_code: "text",
+      source: "text",
+      source_id: "text",
+      status: "text",
+      note: "text",
+      return_for: "uuid",
+      total_price: "numeric",
+      total_tax: "numeric",
+      total_loyalty: "numeric",
+      sale_date: "timestamptz",
+      created_at: "timestamptz",
+      updated_at: "timestamptz",
+    },
+    children: [
+      {
+        field: "line_items",
+        table: "lightspeed_sale_line_items",
+        parentKey: "sale_id",
+        columns: {
+          product_id: "uuid",
+          tax_id: "uuid",
+          quantity: "numeric",
+          price: "numeric",
+          discount: "numeric",
+          cost: "numeric",
+          loyalty_value: "numeric",
+          price_total: "numeric",
+          discount_total: "numeric",
+          cost_total: "numeric",
+          tax_total: "numeric",
+          price_set: "boolean",
+          sequence: "integer",
+          note: "text",
+          status: "text",
+          is_return: "boolean",
+          salesperson_id: "uuid",
+        },
+      },
+      {
+        field: "payments",
+        table: "lightspeed_sale_payments",
+        parentKey: "sale_id",
+        columns: {
+          register_id: "uuid",
+          outlet_id: "uuid",
+          retailer_payment_type_id: "uuid",
+          payment_type_id: "text",
+          name: "text",
+          amount: "numeric",
+          payment_date: "timestamptz",
+        },
+      },
+    ],
+  },
+  {
+    name: "inventory",
+    path: "/inventory",
+    table: "lightspeed_inventory",
+    supportsDeleted: false,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: {
+      product_id: "uuid",
+      outlet_id: "uuid",
+      inventory_level: "numeric",
+      current_amount: "numeric",
+      average_cost: "numeric",
+      reorder_point: "numeric",
+      reorder_amount: "numeric",
+    },
+  },
+] as const satisfies readonly EntityDefinition[];
+
+export type EntityName = (typeof entityRegistry)[number]["name"];
+
+export const entityNames: readonly EntityName[] = entityRegistry.map((e) => e.name);
+
+export function isEntityName(name: unknown): name is EntityName {
+  return typeof name === "string" && (entityNames as readonly string[]).includes(name);
+}
+
+export function getEntity(name: EntityName): EntityDefinition {
+  const entity = entityRegistry.find((e) => e.name === name);
+  if (!entity) throw new Error(`Unknown entity "${name}"`);
+  return entity;
+}
+
+/** The page size to request: the configured override when given, within the endpoint's cap. */
+export function pageSizeFor(entity: EntityDefinition, override?: number): number {
+  return Math.min(override ?? entity.pageSize, entity.maxPageSize);
+}
+
+export function columnSpec(spec: ColumnKind | ColumnSpec): ColumnSpec {
+  return typeof spec === "string" ? { kind: spec } : spec;
+}

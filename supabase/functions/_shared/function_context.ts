@@ -1,0 +1,104 @@
+// What every function needs, built once per isolate: validated settings, the database pool and
+// the shared request budget sized from the store's register count.
+import { ConfigError, loadConfig, type SyncConfig } from "./config.ts";
+import { createDatabase, type Sql } from "./database.ts";
+import { createLightspeedClient } from "./lightspeed/client.ts";
+import {
+  createPostgresRequestBudget,
+  readRegisterCount,
+  registerCountToLimit,
+  type RequestBudget,
+} from "./lightspeed/request_budget.ts";
+import type { SyncEnvironment } from "./sync/run_entity_sync.ts";
+
+export interface FunctionContext {
+  config: SyncConfig;
+  sql: Sql;
+  /** Values redacted from every message. */
+  secrets: readonly string[];
+  syncEnvironment(): Promise<SyncEnvironment>;
+}
+
+// Reading /registers must not itself wait long; a single register's allowance is the floor.
+const REGISTER_PROBE_MS = 20_000;
+
+function storeKeyOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.host}${url.pathname}`.replace(/\/+$/, "");
+}
+
+function databasePassword(databaseUrl: string): string | null {
+  try {
+    return decodeURIComponent(new URL(databaseUrl).password) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Registers set the rate limit: a setting, else synced registers, else ask Lightspeed. */
+async function registerCount(config: SyncConfig, sql: Sql, floorBudget: RequestBudget) {
+  if (config.registerCount) return config.registerCount;
+  const [row] = await sql<{ count: number }[]>`
+    select count(*)::int as count from public.lightspeed_registers where deleted_at is null`;
+  if (row.count > 0) return row.count;
+  const probe = createLightspeedClient({
+    baseUrl: config.lightspeedBaseUrl,
+    token: config.lightspeedToken,
+    budget: floorBudget,
+    maxAttempts: 3,
+  });
+  return Math.max(1, await readRegisterCount(probe, Date.now() + REGISTER_PROBE_MS));
+}
+
+export function createFunctionContext(env: Record<string, string | undefined>): FunctionContext {
+  const config = loadConfig(env);
+  const sql = createDatabase(config.databaseUrl, { max: config.concurrency + 3 });
+  const secrets = [config.lightspeedToken, config.syncSecret, databasePassword(config.databaseUrl)]
+    .filter((s): s is string => !!s);
+  const storeKey = storeKeyOf(config.lightspeedBaseUrl);
+  const budgetFor = (registers: number) =>
+    createPostgresRequestBudget(sql, {
+      storeKey,
+      requestLimit: registerCountToLimit(registers),
+      windowMs: config.rateWindowMs,
+      safety: config.rateSafety,
+    });
+  let environment: Promise<SyncEnvironment> | null = null;
+  return {
+    config,
+    sql,
+    secrets,
+    syncEnvironment() {
+      environment ??= registerCount(config, sql, budgetFor(1)).then((registers) => ({
+        sql,
+        budget: budgetFor(registers),
+        lightspeedBaseUrl: config.lightspeedBaseUrl,
+        lightspeedToken: config.lightspeedToken,
+        pageSizeOverride: config.pageSizeOverride,
+        secrets,
+      })).catch((error) => {
+        environment = null;
+        throw error;
+      });
+      return environment;
+    },
+  };
+}
+
+let isolateContext: FunctionContext | null = null;
+let reportedConfigError = false;
+
+/** The isolate's context from its environment; a ConfigError is logged once, by name only. */
+export function isolateFunctionContext(): FunctionContext {
+  if (isolateContext) return isolateContext;
+  try {
+    isolateContext = createFunctionContext(Deno.env.toObject());
+    return isolateContext;
+  } catch (error) {
+    if (error instanceof ConfigError && !reportedConfigError) {
+      reportedConfigError = true;
+      console.error(error.message);
+    }
+    throw error;
+  }
+}

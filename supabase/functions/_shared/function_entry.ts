@@ -1,0 +1,69 @@
+// The common front of every function: resolve the context (a bad setting is a clear 500),
+// identify the caller, and keep unexpected failures to a one-line, secret-free message.
+import { type Caller, identifyCaller } from "./auth/caller.ts";
+import { ConfigError } from "./config.ts";
+import { type FunctionContext, isolateFunctionContext } from "./function_context.ts";
+import { errorReply } from "./http/json_reply.ts";
+import { redactSecrets } from "./redact.ts";
+
+export type FunctionHandler = (
+  req: Request,
+  context: FunctionContext,
+  caller: Caller,
+) => Promise<Response>;
+
+export type ContextProvider = () => FunctionContext;
+
+// The dashboard calls the functions from the browser with a staff JWT.
+const corsHeaders: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers":
+    "authorization, apikey, content-type, x-client-info, x-sync-secret",
+  "access-control-max-age": "3600",
+};
+
+function withCors(response: Response): Response {
+  for (const [name, value] of Object.entries(corsHeaders)) response.headers.set(name, value);
+  return response;
+}
+
+export function serveFunction(
+  handler: FunctionHandler,
+  contextProvider: ContextProvider = isolateFunctionContext,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders });
+    return withCors(await handleRequest(req));
+  };
+
+  async function handleRequest(req: Request): Promise<Response> {
+    let context: FunctionContext;
+    try {
+      context = contextProvider();
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        return errorReply(500, "The sync is not configured correctly", {
+          problems: error.problems,
+        });
+      }
+      throw error;
+    }
+    try {
+      const caller = await identifyCaller(req, {
+        sql: context.sql,
+        syncSecret: context.config.syncSecret,
+        supabaseUrl: context.config.supabaseUrl,
+        supabaseAnonKey: context.config.supabaseAnonKey,
+      });
+      return await handler(req, context, caller);
+    } catch (error) {
+      const message = redactSecrets(
+        error instanceof Error ? error.message : String(error),
+        context.secrets,
+      );
+      console.error(`Unexpected failure: ${message}`);
+      return errorReply(500, `Unexpected failure: ${message}`);
+    }
+  }
+}

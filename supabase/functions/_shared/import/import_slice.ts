@@ -1,0 +1,88 @@
+// One invocation's share of the historical import: every unfinished entity, concurrently
+// within the shared request budget, until each reaches the end or the time budget runs out;
+// then the import hands itself to a fresh invocation, with nobody acting.
+import pLimit from "p-limit";
+import { getEntity, isEntityName } from "../entities/registry.ts";
+import type { FunctionContext } from "../function_context.ts";
+import { redactSecrets } from "../redact.ts";
+import { runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
+import { runningImports } from "./import_state.ts";
+
+// With no progress at all (every entity held by another run), wait before handing over so
+// the chain never spins.
+const IDLE_HANDOVER_DELAY_MS = 5_000;
+
+export interface SliceReport {
+  results: RunResult[];
+  remaining: string[];
+  handedOver: boolean;
+}
+
+export async function runImportSlice(
+  context: FunctionContext,
+  importId: string,
+  entities: readonly string[],
+  options: { generation: number; fetch?: typeof fetch } = { generation: 0 },
+): Promise<SliceReport> {
+  const deadline = Date.now() + context.config.timeBudgetMs;
+  const environment = await context.syncEnvironment();
+  const limit = pLimit(context.config.concurrency);
+  const todo = (await runningImports(context.sql, entities)).filter(isEntityName);
+  const results = await Promise.all(
+    todo.map((name) =>
+      limit(() =>
+        runEntitySync(environment, {
+          entity: getEntity(name),
+          trigger: "import",
+          deadline,
+          importId,
+        })
+      )
+    ),
+  );
+  const remaining = await runningImports(context.sql, entities);
+  if (remaining.length === 0) return { results, remaining, handedOver: false };
+  const progressed = results.some((r) => r.pages > 0 || r.status === "completed");
+  if (!progressed) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_HANDOVER_DELAY_MS));
+  }
+  const handedOver = await handOver(context, remaining, options.generation + 1, options.fetch);
+  return { results, remaining, handedOver };
+}
+
+/** Starts the next invocation of import-history; the scheduler is the safety net if it fails. */
+async function handOver(
+  context: FunctionContext,
+  entities: string[],
+  generation: number,
+  fetchImpl: typeof fetch = fetch,
+): Promise<boolean> {
+  const base = context.config.supabaseUrl;
+  if (!base) {
+    console.error("SUPABASE_URL is not set: the import continues on the next scheduled run");
+    return false;
+  }
+  try {
+    const reply = await fetchImpl(`${base.replace(/\/+$/, "")}/functions/v1/import-history`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-sync-secret": context.config.syncSecret },
+      body: JSON.stringify({ entities, generation }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    await reply.body?.cancel();
+    if (reply.status !== 202) {
+      console.error(
+        `Handing the import over failed with HTTP ${reply.status}; the scheduler continues it`,
+      );
+      return false;
+    }
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(
+      `Handing the import over failed (${redactSecrets(message, context.secrets)}); ` +
+        "the scheduler continues it",
+    );
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+// Lands one page in one transaction: typed upsert of the valid records, replacement of their
+// children, rejects filed, the cursor advanced to the page's version.max and the run's counters
+// updated. Either all of it commits or none of it does.
+import type { Sql, TransactionSql } from "../database.ts";
+import type { EntityDefinition } from "../entities/registry.ts";
+import type { RejectedRecord, ValidatedPage } from "../entities/record_validation.ts";
+import { createInputTable, ingestStatements } from "./ingest_statements.ts";
+import { renewLease } from "./lease.ts";
+
+export interface PageCounts {
+  received: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface IngestContext {
+  entity: EntityDefinition;
+  runId: number;
+  leaseOwner: string;
+  leaseTtlMs: number;
+}
+
+async function fileRejects(
+  tx: TransactionSql,
+  entity: string,
+  runId: number,
+  rejects: readonly RejectedRecord[],
+): Promise<void> {
+  const payload = JSON.stringify(rejects.map((r) => ({
+    record_id: r.recordId,
+    version: r.version,
+    reason: r.reason,
+    raw: r.raw,
+  })));
+  await tx.unsafe(
+    `insert into public.sync_rejects as s (entity, record_id, version, reason, raw, last_run_id)
+     select $1, x.record_id, x.version, x.reason, coalesce(x.raw, 'null'::jsonb), $2
+     from jsonb_to_recordset($3::text::jsonb) as x(record_id text, version bigint, reason text, raw jsonb)
+     on conflict (entity, record_key) do update
+     set last_seen_at = now(), seen_count = s.seen_count + 1, reason = excluded.reason,
+         version = excluded.version, last_run_id = excluded.last_run_id, resolved_at = null`,
+    [entity, runId, payload],
+  );
+}
+
+export async function ingestPage(
+  sql: Sql,
+  context: IngestContext,
+  page: ValidatedPage,
+  received: number,
+  versionMax: number,
+): Promise<PageCounts> {
+  const { entity } = context;
+  const statements = ingestStatements(entity);
+  return await sql.begin(async (tx) => {
+    await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
+    let inserted = 0;
+    let applied: string[] = [];
+    if (page.records.length > 0) {
+      if (statements.loadInput) {
+        await tx.unsafe(createInputTable);
+        await tx.unsafe(statements.loadInput, [page.json]);
+      }
+      const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
+        statements.upsert,
+        statements.loadInput ? [] : [page.json],
+      );
+      applied = rows.map((r) => r.id);
+      inserted = rows.filter((r) => r.inserted).length;
+      if (applied.length > 0) {
+        for (const child of statements.children) {
+          await tx.unsafe(child.deleteForParents, [applied]);
+          await tx.unsafe(child.insertForParents, [applied]);
+        }
+        // A valid version of a record that was rejected before resolves its reject.
+        await tx`
+          update public.sync_rejects set resolved_at = now()
+          where entity = ${entity.name} and resolved_at is null
+            and record_key = any(${applied}::text[])`;
+      }
+    }
+    if (page.rejects.length > 0) {
+      await fileRejects(tx, entity.name, context.runId, page.rejects);
+    }
+    const counts: PageCounts = {
+      received,
+      inserted,
+      updated: applied.length - inserted,
+      unchanged: page.records.length - applied.length,
+      rejected: page.rejects.length,
+    };
+    await tx`
+      update public.sync_state
+      set cursor = ${versionMax},
+          import_records = import_records + case when import_status = 'running' then ${received} else 0 end,
+          import_pages = import_pages + case when import_status = 'running' then 1 else 0 end,
+          updated_at = now()
+      where entity = ${entity.name}`;
+    await tx`
+      update public.sync_log
+      set pages = pages + 1,
+          records_received = records_received + ${counts.received},
+          records_inserted = records_inserted + ${counts.inserted},
+          records_updated = records_updated + ${counts.updated},
+          records_unchanged = records_unchanged + ${counts.unchanged},
+          records_rejected = records_rejected + ${counts.rejected},
+          cursor_end = ${versionMax}
+      where id = ${context.runId}`;
+    return counts;
+  });
+}

@@ -1,0 +1,105 @@
+// Builds, once per entity, the set-based SQL that lands a page: the page arrives as one jsonb
+// parameter and every statement works on all of its records at once.
+import { castExpression, quoteIdentifier, quoteLiteral } from "../entities/column_kinds.ts";
+import {
+  type ChildCollection,
+  type ColumnMap,
+  columnSpec,
+  type EntityDefinition,
+} from "../entities/registry.ts";
+
+export interface ChildStatements {
+  /** $1 = uuid[] of parents whose children are replaced. */
+  deleteForParents: string;
+  /** $1 = uuid[] of parents; reads the page from the session's input table. */
+  insertForParents: string;
+}
+
+export interface IngestStatements {
+  /** Only for entities with children: the page is loaded once and read by several statements. */
+  loadInput?: string;
+  /** Upserts parents where the incoming version is not older; returns applied ids. */
+  upsert: string;
+  children: ChildStatements[];
+}
+
+export const createInputTable =
+  "create temp table if not exists sync_page_input (r jsonb not null) on commit delete rows";
+
+function typedColumns(columns: ColumnMap, alias: string) {
+  return Object.entries(columns).map(([column, raw]) => {
+    const spec = columnSpec(raw);
+    return {
+      name: quoteIdentifier(column),
+      value: castExpression(alias, spec.from ?? column, spec.kind),
+    };
+  });
+}
+
+function buildUpsert(entity: EntityDefinition, source: string): string {
+  const table = `public.${quoteIdentifier(entity.table)}`;
+  const columns = [
+    { name: "id", value: castExpression("r", "id", "uuid") },
+    { name: "version", value: castExpression("r", "version", "bigint") },
+    { name: "deleted_at", value: castExpression("r", "deleted_at", "timestamptz") },
+    { name: "raw", value: "r" },
+    { name: "synced_at", value: "now()" },
+    ...typedColumns(entity.columns, "r"),
+  ];
+  const updates = columns.filter((c) => c.name !== "id").map((c) =>
+    `${c.name} = excluded.${c.name}`
+  );
+  // Equal versions pass (a replay is allowed) but identical rows are skipped, so re-reading a
+  // page changes nothing; an older version never overwrites a newer one.
+  return `insert into ${table} as t (${columns.map((c) => c.name).join(", ")})
+select ${columns.map((c) => c.value).join(",\n  ")}
+from ${source}
+on conflict (id) do update set ${updates.join(", ")}
+where t.version <= excluded.version
+  and (t.version, t.deleted_at, t.raw) is distinct from (excluded.version, excluded.deleted_at, excluded.raw)
+returning t.id, (t.xmax = 0) as inserted`;
+}
+
+function buildChild(child: ChildCollection): ChildStatements {
+  const table = `public.${quoteIdentifier(child.table)}`;
+  const parentKey = quoteIdentifier(child.parentKey);
+  const columns = [
+    { name: parentKey, value: castExpression("p", "id", "uuid") },
+    { name: "id", value: castExpression("c", "id", "uuid") },
+    { name: "raw", value: "c" },
+    { name: "synced_at", value: "now()" },
+    ...typedColumns(child.columns, "c"),
+  ];
+  return {
+    deleteForParents: `delete from ${table} where ${parentKey} = any($1::uuid[])`,
+    insertForParents: `insert into ${table} (${columns.map((c) => c.name).join(", ")})
+select ${columns.map((c) => c.value).join(",\n  ")}
+from pg_temp.sync_page_input as i(p)
+cross join lateral jsonb_array_elements(
+  case jsonb_typeof(p -> ${quoteLiteral(child.field)})
+    when 'array' then p -> ${quoteLiteral(child.field)} else '[]'::jsonb end
+) as c
+where (p ->> 'id')::uuid = any($1::uuid[])`,
+  };
+}
+
+const cache = new Map<string, IngestStatements>();
+
+export function ingestStatements(entity: EntityDefinition): IngestStatements {
+  const cached = cache.get(entity.name);
+  if (cached) return cached;
+  const children = entity.children ?? [];
+  const statements: IngestStatements = children.length === 0
+    ? {
+      upsert: buildUpsert(entity, "jsonb_array_elements($1::text::jsonb) as i(r)"),
+      children: [],
+    }
+    : {
+      loadInput:
+        "insert into pg_temp.sync_page_input (r) select value from jsonb_array_elements($1::text::jsonb)",
+      upsert: buildUpsert(entity, "pg_temp.sync_page_input as i(r)"),
+      children: children.map(buildChild),
+    };
+  cache.set(entity.name, statements);
+  return statements;
+}

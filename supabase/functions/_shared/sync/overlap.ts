@@ -1,0 +1,27 @@
+// Late-committed records can carry a version below a saved cursor. Once per `overlap_every`,
+// a run starts from the cursor the entity had `overlap_window` ago; the guarded upsert makes
+// the re-read cost pages only, never duplicates.
+import type { Sql } from "../database.ts";
+
+/** The cursor to start from instead of `cursor`, or null when no overlap re-read is due. */
+export async function overlapStartCursor(
+  sql: Sql,
+  entity: string,
+  cursor: number,
+): Promise<number | null> {
+  const [due] = await sql<{ due: boolean; window_start: number | null }[]>`
+    select
+      (st.last_overlap_at is null or st.last_overlap_at <= now() - se.overlap_every) as due,
+      (select l.cursor_end from public.sync_log as l
+        where l.entity = st.entity and l.status in ('completed', 'partial')
+          and l.finished_at <= now() - se.overlap_window
+        order by l.finished_at desc limit 1) as window_start
+    from public.sync_state as st
+    join public.sync_settings as se using (entity)
+    where st.entity = ${entity}`;
+  if (!due?.due) return null;
+  // Due either way; with no history that old yet there is nothing earlier to re-read.
+  await sql`update public.sync_state set last_overlap_at = now() where entity = ${entity}`;
+  if (due.window_start === null || due.window_start >= cursor) return null;
+  return due.window_start;
+}

@@ -1,0 +1,184 @@
+// One bounded, checkpointed pass over one entity: take the lease, page from the cursor, land
+// each page in its own transaction, stop before the time budget, and close the run truthfully.
+import type { Sql } from "../database.ts";
+import { type LightspeedRecord, validatePage } from "../entities/record_validation.ts";
+import { type EntityDefinition, pageSizeFor } from "../entities/registry.ts";
+import { type Clock, createLightspeedClient, systemClock } from "../lightspeed/client.ts";
+import {
+  DeadlineExceededError,
+  LightspeedConfigurationError,
+  LightspeedRequestError,
+} from "../lightspeed/errors.ts";
+import { pageByVersion } from "../lightspeed/pager.ts";
+import type { RequestBudget } from "../lightspeed/request_budget.ts";
+import { redactSecrets } from "../redact.ts";
+import { ingestPage } from "./ingest_page.ts";
+import { acquireLease, LeaseLostError } from "./lease.ts";
+import { overlapStartCursor } from "./overlap.ts";
+import {
+  closeAbandonedRuns,
+  closeRun,
+  openRun,
+  recordSkippedRun,
+  type RunOutcome,
+  type RunStatus,
+  type RunTrigger,
+} from "./run_log.ts";
+
+export interface SyncEnvironment {
+  sql: Sql;
+  budget: RequestBudget;
+  lightspeedBaseUrl: string;
+  lightspeedToken: string;
+  pageSizeOverride?: number;
+  /** Values that must never appear in an error message stored or returned. */
+  secrets: readonly string[];
+  fetch?: typeof fetch;
+  clock?: Clock;
+}
+
+export interface RunRequest {
+  entity: EntityDefinition;
+  trigger: RunTrigger;
+  /** Epoch ms by which the run must have checkpointed and stopped. */
+  deadline: number;
+  importId?: string | null;
+}
+
+export interface RunResult {
+  entity: string;
+  status: RunStatus;
+  records: number;
+  pages: number;
+  cursor: number;
+  more: boolean;
+  duration_ms: number;
+  run_id: number;
+  error?: string;
+}
+
+// Time kept back for the last commit and closing the run.
+const CLOSING_RESERVE_MS = 2_000;
+// A crashed run's lease outlives its deadline by this much, then anyone may take it.
+const LEASE_GRACE_MS = 30_000;
+
+/** Errors that no retry can fix: an import stops instead of spending requests on them. */
+function isPermanent(error: unknown): boolean {
+  return error instanceof LightspeedConfigurationError || error instanceof LightspeedRequestError;
+}
+
+export async function runEntitySync(env: SyncEnvironment, request: RunRequest): Promise<RunResult> {
+  const clock = env.clock ?? systemClock;
+  const started = clock.now();
+  const { entity, deadline } = request;
+  const importId = request.importId ?? null;
+  const owner = crypto.randomUUID();
+  const leaseTtlMs = Math.max(1_000, deadline - started) + LEASE_GRACE_MS;
+
+  const leased = await acquireLease(env.sql, entity.name, owner, leaseTtlMs);
+  if (!leased) {
+    const skipped = await recordSkippedRun(env.sql, {
+      entity: entity.name,
+      trigger: request.trigger,
+      importId,
+    });
+    return {
+      entity: entity.name,
+      status: "skipped",
+      records: 0,
+      pages: 0,
+      cursor: skipped.cursor,
+      more: false,
+      duration_ms: clock.now() - started,
+      run_id: skipped.id,
+    };
+  }
+
+  await closeAbandonedRuns(env.sql, entity.name);
+  const importing = leased.importStatus === "running";
+  const overlapFrom = importing || request.trigger === "import"
+    ? null
+    : await overlapStartCursor(env.sql, entity.name, leased.cursor);
+  const cursorStart = overlapFrom ?? leased.cursor;
+  const runId = await openRun(env.sql, {
+    entity: entity.name,
+    trigger: overlapFrom !== null && request.trigger === "schedule" ? "overlap" : request.trigger,
+    importId: importId ?? (importing ? leased.importId : null),
+    cursorStart,
+  });
+
+  const client = createLightspeedClient({
+    baseUrl: env.lightspeedBaseUrl,
+    token: env.lightspeedToken,
+    budget: env.budget,
+    fetch: env.fetch,
+    clock,
+  });
+  const context = { entity, runId, leaseOwner: owner, leaseTtlMs };
+  let cursor = cursorStart;
+  let records = 0;
+  let pages = 0;
+  let outcome: Omit<RunOutcome, "requests" | "rateLimited" | "cursorEnd">;
+  try {
+    let slowestPageMs = 0;
+    let pageStarted = clock.now();
+    const pager = pageByVersion(client, {
+      path: entity.path,
+      after: cursorStart,
+      pageSize: pageSizeFor(entity, env.pageSizeOverride),
+      deleted: entity.supportsDeleted,
+      deadline: deadline - CLOSING_RESERVE_MS,
+    });
+    let reachedEnd = true;
+    for await (const page of pager) {
+      const validated = validatePage(entity, page.records as LightspeedRecord[]);
+      await ingestPage(env.sql, context, validated, page.records.length, page.versionMax);
+      cursor = page.versionMax;
+      records += page.records.length;
+      pages++;
+      const now = clock.now();
+      slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
+      pageStarted = now;
+      // Stop while there is still time for one more page like the slowest so far.
+      if (deadline - now < CLOSING_RESERVE_MS + slowestPageMs) {
+        reachedEnd = false;
+        break;
+      }
+    }
+    outcome = reachedEnd
+      ? { status: "completed", error: null, importStatus: "completed" }
+      : { status: "partial", error: null };
+  } catch (error) {
+    if (error instanceof DeadlineExceededError) {
+      outcome = { status: "partial", error: null };
+    } else {
+      const message = error instanceof LeaseLostError || error instanceof Error
+        ? error.message
+        : String(error);
+      outcome = {
+        status: "failed",
+        error: redactSecrets(message, env.secrets),
+        importStatus: isPermanent(error) ? "failed" : undefined,
+      };
+    }
+  }
+
+  const finalOutcome: RunOutcome = {
+    ...outcome,
+    cursorEnd: cursor,
+    requests: client.stats.requests,
+    rateLimited: client.stats.rateLimited,
+  };
+  await closeRun(env.sql, { id: runId, entity: entity.name, owner }, finalOutcome);
+  return {
+    entity: entity.name,
+    status: finalOutcome.status,
+    records,
+    pages,
+    cursor,
+    more: finalOutcome.status === "partial",
+    duration_ms: clock.now() - started,
+    run_id: runId,
+    ...(finalOutcome.error ? { error: finalOutcome.error } : {}),
+  };
+}

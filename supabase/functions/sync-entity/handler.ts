@@ -1,0 +1,42 @@
+// POST /functions/v1/sync-entity {"entity": "<name>"}: one bounded, checkpointed incremental
+// pass for one entity (contract §3).
+import { z } from "zod";
+import { entityNames, getEntity, isEntityName } from "../_shared/entities/registry.ts";
+import type { FunctionHandler } from "../_shared/function_entry.ts";
+import {
+  errorReply,
+  jsonReply,
+  readJsonObject,
+  unauthorizedReply,
+} from "../_shared/http/json_reply.ts";
+import { runEntitySync } from "../_shared/sync/run_entity_sync.ts";
+
+const body = z.object({
+  entity: z.string(),
+  trigger: z.enum(["schedule", "manual", "dashboard", "import"]).optional(),
+});
+
+export const handleSyncEntity: FunctionHandler = async (req, context, caller) => {
+  if (req.method !== "POST") return errorReply(405, "Use POST");
+  if (caller.kind === "anonymous") return unauthorizedReply();
+  const parsed = body.safeParse(await readJsonObject(req));
+  if (!parsed.success) {
+    return errorReply(400, 'Expected a JSON body like {"entity": "sales"}', {
+      valid_entities: entityNames,
+    });
+  }
+  const { entity } = parsed.data;
+  if (!isEntityName(entity)) {
+    return errorReply(400, `Unknown entity "${entity.slice(0, 100)}"`, {
+      valid_entities: entityNames,
+    });
+  }
+  const trigger = parsed.data.trigger ?? (caller.kind === "staff" ? "dashboard" : "manual");
+  const environment = await context.syncEnvironment();
+  const result = await runEntitySync(environment, {
+    entity: getEntity(entity),
+    trigger,
+    deadline: Date.now() + context.config.timeBudgetMs,
+  });
+  return jsonReply(200, result);
+};
