@@ -1,0 +1,33 @@
+-- DEVELOPMENT ONLY: the session tables of GoTrue (Supabase Auth) that the local auth stand-in
+-- needs. A hosted Supabase project already has these (GoTrue owns them), so this is not a
+-- project migration; dev/api/auth/schema.ts applies it idempotently when the stand-in starts.
+create table if not exists auth.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  refreshed_at timestamp,
+  not_after timestamptz,
+  aal text default 'aal1',
+  user_agent text,
+  ip inet
+);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+
+create table if not exists auth.refresh_tokens (
+  instance_id uuid,
+  id bigserial primary key,
+  token varchar(255) unique,
+  user_id varchar(255),
+  revoked boolean not null default false,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  parent varchar(255),
+  session_id uuid references auth.sessions (id) on delete cascade
+);
+create index if not exists refresh_tokens_session_id_revoked_idx
+  on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+
+-- API roles never touch these tables (as on Supabase, where only GoTrue's role does).
+revoke all on auth.sessions, auth.refresh_tokens from public, anon, authenticated;

@@ -1,0 +1,64 @@
+// Test helper: the local auth and REST stand-ins behind one Deno.serve on a free port, the way
+// dev/api/server.ts mounts them, plus optional extra routes (e.g. a functions stub).
+import postgres from "postgres";
+import { localDatabaseUrl } from "../../paths.ts";
+import { localJwtSecret } from "../local_keys.ts";
+import { createRestHandler } from "../rest/handler.ts";
+import { createAuthHandler } from "./handler.ts";
+import { ensureLocalAuthSchema } from "./schema.ts";
+
+export interface TestStack {
+  url: string;
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+export type ExtraRoute = (req: Request, sql: postgres.Sql) => Promise<Response | null>;
+
+export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
+
+export async function startTestStack(
+  options: { jwtExpirySeconds?: number; extra?: ExtraRoute } = {},
+): Promise<TestStack> {
+  const sql = postgres(testDatabaseUrl, { max: 4, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end();
+    throw new Error(
+      `PostgreSQL is not reachable at ${testDatabaseUrl}: run "npx deno task db:start" ` +
+        `(${error instanceof Error ? error.message : error})`,
+    );
+  }
+  await ensureLocalAuthSchema(sql);
+  const auth = createAuthHandler({
+    sql,
+    jwtSecret: localJwtSecret,
+    jwtExpirySeconds: options.jwtExpirySeconds,
+  });
+  const rest = createRestHandler({ databaseUrl: testDatabaseUrl, jwtSecret: localJwtSecret });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    if (options.extra) {
+      const response = await options.extra(req, sql);
+      if (response) return response;
+    }
+    if (path.startsWith("/auth/v1/")) return await auth(req);
+    if (path.startsWith("/rest/v1/")) return await rest(req);
+    return new Response("not found", { status: 404 });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    sql,
+    async close() {
+      await server.shutdown();
+      await rest.close();
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+/** A unique suffix so parallel test files never collide on emails or entity names. */
+export function uniqueSuffix(): string {
+  return crypto.randomUUID().slice(0, 8);
+}
