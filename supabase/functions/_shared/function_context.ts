@@ -36,18 +36,30 @@ function databasePassword(databaseUrl: string): string | null {
 }
 
 /** Registers set the rate limit: a setting, else synced registers, else ask Lightspeed. */
-async function registerCount(config: SyncConfig, sql: Sql, floorBudget: RequestBudget) {
-  if (config.registerCount) return config.registerCount;
+async function registerCount(
+  config: SyncConfig,
+  sql: Sql,
+  floorBudget: RequestBudget,
+): Promise<{ registers: number; provisional?: boolean }> {
+  if (config.registerCount) return { registers: config.registerCount };
   const [row] = await sql<{ count: number }[]>`
     select count(*)::int as count from public.lightspeed_registers where deleted_at is null`;
-  if (row.count > 0) return row.count;
+  if (row.count > 0) return { registers: row.count };
   const probe = createLightspeedClient({
     baseUrl: config.lightspeedBaseUrl,
     token: config.lightspeedToken,
     budget: floorBudget,
     maxAttempts: 3,
   });
-  return Math.max(1, await readRegisterCount(probe, Date.now() + REGISTER_PROBE_MS));
+  try {
+    return {
+      registers: Math.max(1, await readRegisterCount(probe, Date.now() + REGISTER_PROBE_MS)),
+    };
+  } catch {
+    // One register's allowance is the floor of every store's: safe until the next probe. The
+    // run itself then meets (and records) whatever made the probe fail.
+    return { registers: 1, provisional: true };
+  }
 }
 
 export function createFunctionContext(env: Record<string, string | undefined>): FunctionContext {
@@ -69,18 +81,26 @@ export function createFunctionContext(env: Record<string, string | undefined>): 
     sql,
     secrets,
     syncEnvironment() {
-      environment ??= registerCount(config, sql, budgetFor(1)).then((registers) => ({
-        sql,
-        budget: budgetFor(registers),
-        lightspeedBaseUrl: config.lightspeedBaseUrl,
-        lightspeedToken: config.lightspeedToken,
-        pageSizeOverride: config.pageSizeOverride,
-        secrets,
-      })).catch((error) => {
+      if (environment) return environment;
+      const pending = registerCount(config, sql, budgetFor(1)).then(
+        ({ registers, provisional }) => {
+          // A provisional size is used once and asked for again by the next run.
+          if (provisional) environment = null;
+          return {
+            sql,
+            budget: budgetFor(registers),
+            lightspeedBaseUrl: config.lightspeedBaseUrl,
+            lightspeedToken: config.lightspeedToken,
+            pageSizeOverride: config.pageSizeOverride,
+            secrets,
+          };
+        },
+      );
+      environment = pending;
+      pending.catch(() => {
         environment = null;
-        throw error;
       });
-      return environment;
+      return pending;
     },
   };
 }

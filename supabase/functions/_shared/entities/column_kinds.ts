@@ -33,7 +33,7 @@ function isRealDate(text: string): boolean {
 
 // Empty strings mean "no value" in Lightspeed payloads; they are stored as null.
 const empty = z.literal("");
-const absent = z.union([z.null(), z.undefined(), empty]);
+const absent = z.union([z.null(), empty]);
 
 const uuidValue = z.string().regex(uuidShape, "expected a UUID-shaped id");
 const textValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -50,11 +50,18 @@ const dateValue = z.string().refine(
   "expected a date (YYYY-MM-DD)",
 );
 const booleanValue = z.union([z.boolean(), z.literal(0), z.literal(1), z.enum(["true", "false"])]);
+/** The integer a JSON value holds, or null; zod runs refinements even after a type error. */
+export function integerOf(value: unknown): bigint | null {
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === "string" && integerText.test(value)) return BigInt(value);
+  return null;
+}
+
 const integerValue = (max: bigint) =>
   z.union([z.number().int(), z.string().regex(integerText, "expected an integer")]).refine(
     (v) => {
-      const n = BigInt(v);
-      return n <= max && n >= -max - 1n;
+      const n = integerOf(v);
+      return n !== null && n <= max && n >= -max - 1n;
     },
     "integer out of range",
   );
@@ -72,7 +79,8 @@ const valueSchemas: Record<ColumnKind, z.ZodType> = {
 
 /** The zod schema of an optional column of this kind. */
 export function optionalValueSchema(kind: ColumnKind): z.ZodType {
-  return z.union([absent, valueSchemas[kind]]);
+  // .optional() (not a union with undefined) is what lets zod 4 accept a missing key.
+  return z.union([absent, valueSchemas[kind]]).optional();
 }
 
 /** The zod schema of a required column of this kind (present, not null, not empty). */

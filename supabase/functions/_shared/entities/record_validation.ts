@@ -2,7 +2,7 @@
 // cleanly, everything else is kept as received. Bad records are returned with a reason so the
 // caller can file them in sync_rejects; they never sink the rest of the page.
 import { z } from "zod";
-import { optionalValueSchema, requiredValueSchema } from "./column_kinds.ts";
+import { integerOf, optionalValueSchema, requiredValueSchema } from "./column_kinds.ts";
 import { type ColumnMap, columnSpec, type EntityDefinition } from "./registry.ts";
 
 export type LightspeedRecord = Record<string, unknown>;
@@ -23,7 +23,7 @@ export interface ValidatedPage {
 }
 
 const positiveVersion = requiredValueSchema("bigint").refine(
-  (v) => BigInt(v as string | number) > 0n,
+  (v) => (integerOf(v) ?? 0n) > 0n,
   "expected a positive version",
 );
 
@@ -58,7 +58,7 @@ export function recordSchema(entity: EntityDefinition): z.ZodType {
         (items) => new Set(items.map((i) => String(i.id).toLowerCase())).size === items.length,
         "duplicate ids in the collection",
       );
-    shape[child.field] = z.union([z.null(), z.undefined(), childSchema]);
+    shape[child.field] = childSchema.nullable().optional();
   }
   schema = z.looseObject(shape);
   schemaCache.set(entity.name, schema);

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { hasUnstorableText, validatePage } from "./record_validation.ts";
+import { getEntity } from "./registry.ts";
+
+const customers = getEntity("customers");
+const sales = getEntity("sales");
+const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
+
+Deno.test("validatePage() keeps valid records, unknown fields included, exactly as received", () => {
+  const record = { id: id(1), version: 4294967397, first_name: "Ada", brand_new_field: { x: 1 } };
+  const page = validatePage(customers, [record]);
+  assert.equal(page.rejects.length, 0);
+  assert.equal(page.records[0], record);
+  assert.deepEqual(JSON.parse(page.json), [record]);
+});
+
+Deno.test("validatePage() accepts ids that break RFC 4122 bits and empty strings as nulls", () => {
+  const page = validatePage(customers, [
+    { id: "ffffffff-ffff-ffff-ffff-ffffffffffff", version: 5, customer_group_id: "", balance: "" },
+  ]);
+  assert.equal(page.records.length, 1);
+});
+
+Deno.test("validatePage() rejects a record without an id instead of guessing one", () => {
+  const page = validatePage(customers, [{ version: 7, first_name: "No id" }]);
+  assert.equal(page.records.length, 0);
+  assert.equal(page.rejects[0].recordId, null);
+  assert.match(page.rejects[0].reason, /id/);
+});
+
+Deno.test("validatePage() names every wrong typed field in the reason", () => {
+  const page = validatePage(customers, [
+    { id: id(2), version: "abc", balance: "lots", date_of_birth: "1990-02-30" },
+  ]);
+  assert.equal(page.rejects.length, 1);
+  const { reason, recordId, version } = page.rejects[0];
+  assert.equal(recordId, id(2));
+  assert.equal(version, null);
+  assert.match(reason, /version/);
+  assert.match(reason, /balance: expected a decimal number/);
+  assert.match(reason, /date_of_birth/);
+});
+
+Deno.test("validatePage() rejects a sale whose line item has no id, keeping the rest", () => {
+  const good = { id: id(3), version: 10, line_items: [{ id: id(30), quantity: 1 }], payments: [] };
+  const bad = { id: id(4), version: 11, line_items: [{ quantity: 2 }] };
+  const page = validatePage(sales, [good, bad]);
+  assert.deepEqual(page.records.map((r) => r.id), [id(3)]);
+  assert.equal(page.rejects[0].recordId, id(4));
+  assert.match(page.rejects[0].reason, /line_items\[0\]\.id/);
+});
+
+Deno.test("validatePage() rejects duplicate line item ids within a sale", () => {
+  const sale = { id: id(5), version: 12, line_items: [{ id: id(50) }, { id: id(50) }] };
+  const page = validatePage(sales, [sale]);
+  assert.match(page.rejects[0].reason, /duplicate ids/);
+});
+
+Deno.test("validatePage() keeps the highest version when a page repeats an id", () => {
+  const page = validatePage(customers, [
+    { id: id(6), version: 20, first_name: "new" },
+    { id: id(6), version: 19, first_name: "old" },
+  ]);
+  assert.deepEqual(page.records.map((r) => r.first_name), ["new"]);
+});
+
+Deno.test("validatePage() rejects text PostgreSQL cannot store, and keeps hostile HTML as data", () => {
+  const hostile = "<img src=x onerror=alert(1)><script>alert(1)</script> 🎉 \u202e";
+  const page = validatePage(customers, [
+    { id: id(7), version: 21, note: "nul \u0000 inside" },
+    { id: id(8), version: 22, note: hostile },
+    { id: id(9), version: 23, note: "lone \ud800 surrogate" },
+  ]);
+  assert.deepEqual(page.records.map((r) => r.note), [hostile]);
+  assert.deepEqual(page.rejects.map((r) => r.recordId), [id(7), id(9)]);
+  assert.match(page.rejects[0].reason, /NUL/);
+  assert.equal(hasUnstorableText(JSON.stringify(page.rejects[0].raw)), false);
+});
+
+Deno.test("validatePage() rejects values that are not objects", () => {
+  const page = validatePage(customers, [null, 5, "x", [1]]);
+  assert.equal(page.records.length, 0);
+  assert.equal(page.rejects.length, 4);
+});

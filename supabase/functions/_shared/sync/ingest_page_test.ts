@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/database.ts";
+import type { Sql } from "../database.ts";
+import { validatePage } from "../entities/record_validation.ts";
+import { type EntityDefinition, getEntity } from "../entities/registry.ts";
+import { ingestPage } from "./ingest_page.ts";
+import { acquireLease, LeaseLostError } from "./lease.ts";
+import { openRun } from "./run_log.ts";
+
+const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
+const base = 4_294_967_296;
+
+async function withRun(
+  fn: (
+    sql: Sql,
+    land: (entity: EntityDefinition, records: unknown[]) => Promise<unknown>,
+  ) => Promise<void>,
+) {
+  const sql = await connectTestDatabase();
+  try {
+    await resetSyncData(sql);
+    const owners = new Map<string, { owner: string; runId: number }>();
+    const land = async (entity: EntityDefinition, records: unknown[]) => {
+      let run = owners.get(entity.name);
+      if (!run) {
+        const owner = crypto.randomUUID();
+        assert.ok(await acquireLease(sql, entity.name, owner, 60_000));
+        const runId = await openRun(sql, {
+          entity: entity.name,
+          trigger: "manual",
+          importId: null,
+          cursorStart: 0,
+        });
+        run = { owner, runId };
+        owners.set(entity.name, run);
+      }
+      const page = validatePage(entity, records);
+      const max = Math.max(
+        ...records.map((r) => Number((r as { version?: unknown }).version) || 0),
+      );
+      return await ingestPage(
+        sql,
+        { entity, runId: run.runId, leaseOwner: run.owner, leaseTtlMs: 60_000 },
+        page,
+        records.length,
+        max,
+      );
+    };
+    await fn(sql, land);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+const customers = getEntity("customers");
+const sales = getEntity("sales");
+
+Deno.test("ingestPage() upserts on the source version: replay no-op, older skipped, equal and newer applied", async () => {
+  await withRun(async (sql, land) => {
+    const v1 = { id: id(1), version: base + 10, first_name: "Ada", balance: 12.5 };
+    assert.deepEqual(await land(customers, [v1]), {
+      received: 1,
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+    });
+    assert.deepEqual(await land(customers, [v1]), {
+      received: 1,
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      rejected: 0,
+    });
+    const older = { ...v1, version: base + 5, first_name: "Older" };
+    assert.deepEqual(await land(customers, [older]), {
+      received: 1,
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      rejected: 0,
+    });
+    const equalChanged = { ...v1, first_name: "Same version, new content" };
+    assert.equal((await land(customers, [equalChanged]) as { updated: number }).updated, 1);
+    const newer = {
+      ...v1,
+      version: base + 20,
+      first_name: "Newer",
+      deleted_at: "2026-01-02T03:04:05Z",
+    };
+    await land(customers, [newer]);
+    const [row] =
+      await sql`select first_name, version, deleted_at, balance::text, raw from public.lightspeed_customers`;
+    assert.equal(row.first_name, "Newer");
+    assert.equal(row.version, base + 20);
+    assert.equal(row.deleted_at.toISOString(), "2026-01-02T03:04:05.000Z");
+    assert.equal(row.balance, "12.5");
+    assert.deepEqual(row.raw, newer);
+    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+    assert.equal(state.cursor, base + 20);
+  });
+});
+
+Deno.test("ingestPage() replaces a sale's line items and payments as a set", async () => {
+  await withRun(async (sql, land) => {
+    const sale = {
+      id: id(100),
+      version: base + 1,
+      status: "CLOSED",
+      total_price: "30.00000",
+      line_items: [{ id: id(101), quantity: 1, price: 10 }, {
+        id: id(102),
+        quantity: -2,
+        price: 10,
+        is_return: true,
+      }],
+      payments: [{ id: id(103), amount: 30, payment_date: "2026-03-01 10:00:00" }],
+    };
+    await land(sales, [sale]);
+    const edited = { ...sale, version: base + 2, line_items: [sale.line_items[1]], payments: [] };
+    await land(sales, [edited]);
+    const lines =
+      await sql`select id, quantity::text from public.lightspeed_sale_line_items where sale_id = ${
+        id(100)
+      }`;
+    assert.deepEqual(lines.map((l) => [l.id, l.quantity]), [[id(102), "-2"]]);
+    const payments = await sql`select count(*)::int as n from public.lightspeed_sale_payments`;
+    assert.equal(payments[0].n, 0);
+    // An older copy of the sale changes nothing, children included.
+    await land(sales, [sale]);
+    const after = await sql`select count(*)::int as n from public.lightspeed_sale_line_items`;
+    assert.equal(after[0].n, 1);
+  });
+});
+
+Deno.test("ingestPage() files rejects with the page and resolves them when a valid version lands", async () => {
+  await withRun(async (sql, land) => {
+    const counts = await land(customers, [
+      { id: id(200), version: base + 1, balance: "lots" },
+      { id: id(201), version: base + 2, first_name: "Fine" },
+    ]);
+    assert.equal((counts as { rejected: number }).rejected, 1);
+    const [reject] = await sql`select record_id, reason, raw, resolved_at from public.sync_rejects`;
+    assert.equal(reject.record_id, id(200));
+    assert.match(reject.reason, /balance/);
+    assert.equal(reject.resolved_at, null);
+    await land(customers, [{ id: id(200), version: base + 3, balance: "5" }]);
+    const [resolved] = await sql`select resolved_at from public.sync_rejects`;
+    assert.ok(resolved.resolved_at instanceof Date);
+  });
+});
+
+Deno.test("ingestPage() commits nothing when the run no longer holds the lease", async () => {
+  await withRun(async (sql, land) => {
+    await land(customers, [{ id: id(300), version: base + 1 }]);
+    await sql`update public.sync_state set lease_owner = gen_random_uuid() where entity = 'customers'`;
+    await assert.rejects(
+      () => land(customers, [{ id: id(301), version: base + 2 }]),
+      LeaseLostError,
+    );
+    const rows = await sql`select count(*)::int as n from public.lightspeed_customers`;
+    assert.equal(rows[0].n, 1);
+    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+    assert.equal(state.cursor, base + 1);
+  });
+});

@@ -1,0 +1,275 @@
+// sync-entity over real HTTP against the simulator and the local PostgreSQL.
+import assert from "node:assert/strict";
+import { compareWithSource } from "../../../dev/testing/compare_with_source.ts";
+import { startSyncStack, type SyncStack } from "../../../dev/testing/sync_stack.ts";
+import { type EntityName, entityNames } from "../_shared/entities/registry.ts";
+
+async function syncAll(stack: SyncStack, entities: readonly string[] = entityNames) {
+  const replies = [];
+  for (const entity of entities) {
+    const reply = await stack.invoke("sync-entity", { entity });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    replies.push(reply.body);
+  }
+  return replies;
+}
+
+async function assertMatchesSource(stack: SyncStack) {
+  const comparison = await compareWithSource(
+    stack.sql,
+    stack.simulator.controlUrl,
+    entityNames as EntityName[],
+  );
+  assert.deepEqual(comparison.mismatches, []);
+  assert.ok(comparison.rowsCompared > 1000, `compared only ${comparison.rowsCompared} rows`);
+}
+
+async function countChanges(stack: SyncStack) {
+  const [row] = await stack.sql`
+    select coalesce(sum(records_inserted + records_updated), 0)::int as changed from public.sync_log`;
+  return row.changed as number;
+}
+
+Deno.test("sync-entity lands every entity equal to the source, and a re-run changes zero rows", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 11, scale: "demo" } });
+  try {
+    const first = await syncAll(stack);
+    assert.ok(
+      first.every((r) => r.status === "completed" && r.more === false),
+      JSON.stringify(first),
+    );
+    assert.ok(first.find((r) => r.entity === "sales").records > 0);
+    await assertMatchesSource(stack);
+    const changedAfterFirst = await countChanges(stack);
+    const second = await syncAll(stack);
+    assert.ok(second.every((r) => r.status === "completed" && r.records === 0));
+    assert.equal(
+      await countChanges(stack),
+      changedAfterFirst,
+      "a re-run after success changed rows",
+    );
+    const [log] = await stack.sql`
+      select count(*)::int as runs, count(*) filter (where status = 'completed')::int as completed
+      from public.sync_log`;
+    assert.deepEqual(log, { runs: entityNames.length * 2, completed: entityNames.length * 2 });
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("sync-entity lands edits, deletes, voids, layby payoffs, removed lines and new sales", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 12, scale: "demo" } });
+  try {
+    await syncAll(stack);
+    const changes = await stack.control("/mutate", {
+      seed: 3,
+      customerEdits: 5,
+      productEdits: 5,
+      customerDeletes: 2,
+      productDeletes: 2,
+      laybyPayoffs: 2,
+      onAccountPayoffs: 1,
+      voids: 2,
+      lineItemRemovals: 2,
+      newSales: 10,
+      stockMovements: 10,
+    });
+    assert.ok(changes.voids.length > 0 && changes.lineItemRemovals.length > 0);
+    await syncAll(stack);
+    await assertMatchesSource(stack);
+    const voided = await stack.sql`
+      select status from public.lightspeed_sales where id = any(${changes.voids}::uuid[])`;
+    assert.ok(voided.length > 0 && voided.every((s) => s.status === "VOIDED"));
+    const paidOff = await stack.sql`
+      select status from public.lightspeed_sales where id = any(${changes.laybyPayoffs}::uuid[])`;
+    assert.ok(paidOff.every((s) => s.status === "LAYBY_CLOSED"), JSON.stringify(paidOff));
+    const removed = await stack.sql`
+      select count(*)::int as n from public.lightspeed_sale_line_items
+      where id = any(${changes.removedLineItemIds}::uuid[])`;
+    assert.equal(removed[0].n, 0);
+    const deleted = await stack.sql`
+      select count(*)::int as n from public.lightspeed_customers
+      where id = any(${changes.customerDeletes}::uuid[]) and deleted_at is not null`;
+    assert.equal(deleted[0].n, changes.customerDeletes.length);
+    const deletedProducts = await stack.sql`
+      select count(*)::int as n from public.lightspeed_products
+      where id = any(${changes.productDeletes}::uuid[]) and deleted_at is not null`;
+    assert.equal(deletedProducts[0].n, changes.productDeletes.length);
+    const returns = await stack.sql`
+      select count(*)::int as n from public.lightspeed_sale_line_items where quantity < 0`;
+    assert.ok(returns[0].n > 0, "returns (negative quantities) landed");
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("sync-entity rides out a 429 storm and a 5xx burst without losing anything", async () => {
+  // A set register count: every request below belongs to a run and is counted in sync_log.
+  const stack = await startSyncStack({
+    simulator: { seed: 13, scale: "demo" },
+    functionsEnv: { LIGHTSPEED_REGISTER_COUNT: "9" },
+  });
+  try {
+    await stack.control("/faults", {
+      faults: [
+        {
+          type: "status",
+          status: 429,
+          count: 3,
+          retryAfter: "date",
+          retryAfterSeconds: 1,
+          path: "/customers",
+        },
+        { type: "status", status: 503, count: 3, path: "/sales" },
+        { type: "reset", count: 1, path: "/products" },
+        { type: "truncate", count: 1, path: "/inventory" },
+      ],
+    });
+    const replies = await syncAll(stack);
+    assert.ok(replies.every((r) => r.status === "completed"), JSON.stringify(replies));
+    await assertMatchesSource(stack);
+    const [log] = await stack.sql`
+      select sum(rate_limited)::int as rate_limited, sum(requests)::int as requests
+      from public.sync_log`;
+    assert.equal(log.rate_limited, 3);
+    const stats = await stack.control("/stats");
+    assert.equal(stats.violations, 0);
+    assert.equal(log.requests, stats.requests);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("sync-entity files malformed records in sync_rejects and lands the rest of the page", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 14, scale: "demo" } });
+  try {
+    await stack.control("/faults", {
+      faults: [
+        { type: "malformed", entity: "customers", count: 4 },
+        { type: "malformed", entity: "sales", count: 3 },
+        { type: "hostile", entity: "customers", count: 2 },
+      ],
+    });
+    const replies = await syncAll(stack, ["customers", "sales"]);
+    assert.ok(replies.every((r) => r.status === "completed"));
+    const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, [
+      "customers",
+      "sales",
+    ]);
+    assert.deepEqual(comparison.mismatches, []);
+    const rejects = await stack.sql`
+      select entity, reason, raw from public.sync_rejects order by entity`;
+    assert.ok(rejects.length >= 5, `only ${rejects.length} rejects`);
+    assert.ok(rejects.every((r) => r.reason.startsWith("Invalid record") && r.raw !== null));
+    const [log] = await stack.sql`
+      select sum(records_rejected)::int as rejected from public.sync_log`;
+    assert.equal(log.rejected, rejects.length);
+    const hostile = await stack.sql`
+      select count(*)::int as n from public.lightspeed_customers where raw::text like '%onerror%'`;
+    assert.ok(hostile[0].n > 0, "hostile strings are stored as data");
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("sync-entity with a wrong token records a failed run with a clear message and red health", async () => {
+  const stack = await startSyncStack({
+    simulator: { seed: 15, scale: "demo" },
+    functionsEnv: { LIGHTSPEED_TOKEN: "wrong-token-value-123", LIGHTSPEED_REGISTER_COUNT: "1" },
+  });
+  try {
+    const reply = await stack.invoke("sync-entity", { entity: "customers" });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body.status, "failed");
+    assert.match(reply.body.error, /LIGHTSPEED_TOKEN/);
+    assert.ok(!JSON.stringify(reply.body).includes("wrong-token-value-123"));
+    const [log] = await stack
+      .sql`select status, error from public.sync_log where entity = 'customers'`;
+    assert.equal(log.status, "failed");
+    assert.match(log.error, /401/);
+    const health = await stack.invoke("health");
+    assert.equal(health.status, 503);
+    const customers = health.body.entities.find((e: { entity: string }) =>
+      e.entity === "customers"
+    );
+    assert.equal(customers.status, "red");
+    assert.match(customers.last_error, /LIGHTSPEED_TOKEN/);
+    // Without credentials: colours, no error text.
+    const anonymous = await fetch(`${stack.api.url}/functions/v1/health`);
+    const body = await anonymous.json();
+    assert.equal(anonymous.status, 503);
+    assert.ok(!JSON.stringify(body).includes("LIGHTSPEED_TOKEN"));
+    assert.equal(body.entities[0].last_error, undefined);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("sync-entity: of two simultaneous calls for one entity, one runs and one is skipped", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 16, scale: "demo" } });
+  try {
+    await stack.control("/faults", {
+      faults: [{ type: "slow", ms: 1500, count: 1, path: "/sales" }],
+    });
+    const [a, b] = await Promise.all([
+      stack.invoke("sync-entity", { entity: "sales" }),
+      stack.invoke("sync-entity", { entity: "sales" }),
+    ]);
+    const statuses = [a.body.status, b.body.status].sort();
+    assert.deepEqual(statuses, ["completed", "skipped"]);
+    await assertMatchesSourceFor(stack, ["sales"]);
+  } finally {
+    await stack.stop();
+  }
+});
+
+async function assertMatchesSourceFor(stack: SyncStack, entities: EntityName[]) {
+  const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, entities);
+  assert.deepEqual(comparison.mismatches, []);
+}
+
+Deno.test("sync-entity stops at its time budget with a checkpoint, and the next call continues", async () => {
+  const stack = await startSyncStack({
+    simulator: { seed: 17, scale: "demo", latency: { baseMs: 450, perRecordMs: 0 } },
+    functionsEnv: { SYNC_TIME_BUDGET_MS: "5000", LIGHTSPEED_PAGE_SIZE: "20" },
+  });
+  try {
+    const first = await stack.invoke("sync-entity", { entity: "sales" });
+    assert.equal(first.body.status, "partial");
+    assert.equal(first.body.more, true);
+    assert.ok(first.body.pages > 0 && first.body.duration_ms < 5000, JSON.stringify(first.body));
+    const [state] = await stack.sql`select cursor from public.sync_state where entity = 'sales'`;
+    assert.equal(state.cursor, first.body.cursor);
+    let last = first.body;
+    for (let i = 0; i < 10 && last.more; i++) {
+      last = (await stack.invoke("sync-entity", { entity: "sales" })).body;
+    }
+    assert.equal(last.status, "completed");
+    await assertMatchesSourceFor(stack, ["sales"]);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("sync-entity refuses callers without credentials and explains bad requests", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 18, scale: "demo" } });
+  try {
+    const url = `${stack.api.url}/functions/v1/sync-entity`;
+    const noSecret = await fetch(url, { method: "POST", body: '{"entity":"sales"}' });
+    assert.equal(noSecret.status, 401);
+    await noSecret.body?.cancel();
+    const wrongSecret = await stack.invoke("sync-entity", { entity: "sales" }, {
+      "x-sync-secret": "nope",
+    });
+    assert.equal(wrongSecret.status, 401);
+    const unknown = await stack.invoke("sync-entity", { entity: "<script>" });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body.valid_entities, entityNames);
+    const badBody = await stack.invoke("sync-entity", ["sales"]);
+    assert.equal(badBody.status, 400);
+    const [log] = await stack.sql`select count(*)::int as n from public.sync_log`;
+    assert.equal(log.n, 0, "refused calls start no run");
+  } finally {
+    await stack.stop();
+  }
+});
