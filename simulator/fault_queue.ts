@@ -24,6 +24,10 @@ export class FaultQueue {
     const index = this.#pending.findIndex((fault) => matchesPath(fault.path, resourcePath));
     if (index < 0) return undefined;
     const fault = this.#pending[index];
+    if (fault.skip) {
+      fault.skip--;
+      return undefined;
+    }
     if (--fault.count <= 0) this.#pending.splice(index, 1);
     return { ...fault, count: 1 };
   }

@@ -47,6 +47,8 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
 };
 
 const pathFilter = z.string().min(1).optional();
+/** Matching requests to let through untouched before the fault starts (a crash point). */
+const skip = z.number().int().min(0).optional();
 const count = z.number().int().min(1).default(1);
 const entity = z.enum(ENTITY_NAMES);
 
@@ -62,18 +64,20 @@ export const faultSchema = z.discriminatedUnion("type", [
     ]),
     count,
     path: pathFilter,
+    skip,
     retryAfter: z.enum(RETRY_AFTER_STYLES).optional(),
     /** How far ahead an injected 429 asks the client to wait. */
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
   }),
-  z.strictObject({ type: z.literal("reset"), count, path: pathFilter }),
+  z.strictObject({ type: z.literal("reset"), count, path: pathFilter, skip }),
   z.strictObject({
     type: z.literal("slow"),
     ms: z.number().min(0).max(600_000),
     count,
     path: pathFilter,
+    skip,
   }),
-  z.strictObject({ type: z.literal("truncate"), count, path: pathFilter }),
+  z.strictObject({ type: z.literal("truncate"), count, path: pathFilter, skip }),
   z.strictObject({ type: z.literal("malformed"), entity, count }),
   z.strictObject({ type: z.literal("hostile"), entity, count }),
 ]);

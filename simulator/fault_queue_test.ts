@@ -1,0 +1,12 @@
+import assert from "node:assert/strict";
+import { FaultQueue } from "./fault_queue.ts";
+
+Deno.test("FaultQueue.take() lets `skip` matching requests through before the fault starts", () => {
+  const queue = new FaultQueue();
+  queue.add({ type: "slow", ms: 1000, count: 1, path: "/sales", skip: 2 });
+  assert.equal(queue.take("/customers"), undefined);
+  assert.equal(queue.take("/sales"), undefined);
+  assert.equal(queue.take("/sales"), undefined);
+  assert.equal(queue.take("/sales")?.type, "slow");
+  assert.equal(queue.take("/sales"), undefined);
+});

@@ -1,0 +1,108 @@
+// Crash-resume: the functions' process is killed (SIGKILL) while page N+1 is in flight, for
+// every N of a multi-page sync; a fresh process resumes from the checkpoint and the database
+// ends equal to the source, with the cursor never past a committed page.
+import assert from "node:assert/strict";
+import { startSimulator } from "../../../simulator/mod.ts";
+import { compareWithSource } from "../../../dev/testing/compare_with_source.ts";
+import {
+  connectTestDatabase,
+  resetSyncData,
+  testDatabaseUrl,
+} from "../../../dev/testing/database.ts";
+import { startFunctionsProcess } from "../../../dev/testing/functions_process.ts";
+import { testSyncSecret } from "../../../dev/testing/sync_stack.ts";
+
+const PAGE_SIZE = 60;
+
+async function post(url: string, body: unknown) {
+  const reply = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-sync-secret": testSyncSecret },
+    body: JSON.stringify(body),
+  });
+  return { status: reply.status, body: await reply.json() };
+}
+
+Deno.test("sync-entity resumes after a SIGKILL at every page of a multi-page sync", async () => {
+  const sql = await connectTestDatabase();
+  const simulator = await startSimulator({ port: 0, seed: 21, scale: "demo" });
+  const env = {
+    LIGHTSPEED_API_BASE_URL: simulator.apiBaseUrl,
+    LIGHTSPEED_TOKEN: simulator.token,
+    SYNC_SECRET: testSyncSecret,
+    SUPABASE_DB_URL: testDatabaseUrl,
+    LIGHTSPEED_PAGE_SIZE: String(PAGE_SIZE),
+    LIGHTSPEED_REGISTER_COUNT: "9",
+  };
+  const control = (path: string, body?: unknown, method = "POST") =>
+    fetch(`${simulator.controlUrl}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json());
+  try {
+    const { entities } = await control("/summary", undefined, "GET");
+    const pages = Math.ceil(entities.sales.records / PAGE_SIZE);
+    assert.ok(pages >= 4, `only ${pages} pages`);
+    let crashes = 0;
+    for (let committedPages = 1; committedPages < pages; committedPages++) {
+      await resetSyncData(sql);
+      await control("/stats/reset");
+      // Page committedPages + 1 never answers; the process dies waiting for it.
+      await control("/faults", {
+        faults: [{ type: "slow", ms: 600_000, count: 1, path: "/sales", skip: committedPages }],
+      });
+      const doomed = await startFunctionsProcess(env);
+      const inFlight = post(`${doomed.url}/functions/v1/sync-entity`, { entity: "sales" }).catch(
+        () => null,
+      );
+      const started = Date.now();
+      const salesRequests = async () =>
+        (await control("/stats", undefined, "GET")).byPath["/sales"]?.requests ?? 0;
+      while (await salesRequests() <= committedPages) {
+        if (Date.now() - started > 20_000) {
+          throw new Error("the sync never reached the crash point");
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await doomed.kill();
+      await inFlight;
+      crashes++;
+
+      const [state] = await sql`select cursor from public.sync_state where entity = 'sales'`;
+      const [stored] = await sql`
+        select count(*)::int as n, coalesce(max(version), 0) as max from public.lightspeed_sales`;
+      assert.equal(stored.n, committedPages * PAGE_SIZE, `after ${committedPages} pages`);
+      assert.equal(state.cursor, stored.max, "the cursor is exactly the last committed page's max");
+
+      await control("/faults", undefined, "DELETE");
+      const fresh = await startFunctionsProcess(env);
+      try {
+        // The dead run's lease still holds until it expires; then anyone may resume.
+        const early = await post(`${fresh.url}/functions/v1/sync-entity`, { entity: "sales" });
+        assert.equal(early.body.status, "skipped");
+        await sql`update public.sync_state set lease_expires_at = now() - interval '1 second'
+          where entity = 'sales'`;
+        const resumed = await post(`${fresh.url}/functions/v1/sync-entity`, { entity: "sales" });
+        assert.equal(resumed.body.status, "completed", JSON.stringify(resumed.body));
+        assert.equal(resumed.body.pages, pages - committedPages);
+      } finally {
+        await fresh.stop();
+      }
+      const comparison = await compareWithSource(sql, simulator.controlUrl, ["sales"]);
+      assert.deepEqual(comparison.mismatches, []);
+      const [log] = await sql`
+        select status, error from public.sync_log
+        where entity = 'sales' and status <> 'skipped' order by id limit 1`;
+      assert.equal(
+        log.status,
+        "failed",
+        "the killed run is recorded as failed, never as a success",
+      );
+      assert.match(log.error, /stopped before finishing/);
+    }
+    assert.equal(crashes, pages - 1);
+  } finally {
+    await simulator.stop();
+    await sql.end({ timeout: 5 });
+  }
+});
