@@ -9,7 +9,7 @@ export interface FunctionsProcess {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -20,7 +20,7 @@ export async function startFunctionsProcess(
   env: Record<string, string>,
   options: { port?: number } = {},
 ): Promise<FunctionsProcess> {
-  const port = options.port ?? await freePort();
+  const port = options.port ?? freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--no-check", "dev/functions_serve.ts"],
     cwd: repoRoot,
