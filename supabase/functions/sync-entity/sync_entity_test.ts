@@ -273,3 +273,38 @@ Deno.test("sync-entity refuses callers without credentials and explains bad requ
     await stack.stop();
   }
 });
+
+Deno.test("sync-entity re-reads an overlap window once a day: missed records return, nothing doubles", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 19, scale: "demo" } });
+  try {
+    await stack.invoke("sync-entity", { entity: "sales" });
+    const changes = await stack.control("/mutate", { seed: 4, newSales: 6 });
+    await stack.invoke("sync-entity", { entity: "sales" });
+    // The first run is now two days old and the overlap is due; pretend the later records were
+    // missed (committed late, below the cursor).
+    await stack.sql`
+      update public.sync_log set finished_at = now() - interval '2 days'
+      where id = (select min(id) from public.sync_log where entity = 'sales')`;
+    await stack.sql`update public.sync_state set last_overlap_at = now() - interval '25 hours'`;
+    await stack
+      .sql`delete from public.lightspeed_sales where id = any(${changes.newSales}::uuid[])`;
+    const [before] = await stack.sql`select cursor from public.sync_state where entity = 'sales'`;
+
+    const overlap = await stack.invoke("sync-entity", { entity: "sales", trigger: "schedule" });
+    assert.equal(overlap.body.status, "completed");
+    assert.equal(overlap.body.cursor, before.cursor);
+    const [log] = await stack.sql`
+      select trigger, records_inserted, records_updated, records_unchanged
+      from public.sync_log where id = ${overlap.body.run_id}`;
+    assert.equal(log.trigger, "overlap");
+    assert.equal(log.records_inserted, changes.newSales.length);
+    assert.equal(log.records_updated, 0);
+    await assertMatchesSourceFor(stack, ["sales"]);
+
+    // Not due again until overlap_every has passed: the next run starts at the cursor.
+    const next = await stack.invoke("sync-entity", { entity: "sales", trigger: "schedule" });
+    assert.equal(next.body.records, 0);
+  } finally {
+    await stack.stop();
+  }
+});
