@@ -5,6 +5,7 @@ import { createDatabase } from "../../supabase/functions/_shared/database.ts";
 import { localDatabaseUrl } from "../paths.ts";
 import { createAuthHandler } from "./auth/handler.ts";
 import { createFunctionsRouter } from "./functions_router.ts";
+import { createRestHandler } from "./rest/handler.ts";
 import { localAnonKey, localJwtSecret } from "./local_keys.ts";
 
 export interface LocalApiOptions {
@@ -24,6 +25,7 @@ export function startLocalApi(options: LocalApiOptions): LocalApi {
   const databaseUrl = options.databaseUrl ?? localDatabaseUrl;
   const authSql = createDatabase(databaseUrl, { max: 3 });
   const auth = createAuthHandler({ sql: authSql, jwtSecret: localJwtSecret });
+  const rest = createRestHandler({ databaseUrl, jwtSecret: localJwtSecret });
   let functions: ReturnType<typeof createFunctionsRouter> | null = null;
 
   const server = Deno.serve({
@@ -35,6 +37,7 @@ export function startLocalApi(options: LocalApiOptions): LocalApi {
     const fn = path.match(/^\/functions\/v1\/([a-z0-9-]+)\/?$/);
     if (fn) return functions!.handle(req, fn[1]);
     if (path.startsWith("/auth/v1/")) return auth(req);
+    if (path.startsWith("/rest/v1/")) return rest(req);
     return Promise.resolve(Response.json({ error: "Not found" }, { status: 404 }));
   });
   const url = `http://127.0.0.1:${server.addr.port}`;
@@ -51,6 +54,7 @@ export function startLocalApi(options: LocalApiOptions): LocalApi {
       await server.shutdown();
       await functions!.close();
       await authSql.end({ timeout: 5 });
+      await rest.close();
     },
   };
 }
