@@ -91,9 +91,9 @@ select is(
 
 select is(
   (select count(*)::int from sync_private.due_calls('2026-06-11 02:00:00+00')
-   where reason = 'nightly' and body ->> 'trigger' = 'overlap'),
+   where reason = 'nightly' and body ->> 'trigger' = 'schedule'),
   -- 11 enabled, minus 3 unfinished imports and 2 runs stuck past their lease by then.
-  6, 'the next night, every other enabled entity gets one nightly overlap run');
+  6, 'the next night, every other enabled entity gets one nightly run');
 
 update public.sync_schedule set enabled = false;
 select is_empty($$ select * from sync_private.due_calls('2026-06-10 10:20+00') $$,

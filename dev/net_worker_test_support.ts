@@ -1,0 +1,108 @@
+// Shared by the net worker and scheduler tests: a real HTTP server on a free port that records
+// what it received, and waiting for rows pg_net's stand-in writes.
+import postgres from "postgres";
+import { localDatabaseUrl } from "./paths.ts";
+
+export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
+
+export type Sql = ReturnType<typeof postgres>;
+
+export async function connect(): Promise<Sql> {
+  const sql = postgres(testDatabaseUrl, { max: 4, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw new Error(
+      `The test database at ${testDatabaseUrl} is not reachable (${
+        error instanceof Error ? error.message : error
+      }); start it with: deno task db:start`,
+    );
+  }
+  return sql;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: string;
+}
+
+export interface StubServer {
+  url: string;
+  port: number;
+  received: ReceivedRequest[];
+  stop(): Promise<void>;
+}
+
+/** Answers every request with `respond` (default: 200 {"ok": true}) and records it. */
+export function startStubServer(
+  respond: (request: ReceivedRequest) => Response | Promise<Response> = () =>
+    Response.json({ ok: true }),
+  options: { port?: number } = {},
+): StubServer {
+  const received: ReceivedRequest[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
+    async (request) => {
+      const entry = {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        headers: request.headers,
+        body: await request.text(),
+      };
+      received.push(entry);
+      return await respond(entry);
+    },
+  );
+  const port = server.addr.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    received,
+    stop: () => server.shutdown(),
+  };
+}
+
+/** Polls until `probe` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface ResponseRow {
+  id: string;
+  status_code: number | null;
+  content_type: string | null;
+  headers: Record<string, string> | null;
+  content: string | null;
+  timed_out: boolean | null;
+  error_msg: string | null;
+}
+
+export function waitForResponse(sql: Sql, requestId: string | number): Promise<ResponseRow> {
+  return waitFor(`the response to net request ${requestId}`, async () => {
+    const [row] = await sql<ResponseRow[]>`
+      select id::text, status_code, content_type, headers, content, timed_out, error_msg
+      from net._http_response where id = ${String(requestId)}::bigint`;
+    return row;
+  });
+}
+
+/** A port nothing listens on (bound, then released). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
