@@ -1,0 +1,400 @@
+/// <reference lib="dom" />
+// (The DOM lib types the page.evaluate callbacks, which run in the browser.)
+// Browser acceptance test: Debian chromium driven by playwright-core against the built
+// dashboard, the local auth/REST stand-ins and a seeded database. Screenshots land in
+// test-artifacts/ (git-ignored).
+//
+// "Sync now" calls a functions stub (functions_stub.ts) mounted on the test API; set
+// DASHBOARD_TEST_FUNCTIONS_URL to run it against real functions instead.
+import assert from "node:assert/strict";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { startTestStack, type TestStack, uniqueSuffix } from "../dev/api/auth/test_stack.ts";
+import { createLocalUser, deleteLocalUser } from "../dev/api/auth/users.ts";
+import { localAnonKey } from "../dev/api/local_keys.ts";
+import { join } from "../dev/path_helpers.ts";
+import { buildDashboard, dashboardDir } from "./build.ts";
+import { functionsStub, type StubCall } from "./functions_stub.ts";
+import { type DashboardServer, serveDashboard } from "./serve.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const artifacts = join(dashboardDir, "..", "test-artifacts");
+
+async function launchChromium(): Promise<Browser> {
+  try {
+    await Deno.stat(chromiumPath);
+  } catch {
+    throw new Error(
+      `Chromium is missing at ${chromiumPath}: install it with "apt-get install chromium" (as root)`,
+    );
+  }
+  return await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}
+
+const hostile = {
+  img: `<img src=x onerror="window.__xss=1;alert('img')">`,
+  script: `<script>window.__xss=2;alert('script')</script>`,
+  js: "javascript:alert(document.domain)",
+};
+const hostileError = `${hostile.img} then ${hostile.script} see ${hostile.js}`;
+
+interface World {
+  stack: TestStack;
+  dashboard: DashboardServer;
+  browser: Browser;
+  suffix: string;
+  entities: { green: string; yellow: string; red: string; failing: string };
+  staff: { email: string; password: string };
+  visitor: { email: string; password: string };
+  calls: StubCall[];
+}
+
+async function seed(world: World) {
+  const { sql } = world.stack;
+  const e = world.entities;
+  await createLocalUser(sql, world.staff.email, world.staff.password, { staff: true });
+  await createLocalUser(sql, world.visitor.email, world.visitor.password, { staff: false });
+  await sql`
+    insert into sync_settings (entity, yellow_after, red_after)
+    select unnest(${[e.green, e.yellow, e.red, e.failing]}::text[]), '2 hours', '12 hours'`;
+  await sql`
+    insert into sync_state (entity, cursor, last_status, last_success_at, last_run_at, last_error,
+      import_status, import_started_at, import_records, import_pages) values
+    (${e.green}, 4200, 'completed', now() - interval '4 minutes', now() - interval '4 minutes',
+      null, 'running', now() - interval '20 minutes', 12500, 25),
+    (${e.yellow}, 300, 'completed', now() - interval '3 hours', now() - interval '3 hours', null,
+      null, null, 0, 0),
+    (${e.red}, 77, 'completed', now() - interval '2 days', now() - interval '2 days', null, null,
+      null, 0, 0),
+    (${e.failing}, 9001, 'failed', now() - interval '20 minutes', now() - interval '1 minute',
+      ${hostileError}, null, null, 0, 0)`;
+  // 30 completed runs for paging, two failures with hostile errors, one old run for dates.
+  await sql`
+    insert into sync_log (entity, trigger, status, started_at, finished_at, duration_ms, pages,
+      records_received, records_inserted, records_updated)
+    select ${e.green}, 'schedule', 'completed', now() - make_interval(hours => i * 3),
+      now() - make_interval(hours => i * 3) + interval '2 seconds', 1500 + i * 100, 1, 10 * i,
+      5 * i, 2 * i
+    from generate_series(1, 30) as i`;
+  await sql`
+    insert into sync_log (entity, trigger, status, started_at, finished_at, duration_ms, error)
+    values
+      (${e.failing}, 'schedule', 'failed', now() - interval '1 hour', now() - interval '59 minutes',
+        900, ${hostileError}),
+      (${e.failing}, 'schedule', 'failed', now() - interval '1 minute', now(), 700, ${hostile.js}),
+      (${e.yellow}, 'schedule', 'completed', now() - interval '10 days',
+        now() - interval '10 days', 5000, null)`;
+  await sql`
+    insert into sync_rejects (entity, record_id, version, reason, raw) values
+      (${e.failing}, 'rec-1', 12, ${`bad price ${hostile.img}`},
+        ${sql.json({ name: hostile.script, website: hostile.js, note: hostile.img })}),
+      (${e.failing}, 'rec-2', 13, 'missing id', ${sql.json({ id: null })})`;
+}
+
+async function cleanup(world: World) {
+  const { sql } = world.stack;
+  const names = Object.values(world.entities);
+  await sql`delete from sync_rejects where entity in ${sql(names)}`;
+  await sql`delete from sync_log where entity in ${sql(names)}`;
+  await sql`delete from sync_state where entity in ${sql(names)}`;
+  await sql`delete from sync_settings where entity in ${sql(names)}`;
+  await deleteLocalUser(sql, world.staff.email);
+  await deleteLocalUser(sql, world.visitor.email);
+}
+
+async function withWorld(run: (world: World) => Promise<void>) {
+  const suffix = uniqueSuffix();
+  const calls: StubCall[] = [];
+  let stackUrl = "";
+  const stack = await startTestStack({
+    extra: functionsStub(() => stackUrl, localAnonKey, calls),
+  });
+  stackUrl = stack.url;
+  const outDir = await Deno.makeTempDir({ prefix: "dashboard-dist-" });
+  const world: World = {
+    stack,
+    dashboard: null as unknown as DashboardServer,
+    browser: null as unknown as Browser,
+    suffix,
+    entities: {
+      green: `e2e_green_${suffix}`,
+      yellow: `e2e_yellow_${suffix}`,
+      red: `e2e_red_${suffix}`,
+      failing: `e2e_failing_${suffix}`,
+    },
+    staff: { email: `e2e-staff-${suffix}@example.com`, password: "staff-pass-123" },
+    visitor: { email: `e2e-visitor-${suffix}@example.com`, password: "visitor-pass-123" },
+    calls,
+  };
+  try {
+    await buildDashboard({ outDir, quiet: true });
+    world.dashboard = serveDashboard({
+      port: 0,
+      root: outDir,
+      supabaseUrl: stack.url,
+      functionsUrl: Deno.env.get("DASHBOARD_TEST_FUNCTIONS_URL") ?? `${stack.url}/functions/v1`,
+      refreshSeconds: 0,
+    });
+    world.browser = await launchChromium();
+    await seed(world);
+    await Deno.mkdir(artifacts, { recursive: true });
+    await run(world);
+  } finally {
+    await world.browser?.close();
+    await world.dashboard?.stop();
+    await cleanup(world).catch((error) => console.error("cleanup failed:", error));
+    await stack.close();
+    await Deno.remove(outDir, { recursive: true });
+  }
+}
+
+/** A page that records every dialog, page error and CSP violation. */
+async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const incidents: string[] = [];
+  page.on("dialog", (dialog) => {
+    incidents.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on("pageerror", (error) => incidents.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) {
+      incidents.push(`csp: ${message.text()}`);
+    }
+  });
+  return { page, incidents, context };
+}
+
+async function signIn(page: Page, url: string, login: { email: string; password: string }) {
+  await page.goto(url);
+  await page.getByLabel("Email").fill(login.email);
+  await page.getByLabel("Password").fill(login.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function assertInert(page: Page, incidents: string[]) {
+  const state = await page.evaluate(() => ({
+    xss: (globalThis as { __xss?: unknown }).__xss ?? null,
+    images: document.querySelectorAll("img").length,
+    scripts: document.querySelectorAll("script").length,
+    jsLinks: [...document.querySelectorAll("a")].filter((a) =>
+      !/^https?:|^#/.test(a.href) &&
+      a.getAttribute("href") !== null && !a.getAttribute("href")!.startsWith("#")
+    ).length,
+  }));
+  assert.deepEqual(state, { xss: null, images: 0, scripts: 1, jsLinks: 0 });
+  assert.deepEqual(incidents, []);
+}
+
+Deno.test({
+  name: "dashboard: staff see coloured tiles, history, rejects and settings; nothing executes",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser);
+      const e = world.entities;
+      const tile = (entity: string) => page.locator(`article.tile[data-entity="${entity}"]`);
+
+      // Wrong password first: a clear message, no data.
+      await signIn(page, world.dashboard.url, { ...world.staff, password: "wrong-password" });
+      await page.getByText("Wrong email or password.").waitFor();
+
+      await signIn(page, world.dashboard.url, world.staff);
+      await tile(e.failing).waitFor();
+      const tones = Object.fromEntries(
+        await Promise.all(
+          Object.entries(e).map(async (
+            [k, name],
+          ) => [k, await tile(name).getAttribute("data-tone")]),
+        ),
+      );
+      assert.deepEqual(tones, { green: "green", yellow: "yellow", red: "red", failing: "failing" });
+      assert.equal(await tile(e.green).locator(".badge").textContent(), "Healthy");
+      assert.equal(await tile(e.yellow).locator(".badge").textContent(), "Behind");
+      assert.equal(await tile(e.red).locator(".badge").textContent(), "Stale");
+      assert.equal(await tile(e.failing).locator(".badge").textContent(), "Failing");
+      const greenText = await tile(e.green).textContent();
+      assert.match(greenText!, /4 min ago/);
+      assert.match(greenText!, /4200/);
+      assert.match(greenText!, /Import running: 12,500 records in 25 pages/);
+      // The hostile error is shown, as text.
+      const failingError = await tile(e.failing).locator(".error-text").textContent();
+      assert.ok(failingError!.includes(hostile.img), failingError!);
+      await assertInert(page, incidents);
+
+      // Sync now: the stub writes the run; the red tile turns green with the new cursor.
+      await tile(e.red).getByRole("button", { name: "Sync now" }).click();
+      await tile(e.red).locator(".result.ok").filter({ hasText: "Completed: 37 records" })
+        .waitFor();
+      assert.equal(await tile(e.red).getAttribute("data-tone"), "green");
+      assert.match((await tile(e.red).textContent())!, /114/);
+      assert.deepEqual(world.calls, [{ name: "sync-entity", body: { entity: e.red } }]);
+      await page.locator(".chart svg").first().waitFor();
+      await page.screenshot({ path: join(artifacts, "dashboard-overview.png"), fullPage: true });
+
+      // History: filter by entity, page through, filter by status and date, open a run.
+      await page.getByRole("link", { name: "History" }).click();
+      await page.getByLabel("Entity").selectOption(e.green);
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("Showing runs 1–25 of 30").waitFor();
+      assert.equal(await page.locator(`tbody tr[data-entity="${e.green}"]`).count(), 25);
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.getByText("Showing runs 26–30 of 30").waitFor();
+
+      await page.getByLabel("Entity").selectOption(e.failing);
+      await page.getByLabel("Status").selectOption("failed");
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("Showing runs 1–2 of 2").waitFor();
+      assert.equal(await page.locator('tbody tr[data-status="failed"]').count(), 2);
+      const errorCells = await page.locator("td.error-cell").allTextContents();
+      assert.ok(errorCells.some((t) => t.includes("<img src=x")), errorCells.join("|"));
+
+      await page.getByLabel("Entity").selectOption(e.yellow);
+      await page.getByLabel("Status").selectOption("");
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("Showing runs 1–1 of 1").waitFor();
+      const fiveDaysAgo = new Date(Date.now() - 5 * 86_400_000);
+      const pad = (n: number) => String(n).padStart(2, "0");
+      await page.getByLabel("From").fill(
+        `${fiveDaysAgo.getFullYear()}-${pad(fiveDaysAgo.getMonth() + 1)}-${
+          pad(fiveDaysAgo.getDate())
+        }`,
+      );
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("No runs match these filters.").waitFor();
+
+      await page.getByRole("button", { name: "Reset" }).click();
+      await page.getByLabel("Entity").selectOption(e.failing);
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("Showing runs 1–2 of 2").waitFor();
+      await page.locator("tbody tr").last().getByRole("button").click();
+      const detail = page.locator("section.detail");
+      await detail.locator("pre.error-block").waitFor();
+      assert.equal(await detail.locator("pre.error-block").textContent(), hostileError);
+      assert.match((await detail.textContent())!, /Duration900 ms/);
+      await assertInert(page, incidents);
+      await page.screenshot({ path: join(artifacts, "dashboard-history.png"), fullPage: true });
+
+      // Rejected records: hostile reason and payload shown as text.
+      await page.goto(`${world.dashboard.url}/#/rejects/${e.failing}`);
+      await page.locator("tr[data-reject]").first().waitFor();
+      await page.locator("details summary").first().click();
+      const raw = await page.locator("pre.raw").first().textContent();
+      assert.ok(raw!.includes(hostile.script) && raw!.includes(hostile.js), raw!);
+      assert.ok((await page.locator("td.reason").first().textContent())!.includes(hostile.img));
+      await assertInert(page, incidents);
+      await page.screenshot({ path: join(artifacts, "dashboard-rejects.png"), fullPage: true });
+
+      // Settings: pause an entity and tighten its thresholds.
+      await page.getByRole("link", { name: "Settings" }).click();
+      const form = page.locator(`form[data-entity="${e.green}"]`);
+      await form.getByLabel("Sync enabled").uncheck();
+      await form.getByLabel("Warn after (minutes)").fill("30");
+      await form.getByLabel("Alert after (minutes)").fill("90");
+      await form.getByRole("button", { name: "Save" }).click();
+      await form.getByText("Saved: paused").waitFor();
+      const [saved] = await world.stack.sql`
+        select enabled, extract(epoch from yellow_after)::int as y,
+          extract(epoch from red_after)::int as r
+        from sync_settings where entity = ${e.green}`;
+      assert.deepEqual({ ...saved }, { enabled: false, y: 1800, r: 5400 });
+      await form.getByLabel("Warn after (minutes)").fill("100");
+      await form.getByRole("button", { name: "Save" }).click();
+      await form.getByText("The alert threshold must be longer").waitFor();
+      await page.screenshot({ path: join(artifacts, "dashboard-settings.png"), fullPage: true });
+
+      // Back on the overview the paused entity says so.
+      await page.getByRole("link", { name: "Overview" }).click();
+      await tile(e.green).and(page.locator('[data-tone="paused"]')).waitFor();
+
+      // Sign out: back to the sign-in form, and the session is gone server-side too.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      assert.equal(await page.locator("article.tile").count(), 0);
+      await assertInert(page, incidents);
+    }),
+});
+
+Deno.test({
+  name: "dashboard: usable at phone width",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser, { width: 390, height: 844 });
+      await signIn(page, world.dashboard.url, world.staff);
+      await page.locator(`article.tile[data-entity="${world.entities.failing}"]`).waitFor();
+      const overflow = await page.evaluate(() =>
+        document.documentElement.scrollWidth - document.documentElement.clientWidth
+      );
+      assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at phone width`);
+      // Keyboard: tabbing from the top reaches the skip link, then the navigation.
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+      assert.equal(focused, "Overview", "Tab goes: skip link, then the first section link");
+      await page.screenshot({ path: join(artifacts, "dashboard-phone.png"), fullPage: false });
+      assert.deepEqual(incidents, []);
+    }),
+});
+
+Deno.test({
+  name: "dashboard: non-staff and signed-out visitors see no data, in the page or via /rest/v1",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser);
+      // Signed out: only the sign-in form.
+      await page.goto(world.dashboard.url);
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      assert.equal(await page.locator("article.tile, table").count(), 0);
+
+      // Signed in, not staff: an explanation and no rows anywhere.
+      await signIn(page, world.dashboard.url, world.visitor);
+      await page.getByText("No sync data is visible to this account").waitFor();
+      assert.equal(await page.locator("article.tile").count(), 0);
+      await page.getByRole("link", { name: "History" }).click();
+      await page.getByText("No runs match these filters.").waitFor();
+
+      // The same token, straight at the REST API.
+      const token = await page.evaluate(() => {
+        const raw = localStorage.getItem("lightspeed-sync-dashboard");
+        return raw ? JSON.parse(raw).access_token as string : null;
+      });
+      assert.ok(token, "the visitor's session is stored");
+      for (const relation of ["sync_status", "sync_history", "sync_daily", "sync_rejects"]) {
+        const asVisitor: Response = await fetch(`${world.stack.url}/rest/v1/${relation}?select=*`, {
+          headers: { apikey: localAnonKey, authorization: `Bearer ${token}` },
+        });
+        assert.equal(asVisitor.status, 200, relation);
+        assert.deepEqual(await asVisitor.json(), [], relation);
+        const asAnon: Response = await fetch(`${world.stack.url}/rest/v1/${relation}?select=*`, {
+          headers: { apikey: localAnonKey },
+        });
+        assert.equal(asAnon.status, 401, relation);
+        assert.equal((await asAnon.json()).code, "42501", relation);
+      }
+      // And the visitor cannot start a sync.
+      const sync = await fetch(`${world.stack.url}/functions/v1/sync-entity`, {
+        method: "POST",
+        headers: { apikey: localAnonKey, authorization: `Bearer ${token}` },
+        body: JSON.stringify({ entity: world.entities.red }),
+      });
+      assert.equal(sync.status, 401);
+      await sync.body?.cancel();
+      assert.deepEqual(world.calls, []);
+      assert.deepEqual(incidents, []);
+    }),
+});

@@ -1,0 +1,99 @@
+// deno task dashboard — builds, then serves dashboard/dist at http://127.0.0.1:5001 against the
+// local API (http://127.0.0.1:54321) with the local anon key, with correct content types and a
+// Content-Security-Policy header. config.json is generated here, never read from disk.
+import { localAnonKey, localApiUrl } from "../dev/api/local_keys.ts";
+import nodePath from "node:path";
+import { buildDashboard, contentTypeOf, distDir } from "./build.ts";
+import { contentSecurityPolicy, originOf, withMetaCsp } from "./csp.ts";
+
+export interface DashboardServerOptions {
+  port?: number;
+  supabaseUrl?: string;
+  anonKey?: string;
+  functionsUrl?: string;
+  refreshSeconds?: number;
+  root?: string;
+}
+
+export interface DashboardServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function serveDashboard(options: DashboardServerOptions = {}): DashboardServer {
+  const root = options.root ?? distDir;
+  const supabaseUrl = options.supabaseUrl ?? localApiUrl;
+  const connect = [originOf(supabaseUrl)];
+  if (options.functionsUrl) connect.push(originOf(options.functionsUrl));
+  const config = {
+    supabaseUrl,
+    supabaseAnonKey: options.anonKey ?? localAnonKey,
+    ...(options.functionsUrl ? { functionsUrl: options.functionsUrl } : {}),
+    refreshSeconds: options.refreshSeconds ?? 30,
+  };
+  const metaCsp = contentSecurityPolicy({ connect });
+  const headerCsp = contentSecurityPolicy({ connect, header: true });
+  const security = {
+    "content-security-policy": headerCsp,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cache-control": "no-cache",
+  };
+
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: options.port ?? 5001,
+    onListen: () => {},
+  }, async (req) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return new Response("Method not allowed", { status: 405, headers: security });
+    }
+    const path = decodeURIComponent(new URL(req.url).pathname);
+    if (path === "/config.json") {
+      return new Response(JSON.stringify(config), {
+        headers: { ...security, "content-type": "application/json; charset=utf-8" },
+      });
+    }
+    const relative = path === "/" ? "index.html" : path.slice(1);
+    const base = nodePath.resolve(root);
+    const file = nodePath.resolve(base, relative);
+    if (!file.startsWith(base + nodePath.sep) || relative.includes("\0")) {
+      return new Response("Not found", { status: 404, headers: security });
+    }
+    try {
+      let body: Uint8Array | string = await Deno.readFile(file);
+      if (relative === "index.html") {
+        body = withMetaCsp(new TextDecoder().decode(body), metaCsp);
+      }
+      return new Response(req.method === "HEAD" ? null : body as BodyInit, {
+        headers: { ...security, "content-type": contentTypeOf(file) },
+      });
+    } catch {
+      return new Response("Not found", {
+        status: 404,
+        headers: { ...security, "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    stop: () => server.shutdown(),
+  };
+}
+
+if (import.meta.main) {
+  try {
+    await buildDashboard();
+    const supabaseUrl = Deno.env.get("DASHBOARD_SUPABASE_URL") ?? localApiUrl;
+    const server = serveDashboard({
+      supabaseUrl,
+      anonKey: Deno.env.get("DASHBOARD_ANON_KEY") ?? localAnonKey,
+    });
+    console.log(`Dashboard: ${server.url} (API ${supabaseUrl})`);
+    console.log("Sign in with a staff login (npm run demo prints the demo one). Ctrl-C to stop.");
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(1);
+  }
+}

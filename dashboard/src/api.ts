@@ -1,0 +1,211 @@
+/// <reference lib="dom" />
+// Every read and write the dashboard makes. Reads go through the staff-only views; the one
+// write path is the column-granted, staff-policed settings tables. The functions are called
+// with the signed-in user's JWT, never a secret.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import type { DashboardConfig } from "./config.ts";
+import type { StatusRow } from "./format.ts";
+
+export interface HistoryRow {
+  id: number;
+  entity: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  day: string;
+  pages: number;
+  records_received: number;
+  records_inserted: number;
+  records_updated: number;
+  records_unchanged: number;
+  records_rejected: number;
+  records_changed: number;
+  requests: number;
+  rate_limited: number;
+  cursor_start: number | null;
+  cursor_end: number | null;
+  import_id: string | null;
+  failed: boolean;
+  error: string | null;
+}
+
+export interface DailyRow {
+  entity: string;
+  day: string;
+  runs: number;
+  failures: number;
+  records_received: number;
+  records_changed: number;
+  records_rejected: number;
+  avg_duration_ms: number | null;
+  max_duration_ms: number | null;
+}
+
+export interface RejectRow {
+  id: number;
+  entity: string;
+  record_id: string | null;
+  version: number | null;
+  reason: string;
+  raw: unknown;
+  first_seen_at: string;
+  last_seen_at: string;
+  seen_count: number;
+  resolved_at: string | null;
+}
+
+export interface SettingsRow {
+  entity: string;
+  enabled: boolean;
+  yellow_after: string;
+  red_after: string;
+  overlap_every: string;
+  overlap_window: string;
+  updated_at: string;
+}
+
+export interface ScheduleRow {
+  enabled: boolean;
+  time_zone: string | null;
+  incremental_every_minutes: number;
+  nightly_hour: number;
+  updated_at: string;
+}
+
+export interface HistoryFilter {
+  entity?: string;
+  status?: string;
+  from?: string; // yyyy-mm-dd, local day start
+  to?: string; // yyyy-mm-dd, inclusive
+}
+
+export class ApiError extends Error {
+  constructor(message: string, readonly code?: string, readonly status?: number) {
+    super(message);
+  }
+}
+
+function fail(what: string, error: { message: string; code?: string } | null, status?: number) {
+  if (error) throw new ApiError(`${what}: ${error.message}`, error.code, status);
+}
+
+/** Start of a local calendar day as an ISO timestamp. */
+function dayStart(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y, m - 1, d + plusDays).toISOString();
+}
+
+export class Api {
+  constructor(readonly client: SupabaseClient, readonly config: DashboardConfig) {}
+
+  async status(): Promise<StatusRow[]> {
+    const { data, error, status } = await this.client.from("sync_status").select("*")
+      .order("entity");
+    fail("Could not load sync status", error, status);
+    return data as StatusRow[];
+  }
+
+  async history(filter: HistoryFilter, page: number, pageSize: number) {
+    let query = this.client.from("sync_history").select("*", { count: "exact" });
+    if (filter.entity) query = query.eq("entity", filter.entity);
+    if (filter.status) query = query.eq("status", filter.status);
+    if (filter.from) query = query.gte("started_at", dayStart(filter.from));
+    if (filter.to) query = query.lt("started_at", dayStart(filter.to, 1));
+    const from = page * pageSize;
+    const { data, error, count, status } = await query.order("started_at", { ascending: false })
+      .order("id", { ascending: false }).range(from, from + pageSize - 1);
+    fail("Could not load the sync history", error, status);
+    return { rows: data as HistoryRow[], total: count ?? 0 };
+  }
+
+  async run(id: number): Promise<HistoryRow | null> {
+    const { data, error, status } = await this.client.from("sync_history").select("*")
+      .eq("id", id).limit(1);
+    fail("Could not load the run", error, status);
+    return (data as HistoryRow[])[0] ?? null;
+  }
+
+  async daily(days: number): Promise<DailyRow[]> {
+    const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+    const { data, error, status } = await this.client.from("sync_daily").select("*")
+      .gte("day", since).order("day");
+    fail("Could not load the chart data", error, status);
+    return data as DailyRow[];
+  }
+
+  async rejects(entity: string, includeResolved: boolean, limit = 100) {
+    let query = this.client.from("sync_rejects").select("*", { count: "exact" })
+      .eq("entity", entity);
+    if (!includeResolved) query = query.is("resolved_at", null);
+    const { data, error, count, status } = await query.order("last_seen_at", { ascending: false })
+      .limit(limit);
+    fail("Could not load rejected records", error, status);
+    return { rows: data as RejectRow[], total: count ?? 0 };
+  }
+
+  async settings(): Promise<SettingsRow[]> {
+    const { data, error, status } = await this.client.from("sync_settings").select("*")
+      .order("entity");
+    fail("Could not load settings", error, status);
+    return data as SettingsRow[];
+  }
+
+  /** The scheduler's global settings, or null where that table does not exist (yet). */
+  async schedule(): Promise<ScheduleRow | null> {
+    const { data, error, status } = await this.client.from("sync_schedule").select("*").limit(1);
+    if (error && (status === 404 || error.code === "PGRST205" || error.code === "42P01")) {
+      return null;
+    }
+    fail("Could not load the schedule", error, status);
+    return (data as ScheduleRow[])[0] ?? null;
+  }
+
+  async updateSettings(
+    entity: string,
+    patch: Partial<Pick<SettingsRow, "enabled" | "yellow_after" | "red_after">>,
+  ): Promise<SettingsRow> {
+    const { data, error, status } = await this.client.from("sync_settings").update(patch)
+      .eq("entity", entity).select();
+    fail(`Could not save ${entity}`, error, status);
+    const rows = data as SettingsRow[];
+    if (rows.length !== 1) throw new ApiError(`Could not save ${entity}: not allowed`);
+    return rows[0];
+  }
+
+  async updateSchedule(
+    patch: Partial<Omit<ScheduleRow, "updated_at">>,
+  ): Promise<ScheduleRow> {
+    const { data, error, status } = await this.client.from("sync_schedule")
+      .update({ ...patch, updated_at: new Date().toISOString() }).eq("id", true).select();
+    fail("Could not save the schedule", error, status);
+    const rows = data as ScheduleRow[];
+    if (rows.length !== 1) throw new ApiError("Could not save the schedule: not allowed");
+    return rows[0];
+  }
+
+  /** Calls a function with the user's JWT; returns the HTTP status and the JSON reply. */
+  async invoke(name: "sync-entity" | "import-history", body: Record<string, unknown>) {
+    const { data } = await this.client.auth.getSession();
+    const token = data.session?.access_token;
+    if (!token) throw new ApiError("Not signed in");
+    const response = await fetch(`${this.config.functionsUrl}/${name}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        apikey: this.config.supabaseAnonKey,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+    let json: Record<string, unknown> | null = null;
+    try {
+      const parsed = await response.json();
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed;
+    } catch {
+      json = null;
+    }
+    return { status: response.status, body: json };
+  }
+}

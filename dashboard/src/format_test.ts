@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import {
+  describeFunctionReply,
+  formatAge,
+  formatDuration,
+  formatNumber,
+  intervalToMinutes,
+  safeHttpUrl,
+  toneOf,
+} from "./format.ts";
+
+Deno.test("toneOf() agrees with the health colour and flags failing and paused", () => {
+  const base = { enabled: true, failing: false, last_success_at: "2026-01-01T00:00:00Z" };
+  assert.equal(toneOf({ ...base, health: "green" }).tone, "green");
+  assert.equal(toneOf({ ...base, health: "yellow" }).tone, "yellow");
+  assert.equal(toneOf({ ...base, health: "red" }).label, "Stale");
+  assert.equal(toneOf({ ...base, health: "red", last_success_at: null }).label, "Never synced");
+  assert.equal(toneOf({ ...base, health: "red", failing: true }).tone, "failing");
+  assert.equal(toneOf({ ...base, health: "green", enabled: false }).tone, "paused");
+});
+
+Deno.test("formatDuration() and formatAge() read naturally", () => {
+  assert.equal(formatDuration(850), "850 ms");
+  assert.equal(formatDuration(3200), "3.2 s");
+  assert.equal(formatDuration(245_000), "4 min 5 s");
+  assert.equal(formatDuration(7_380_000), "2 h 3 min");
+  assert.equal(formatDuration(null), "—");
+  assert.equal(formatAge(45), "45 s");
+  assert.equal(formatAge(300), "5 min");
+  assert.equal(formatAge(3 * 3600 + 600), "3 h 10 min");
+  assert.equal(formatAge(2 * 86_400 + 4 * 3600), "2 d 4 h");
+  assert.equal(formatNumber("1234567"), "1,234,567");
+  assert.equal(formatNumber(null), "—");
+});
+
+Deno.test("intervalToMinutes() reads PostgreSQL interval output", () => {
+  assert.equal(intervalToMinutes("02:00:00"), 120);
+  assert.equal(intervalToMinutes("00:45:00"), 45);
+  assert.equal(intervalToMinutes("1 day 02:30:00"), 1590);
+  assert.equal(intervalToMinutes("3 days"), 4320);
+  assert.equal(intervalToMinutes("nonsense"), null);
+});
+
+Deno.test("safeHttpUrl() allows only http and https", () => {
+  assert.equal(safeHttpUrl("https://example.com/a"), "https://example.com/a");
+  assert.equal(safeHttpUrl("http://127.0.0.1:54321"), "http://127.0.0.1:54321/");
+  for (const bad of ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "/x", 7]) {
+    assert.equal(safeHttpUrl(bad), null, String(bad));
+  }
+});
+
+Deno.test("describeFunctionReply() explains each function outcome", () => {
+  assert.deepEqual(
+    describeFunctionReply("sync-entity", 200, {
+      status: "completed",
+      records: 1200,
+      pages: 3,
+      duration_ms: 3200,
+    }),
+    { ok: true, text: "Completed: 1,200 records in 3 pages, 3.2 s" },
+  );
+  assert.equal(describeFunctionReply("sync-entity", 200, { status: "skipped" }).ok, true);
+  assert.equal(describeFunctionReply("sync-entity", 200, { status: "failed" }).ok, false);
+  assert.equal(
+    describeFunctionReply("import-history", 202, { entities: ["sales", "products"] }).text,
+    "Import started for sales, products",
+  );
+  assert.match(describeFunctionReply("sync-entity", 401, { error: "x" }).text, /staff/);
+  assert.equal(
+    describeFunctionReply("sync-entity", 400, { error: 'Unknown entity "x"' }).text,
+    'Failed (HTTP 400): Unknown entity "x"',
+  );
+});
