@@ -1,0 +1,252 @@
+// Acceptance for the schedule: each pg_cron job's own command, run against the local stack with
+// the local pg_net worker, really starts the functions and changes data; with the functions
+// stopped or failing, the same commands lead to a failed run and a red health, never a success;
+// and no secret value ends up in cron.job, a migration, sync_log or the worker's log.
+import assert from "node:assert/strict";
+import { startLocalApi } from "../api/server.ts";
+import { startNetWorker } from "../net_worker.ts";
+import {
+  connect,
+  type Sql,
+  startStubServer,
+  testDatabaseUrl,
+  waitFor,
+  waitForResponse,
+} from "../net_worker_test_support.ts";
+import { repoRoot } from "../paths.ts";
+import { startSyncStack, testSyncSecret } from "../testing/sync_stack.ts";
+import { runJobCommand, withJobsPaused } from "./scheduled_job.ts";
+
+interface CallRow {
+  id: string;
+  request_id: string | null;
+  outcome: string;
+  reason: string;
+  function_name: string;
+  error: string | null;
+}
+
+async function latestCall(sql: Sql, entity: string): Promise<CallRow> {
+  const [call] = await sql<CallRow[]>`
+    select id::text, request_id::text, outcome, reason, function_name, error
+    from sync_private.scheduled_calls where entity = ${entity} order by id desc limit 1`;
+  assert.ok(call, `a scheduled call for ${entity} was recorded`);
+  return call;
+}
+
+async function entityHealth(url: string, entity: string) {
+  const reply = await fetch(`${url}/functions/v1/health`, {
+    headers: { "x-sync-secret": testSyncSecret },
+  });
+  const body = await reply.json();
+  return {
+    httpStatus: reply.status,
+    ...body.entities.find((e: { entity: string }) => e.entity === entity),
+  };
+}
+
+Deno.test("the cron commands start the real function, and a stopped function shows as failed", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 51, scale: "demo" } });
+  const { sql } = stack;
+  const logs: string[] = [];
+  const worker = startNetWorker({ databaseUrl: testDatabaseUrl, log: (l) => logs.push(l) });
+  const vault = { projectUrl: stack.api.url, syncSecret: testSyncSecret };
+  let apiStopped = false;
+  try {
+    await worker.ready;
+    await withJobsPaused(sql, async () => {
+      await sql`delete from sync_private.scheduled_calls where entity = 'outlets'`;
+      assert.equal((await sql`select 1 from public.lightspeed_outlets`).length, 0);
+
+      // The dispatcher's command queues the call; the worker sends it; the function runs.
+      await runJobCommand(sql, "sync-dispatch", { entities: ["outlets"], vault });
+      const call = await latestCall(sql, "outlets");
+      assert.equal(call.function_name, "sync-entity");
+      assert.equal((await waitForResponse(sql, call.request_id!)).status_code, 200);
+      const [run] = await sql`
+        select status, trigger from public.sync_log where entity = 'outlets'
+        order by id desc limit 1`;
+      assert.equal(run.status, "completed");
+      assert.match(run.trigger, /^(schedule|overlap)$/);
+      const [{ outlets }] = await sql`
+        select count(*)::int as outlets from public.lightspeed_outlets`;
+      assert.ok(outlets > 0, "the scheduled run wrote the store's outlets");
+
+      await runJobCommand(sql, "sync-reconcile");
+      assert.equal((await latestCall(sql, "outlets")).outcome, "succeeded");
+      assert.equal((await entityHealth(stack.api.url, "outlets")).status, "green");
+
+      // Functions stopped: the same commands end in a failed run and a red entity.
+      await stack.api.stop();
+      apiStopped = true;
+      await sql`update public.sync_state set last_run_at = now() - interval '2 hours'
+        where entity = 'outlets'`;
+      await sql`delete from sync_private.scheduled_calls where entity = 'outlets'`;
+      await runJobCommand(sql, "sync-dispatch", { entities: ["outlets"], vault });
+      const failedCall = await latestCall(sql, "outlets");
+      const refused = await waitForResponse(sql, failedCall.request_id!);
+      assert.equal(refused.error_msg, "Couldn't connect to server");
+
+      await runJobCommand(sql, "sync-reconcile");
+      const [failure] = await sql`
+        select l.status, l.trigger, l.error, st.last_status, st.last_error
+        from public.sync_log as l join public.sync_state as st on st.last_run_id = l.id
+        where l.entity = 'outlets'`;
+      assert.deepEqual({ ...failure }, {
+        status: "failed",
+        trigger: "schedule",
+        error: "scheduled call to sync-entity failed: Couldn't connect to server",
+        last_status: "failed",
+        last_error: "scheduled call to sync-entity failed: Couldn't connect to server",
+      });
+      assert.equal((await latestCall(sql, "outlets")).outcome, "failed");
+
+      const revived = startLocalApi({
+        port: 0,
+        databaseUrl: testDatabaseUrl,
+        functionsEnv: {
+          LIGHTSPEED_API_BASE_URL: stack.simulator.apiBaseUrl,
+          LIGHTSPEED_TOKEN: stack.simulator.token,
+          SYNC_SECRET: testSyncSecret,
+        },
+      });
+      try {
+        const health = await entityHealth(revived.url, "outlets");
+        assert.equal(health.httpStatus, 503);
+        assert.equal(health.status, "red", "a failed scheduled call is never shown as green");
+      } finally {
+        await revived.stop();
+      }
+    });
+  } finally {
+    await worker.stop();
+    if (!apiStopped) await stack.api.stop();
+    await stack.simulator.stop();
+    await sql.end({ timeout: 5 });
+  }
+});
+
+const ownEntities = ["test_ops_503", "test_ops_import"];
+
+async function removeOwnEntities(sql: Sql): Promise<void> {
+  await sql`delete from sync_private.scheduled_calls where entity = any(${ownEntities})`;
+  await sql`delete from public.sync_log where entity = any(${ownEntities})`;
+  await sql`delete from public.sync_state where entity = any(${ownEntities})`;
+  await sql`delete from public.sync_settings where entity = any(${ownEntities})`;
+}
+
+Deno.test("a 5xx answer is a failed run; an abandoned import is continued via import-history", async () => {
+  const sql = await connect();
+  const server = startStubServer((request) =>
+    request.path.endsWith("/import-history")
+      ? Response.json({ import_id: crypto.randomUUID(), entities: ["test_ops_import"] }, {
+        status: 202,
+      })
+      : new Response("{}", { status: 503, headers: { "sb-error-code": "BOOT_ERROR" } })
+  );
+  const worker = startNetWorker({ databaseUrl: testDatabaseUrl, log: () => {} });
+  const secret = `stub-secret-${crypto.randomUUID()}`;
+  try {
+    await worker.ready;
+    await removeOwnEntities(sql);
+    await sql`insert into public.sync_settings (entity) values ${sql(ownEntities.map((e) => [e]))}`;
+    await sql`insert into public.sync_state (entity, import_status, lease_expires_at, updated_at)
+      values ('test_ops_import', 'running', now() - interval '10 minutes',
+        now() - interval '10 minutes')`;
+
+    await withJobsPaused(sql, async () => {
+      await runJobCommand(sql, "sync-dispatch", {
+        entities: ownEntities,
+        vault: { projectUrl: server.url, syncSecret: secret },
+      });
+      for (const entity of ownEntities) {
+        await waitForResponse(sql, (await latestCall(sql, entity)).request_id!);
+      }
+      await runJobCommand(sql, "sync-reconcile");
+    });
+
+    const received = Object.fromEntries(server.received.map((r) => [r.path, r]));
+    assert.deepEqual(JSON.parse(received["/functions/v1/import-history"].body), {
+      entities: ["test_ops_import"],
+    });
+    assert.equal(received["/functions/v1/sync-entity"].headers.get("x-sync-secret"), secret);
+    assert.equal((await latestCall(sql, "test_ops_import")).outcome, "succeeded");
+    const [failed] = await sql`
+      select l.status, l.error, st.last_status from public.sync_log as l
+      join public.sync_state as st using (entity) where l.entity = 'test_ops_503'`;
+    assert.deepEqual({ ...failed }, {
+      status: "failed",
+      error: "scheduled call failed: HTTP 503 from sync-entity (BOOT_ERROR)",
+      last_status: "failed",
+    });
+  } finally {
+    await removeOwnEntities(sql).catch(() => {});
+    await worker.stop();
+    await server.stop();
+    await sql.end();
+  }
+});
+
+Deno.test("no secret value appears in cron.job, migrations, sync_log or the worker's log", async () => {
+  const sql = await connect();
+  const logs: string[] = [];
+  const worker = startNetWorker({ databaseUrl: testDatabaseUrl, log: (l) => logs.push(l) });
+  const secret = `grep-me-${crypto.randomUUID()}`;
+  const server = startStubServer(() => new Response("nope", { status: 500 }));
+  const entity = "test_ops_503";
+  try {
+    await worker.ready;
+    await removeOwnEntities(sql);
+    await sql`insert into public.sync_settings (entity) values (${entity})`;
+    await withJobsPaused(sql, async () => {
+      await runJobCommand(sql, "sync-dispatch", {
+        entities: [entity],
+        vault: { projectUrl: server.url, syncSecret: secret },
+      });
+      await waitForResponse(sql, (await latestCall(sql, entity)).request_id!);
+      await runJobCommand(sql, "sync-reconcile");
+    });
+    await waitFor("the failed run", async () => {
+      const rows = await sql`select 1 from public.sync_log where entity = ${entity}`;
+      return rows.length > 0 ? true : undefined;
+    });
+    assert.equal(server.received[0].headers.get("x-sync-secret"), secret, "the secret was sent");
+
+    const secrets = [secret, testSyncSecret];
+    const localEnv = await Deno.readTextFile(`${repoRoot}supabase/functions/.env`).catch(() => "");
+    const localSecret = localEnv.match(/^SYNC_SECRET=(.+)$/m)?.[1]?.trim();
+    if (localSecret) secrets.push(localSecret);
+
+    const [{ jobs }] = await sql`select coalesce(string_agg(command, ' '), '') as jobs
+      from cron.job`;
+    const [{ runs }] = await sql`select coalesce(string_agg(command || ' ' ||
+      coalesce(return_message, ''), ' '), '') as runs from cron.job_run_details`;
+    const [{ log }] = await sql`select coalesce(string_agg(row_to_json(l)::text, ' '), '') as log
+      from public.sync_log as l`;
+    const [{ calls }] = await sql`select coalesce(string_agg(row_to_json(c)::text, ' '), '')
+      as calls from sync_private.scheduled_calls as c`;
+    const migrations = [];
+    for await (const file of Deno.readDir(`${repoRoot}supabase/migrations`)) {
+      migrations.push(await Deno.readTextFile(`${repoRoot}supabase/migrations/${file.name}`));
+    }
+    const places = {
+      "cron.job": jobs,
+      "cron.job_run_details": runs,
+      "sync_log": log,
+      "scheduled_calls": calls,
+      "migrations": migrations.join("\n"),
+      "worker log": logs.join("\n"),
+    };
+    assert.ok(log.includes("HTTP 500 from sync-entity"), "the failure itself was recorded");
+    for (const [place, text] of Object.entries(places)) {
+      for (const value of secrets) {
+        assert.ok(!text.includes(value), `a secret value appears in ${place}`);
+      }
+    }
+  } finally {
+    await removeOwnEntities(sql).catch(() => {});
+    await worker.stop();
+    await server.stop();
+    await sql.end();
+  }
+});
