@@ -9,10 +9,10 @@ select is(
   0, 'every table in public and sync_private has RLS enabled');
 
 insert into auth.users (id, email) values
-  ('00000000-0000-4000-8000-000000000001', 'staff@example.com'),
-  ('00000000-0000-4000-8000-000000000002', 'visitor@example.com');
+  ('00000000-0000-4000-8000-000000000001', 'pgtap-rls-staff@example.invalid'),
+  ('00000000-0000-4000-8000-000000000002', 'pgtap-rls-visitor@example.invalid');
 insert into public.staff_members (user_id, email)
-  values ('00000000-0000-4000-8000-000000000001', 'staff@example.com');
+  values ('00000000-0000-4000-8000-000000000001', 'pgtap-rls-staff@example.invalid');
 
 insert into public.lightspeed_sales (id, version, raw, status)
   values ('f9e8d7c6-b5a4-ff38-9e8d-7c6b5a4f3e2d', 4294967396, '{}', 'CLOSED');
