@@ -1,6 +1,7 @@
 // deno task test: every check the project has, in one command, with one closing count.
 // Order: cheap static checks first, then the database-backed suites against the local stack.
 import { startLocalDatabase } from "./db/main.ts";
+import { chromiumRequirement, ensureDebianPackages } from "./db/system_packages.ts";
 import { supabaseCli } from "./db/migrations.ts";
 import { localDatabaseUrl, localDatabaseUrlForCli, repoRoot } from "./paths.ts";
 import { runCommand } from "./run_command.ts";
@@ -67,6 +68,8 @@ await step("type check", () => passFail(deno, ["check", "."]));
 
 if (!onlyStatic) {
   await step("local stack", async () => {
+    // The browser tests drive Debian's Chromium; installed here like the database packages.
+    await ensureDebianPackages([chromiumRequirement]);
     await startLocalDatabase();
     return { passed: 1, failed: 0 };
   });
