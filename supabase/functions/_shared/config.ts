@@ -16,6 +16,11 @@ export interface SyncConfig {
   supabaseAnonKey?: string;
   /** How long one invocation may work before it checkpoints and stops. */
   timeBudgetMs: number;
+  /**
+   * CPU the sync's own work (parsing, validating) may use per invocation, well inside the
+   * platform's 2 s per request; past it the invocation checkpoints like at its time budget.
+   */
+  cpuBudgetMs: number;
   /** Page size override; callers still clamp sales to 500. */
   pageSizeOverride?: number;
   concurrency: number;
@@ -88,6 +93,7 @@ const _expectations: Record<string, string> = {
   SUPABASE_URL: "an http(s) URL",
   SUPABASE_ANON_KEY: "a non-empty key",
   SYNC_TIME_BUDGET_MS: "an integer number of milliseconds from 5000 to 380000 (default 60000)",
+  SYNC_CPU_BUDGET_MS: "an integer number of milliseconds from 100 to 10000 (default 1000)",
   LIGHTSPEED_PAGE_SIZE: "an integer from 1 to 10000",
   SYNC_CONCURRENCY: "an integer from 1 to 10 (default 3)",
   LIGHTSPEED_REGISTER_COUNT: "an integer of at least 1",
@@ -160,6 +166,7 @@ const _schema = z.object({
   SUPABASE_URL: _httpUrl().optional(),
   SUPABASE_ANON_KEY: z.string().trim().min(1).optional(),
   SYNC_TIME_BUDGET_MS: _integer(5_000, 380_000).default(60_000),
+  SYNC_CPU_BUDGET_MS: _integer(100, 10_000).default(1_000),
   LIGHTSPEED_PAGE_SIZE: _integer(1, 10_000).optional(),
   SYNC_CONCURRENCY: _integer(1, 10).default(3),
   LIGHTSPEED_REGISTER_COUNT: _integer(1, 100_000).optional(),
@@ -175,6 +182,7 @@ const _schema = z.object({
   supabaseUrl: settings.SUPABASE_URL?.replace(/\/+$/, ""),
   supabaseAnonKey: settings.SUPABASE_ANON_KEY,
   timeBudgetMs: settings.SYNC_TIME_BUDGET_MS,
+  cpuBudgetMs: settings.SYNC_CPU_BUDGET_MS,
   pageSizeOverride: settings.LIGHTSPEED_PAGE_SIZE,
   concurrency: settings.SYNC_CONCURRENCY,
   registerCount: settings.LIGHTSPEED_REGISTER_COUNT,

@@ -9,7 +9,7 @@ import {
   readJsonObject,
   unauthorizedReply,
 } from "../_shared/http/json_reply.ts";
-import { runEntitySync } from "../_shared/sync/run_entity_sync.ts";
+import { CpuBudget, runEntitySync } from "../_shared/sync/run_entity_sync.ts";
 
 const body = z.object({
   entity: z.string(),
@@ -37,6 +37,7 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
     entity: getEntity(entity),
     trigger,
     deadline: Date.now() + context.config.timeBudgetMs,
+    cpuBudget: new CpuBudget(context.config.cpuBudgetMs),
   });
   return jsonReply(200, result);
 };

@@ -5,7 +5,7 @@ import pLimit from "p-limit";
 import { getEntity, isEntityName } from "../entities/registry.ts";
 import type { FunctionContext } from "../function_context.ts";
 import { redactSecrets } from "../redact.ts";
-import { runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
+import { CpuBudget, runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
 import { runningImports } from "./import_state.ts";
 
 // With no progress at all (every entity held by another run), wait before handing over so
@@ -27,6 +27,7 @@ export async function runImportSlice(
   const deadline = Date.now() + context.config.timeBudgetMs;
   const environment = await context.syncEnvironment();
   const limit = pLimit(context.config.concurrency);
+  const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
   const todo = (await runningImports(context.sql, entities)).filter(isEntityName);
   const results = await Promise.all(
     todo.map((name) =>

@@ -65,6 +65,8 @@ export interface LightspeedClientStats {
   retries: number;
   /** 5xx (and 408) replies. */
   serverErrors: number;
+  /** Milliseconds spent parsing reply bodies: the client's share of the CPU budget. */
+  parseMs: number;
 }
 
 /** The Lightspeed API as the sync sees it. */
@@ -119,7 +121,13 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     throwHttpErrors: false,
     fetch: options.fetch,
   });
-  const stats: LightspeedClientStats = { requests: 0, rateLimited: 0, retries: 0, serverErrors: 0 };
+  const stats: LightspeedClientStats = {
+    requests: 0,
+    rateLimited: 0,
+    retries: 0,
+    serverErrors: 0,
+    parseMs: 0,
+  };
   const redact = (text: string) => text.replaceAll(token, "[redacted]");
 
   async function getJson(path: string, params: QueryParams, request: RequestOptions) {
@@ -148,7 +156,10 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
         signal,
         redact,
       });
-      if (outcome.kind === "ok") return outcome.body;
+      if (outcome.kind === "ok") {
+        stats.parseMs += outcome.parseMs;
+        return outcome.body;
+      }
       if (outcome.kind === "fatal") throw outcome.error;
       if (outcome.kind === "server_error") stats.serverErrors++;
       const now = clock.now();
@@ -175,7 +186,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
 }
 
 type AttemptOutcome =
-  | { kind: "ok"; body: unknown }
+  | { kind: "ok"; body: unknown; parseMs: number }
   | { kind: "fatal"; error: LightspeedError }
   | { kind: "rate_limited"; retryAfter: string | null; error: LightspeedError }
   | { kind: "server_error" | "transient"; error: LightspeedError };
@@ -241,7 +252,9 @@ async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptO
   }
 
   try {
-    return { kind: "ok", body: JSON.parse(text) };
+    const parseStarted = performance.now();
+    const body = JSON.parse(text);
+    return { kind: "ok", body, parseMs: performance.now() - parseStarted };
   } catch {
     // A cut connection often shows up as a 200 with half a JSON document.
     const problem = text.trim() === ""

@@ -37,12 +37,25 @@ export interface SyncEnvironment {
   clock?: Clock;
 }
 
+/**
+ * CPU spent by the sync's own work in one invocation, shared by the runs it makes. Edge
+ * Functions get 2 s of CPU per request; a run stops with a checkpoint once this is spent.
+ */
+export class CpuBudget {
+  spentMs = 0;
+  constructor(readonly limitMs: number) {}
+  get exhausted(): boolean {
+    return this.spentMs >= this.limitMs;
+  }
+}
+
 export interface RunRequest {
   entity: EntityDefinition;
   trigger: RunTrigger;
   /** Epoch ms by which the run must have checkpointed and stopped. */
   deadline: number;
   importId?: string | null;
+  cpuBudget?: CpuBudget;
 }
 
 export interface RunResult {
@@ -130,8 +143,15 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
       deadline: deadline - CLOSING_RESERVE_MS,
     });
     let reachedEnd = true;
+    let parsedMs = 0;
     for await (const page of pager) {
+      const validateStarted = performance.now();
       const validated = validatePage(entity, page.records as LightspeedRecord[]);
+      if (request.cpuBudget) {
+        request.cpuBudget.spentMs += performance.now() - validateStarted +
+          client.stats.parseMs - parsedMs;
+        parsedMs = client.stats.parseMs;
+      }
       await ingestPage(env.sql, context, validated, page.records.length, page.versionMax);
       cursor = page.versionMax;
       records += page.records.length;
@@ -140,7 +160,7 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
       slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
       pageStarted = now;
       // Stop while there is still time for one more page like the slowest so far.
-      if (deadline - now < CLOSING_RESERVE_MS + slowestPageMs) {
+      if (deadline - now < CLOSING_RESERVE_MS + slowestPageMs || request.cpuBudget?.exhausted) {
         reachedEnd = false;
         break;
       }
