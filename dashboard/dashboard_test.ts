@@ -238,6 +238,13 @@ Deno.test({
       await tile(e.red).locator(".result.ok").filter({ hasText: "Completed: 37 records" })
         .waitFor();
       assert.equal(await tile(e.red).getAttribute("data-tone"), "green");
+      assert.equal(
+        await page.evaluate(() =>
+          (document.activeElement?.closest("article.tile") as HTMLElement | null)?.dataset.entity
+        ),
+        e.red,
+        "keyboard focus stays on the tile whose Sync now was pressed",
+      );
       assert.match((await tile(e.red).textContent())!, /114/);
       assert.deepEqual(world.calls, [{ name: "sync-entity", body: { entity: e.red } }]);
       await page.locator(".chart svg").first().waitFor();

@@ -23,7 +23,8 @@ const chartDays = 14;
 export function overviewView(ctx: ViewContext): View {
   const results = new Map<string, { ok: boolean; text: string }>();
   const busy = new Set<string>();
-  const tiles = h("div", { class: "tiles", attrs: { "aria-live": "polite", "aria-busy": "true" } });
+  // Not a live region: it is rebuilt on every refresh; each tile's result line is one instead.
+  const tiles = h("div", { class: "tiles", attrs: { "aria-busy": "true" } });
   const importResult = h("p", { class: "result", attrs: { role: "status" } });
   const importButton = h(
     "button",
@@ -163,8 +164,11 @@ export function overviewView(ctx: ViewContext): View {
       { attrs: { type: "button", "aria-describedby": titleId } },
       busy.has(row.entity) ? "Syncing…" : "Sync now",
     );
-    button.disabled = busy.has(row.entity);
-    button.addEventListener("click", () => syncNow(row.entity));
+    // aria-disabled, not disabled: the button keeps keyboard focus while the run is going.
+    if (busy.has(row.entity)) button.setAttribute("aria-disabled", "true");
+    button.addEventListener("click", () => {
+      if (!busy.has(row.entity)) syncNow(row.entity);
+    });
     const result = results.get(row.entity);
     const actions = h(
       "div",
@@ -229,7 +233,22 @@ export function overviewView(ctx: ViewContext): View {
         );
         charts.replaceChildren();
       } else {
+        // Keep keyboard focus on the same tile's button across the rebuild.
+        const focused = document.activeElement;
+        const focusedEntity = focused instanceof HTMLElement && tiles.contains(focused)
+          ? focused.closest<HTMLElement>("article.tile")?.dataset.entity
+          : undefined;
+        const focusedLabel = focused?.textContent === "Syncing…"
+          ? "Sync now"
+          : focused?.textContent;
         tiles.replaceChildren(...rows.map(tile));
+        if (focusedEntity !== undefined) {
+          const again = [...tiles.querySelectorAll<HTMLElement>("article.tile")]
+            .find((t) => t.dataset.entity === focusedEntity);
+          const buttons = [...(again?.querySelectorAll<HTMLButtonElement>("button") ?? [])];
+          (buttons.find((b) => b.textContent === focusedLabel || b.textContent === "Syncing…") ??
+            buttons[0])?.focus();
+        }
         renderCharts(daily);
       }
       tiles.setAttribute("aria-busy", "false");
