@@ -14,6 +14,8 @@ import { CpuBudget, runEntitySync } from "../_shared/sync/run_entity_sync.ts";
 const body = z.object({
   entity: z.string(),
   trigger: z.enum(["schedule", "manual", "dashboard", "import"]).optional(),
+  /** Re-read the overlap window (settings in sync_settings) in this run. */
+  overlap: z.boolean().optional(),
 });
 
 export const handleSyncEntity: FunctionHandler = async (req, context, caller) => {
@@ -21,7 +23,7 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
   if (caller.kind === "anonymous") return unauthorizedReply();
   const parsed = body.safeParse(await readJsonObject(req));
   if (!parsed.success) {
-    return errorReply(400, 'Expected a JSON body like {"entity": "sales"}', {
+    return errorReply(400, 'Expected a JSON body like {"entity": "sales", "overlap": false}', {
       valid_entities: entityNames,
     });
   }
@@ -38,6 +40,7 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
     trigger,
     deadline: Date.now() + context.config.timeBudgetMs,
     cpuBudget: new CpuBudget(context.config.cpuBudgetMs),
+    overlap: parsed.data.overlap,
   });
   return jsonReply(200, result);
 };

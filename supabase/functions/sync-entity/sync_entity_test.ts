@@ -285,7 +285,7 @@ Deno.test("sync-entity re-reads an overlap window once a day: missed records ret
     await stack.sql`
       update public.sync_log set finished_at = now() - interval '2 days'
       where id = (select min(id) from public.sync_log where entity = 'sales')`;
-    await stack.sql`update public.sync_state set last_overlap_at = now() - interval '25 hours'`;
+    await stack.sql`update public.sync_state set last_overlap_at = now() - interval '26 hours'`;
     await stack
       .sql`delete from public.lightspeed_sales where id = any(${changes.newSales}::uuid[])`;
     const [before] = await stack.sql`select cursor from public.sync_state where entity = 'sales'`;
@@ -301,9 +301,21 @@ Deno.test("sync-entity re-reads an overlap window once a day: missed records ret
     assert.equal(log.records_updated, 0);
     await assertMatchesSourceFor(stack, ["sales"]);
 
-    // Not due again until overlap_every has passed: the next run starts at the cursor.
+    // Not due again until overlap_every has passed: the next run starts at the cursor...
     const next = await stack.invoke("sync-entity", { entity: "sales", trigger: "schedule" });
     assert.equal(next.body.records, 0);
+    // ...unless the nightly run asks for the re-read, which costs pages and changes nothing.
+    const nightly = await stack.invoke("sync-entity", {
+      entity: "sales",
+      trigger: "schedule",
+      overlap: true,
+    });
+    assert.equal(nightly.body.status, "completed");
+    assert.ok(nightly.body.records >= changes.newSales.length);
+    const [again] = await stack.sql`
+      select trigger, records_inserted + records_updated as changed
+      from public.sync_log where id = ${nightly.body.run_id}`;
+    assert.deepEqual(again, { trigger: "overlap", changed: 0 });
   } finally {
     await stack.stop();
   }

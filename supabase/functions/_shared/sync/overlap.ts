@@ -1,6 +1,8 @@
-// Late-committed records can carry a version below a saved cursor. Once per `overlap_every`,
-// a run starts from the cursor the entity had `overlap_window` ago; the guarded upsert makes
-// the re-read cost pages only, never duplicates.
+// Late-committed records can carry a version below a saved cursor. The nightly scheduled run
+// asks for a re-read; a run then starts from the cursor the entity had `overlap_window` ago,
+// and the guarded upsert makes that cost pages only, never duplicates. Without a nightly run
+// (another scheduler, a paused job) a run re-reads by itself once `overlap_every` plus an
+// hour has passed; the hour keeps that fallback from running just before the nightly one.
 import type { Sql } from "../database.ts";
 
 /** The cursor to start from instead of `cursor`, or null when no overlap re-read is due. */
@@ -8,10 +10,12 @@ export async function overlapStartCursor(
   sql: Sql,
   entity: string,
   cursor: number,
+  options: { requested: boolean },
 ): Promise<number | null> {
   const [due] = await sql<{ due: boolean; window_start: number | null }[]>`
     select
-      (st.last_overlap_at is null or st.last_overlap_at <= now() - se.overlap_every) as due,
+      (${options.requested} or st.last_overlap_at is null
+        or st.last_overlap_at <= now() - se.overlap_every - interval '1 hour') as due,
       (select l.cursor_end from public.sync_log as l
         where l.entity = st.entity and l.status in ('completed', 'partial')
           and l.finished_at <= now() - se.overlap_window

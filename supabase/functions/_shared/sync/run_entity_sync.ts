@@ -56,6 +56,8 @@ export interface RunRequest {
   deadline: number;
   importId?: string | null;
   cpuBudget?: CpuBudget;
+  /** Re-read the overlap window now (the nightly run asks for it). */
+  overlap?: boolean;
 }
 
 export interface RunResult {
@@ -111,11 +113,13 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
   const importing = leased.importStatus === "running";
   const overlapFrom = importing || request.trigger === "import"
     ? null
-    : await overlapStartCursor(env.sql, entity.name, leased.cursor);
+    : await overlapStartCursor(env.sql, entity.name, leased.cursor, {
+      requested: request.overlap ?? false,
+    });
   const cursorStart = overlapFrom ?? leased.cursor;
   const runId = await openRun(env.sql, {
     entity: entity.name,
-    trigger: overlapFrom !== null && request.trigger === "schedule" ? "overlap" : request.trigger,
+    trigger: overlapFrom !== null ? "overlap" : request.trigger,
     importId: importId ?? (importing ? leased.importId : null),
     cursorStart,
   });
