@@ -4,16 +4,22 @@
 // dashboard, the local auth/REST stand-ins and a seeded database. Screenshots land in
 // test-artifacts/ (git-ignored).
 //
-// "Sync now" calls a functions stub (functions_stub.ts) mounted on the test API; set
-// DASHBOARD_TEST_FUNCTIONS_URL to run it against real functions instead.
+// "Sync now" calls the real functions (served on the same origin, as `supabase start` does)
+// against a simulated store, with the signed-in staff member's JWT.
 import assert from "node:assert/strict";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { startTestStack, type TestStack, uniqueSuffix } from "../dev/api/auth/test_stack.ts";
+import {
+  startTestStack,
+  testDatabaseUrl,
+  type TestStack,
+  uniqueSuffix,
+} from "../dev/api/auth/test_stack.ts";
 import { createLocalUser, deleteLocalUser } from "../dev/api/auth/users.ts";
 import { localAnonKey } from "../dev/api/local_keys.ts";
 import { join } from "../dev/path_helpers.ts";
 import { buildDashboard, dashboardDir } from "./build.ts";
-import { functionsStub, type StubCall } from "./functions_stub.ts";
+import { createFunctionsRouter } from "../dev/api/functions_router.ts";
+import { type RunningSimulator, startSimulator } from "../simulator/mod.ts";
 import { type DashboardServer, serveDashboard } from "./serve.ts";
 
 const chromiumPath = "/usr/bin/chromium";
@@ -55,12 +61,16 @@ interface World {
   entities: { green: string; yellow: string; red: string; failing: string };
   staff: { email: string; password: string };
   visitor: { email: string; password: string };
-  calls: StubCall[];
+  simulator: RunningSimulator;
 }
 
 async function seed(world: World) {
   const { sql } = world.stack;
   const e = world.entities;
+  // "Sync now" starts from a store never synced; other suites share this database.
+  await sql`delete from sync_log where entity = 'outlets'`;
+  await sql`delete from sync_state where entity = 'outlets'`;
+  await sql`delete from lightspeed_outlets`;
   await createLocalUser(sql, world.staff.email, world.staff.password, { staff: true });
   await createLocalUser(sql, world.visitor.email, world.visitor.password, { staff: false });
   await sql`
@@ -113,12 +123,24 @@ async function cleanup(world: World) {
 
 async function withWorld(run: (world: World) => Promise<void>) {
   const suffix = uniqueSuffix();
-  const calls: StubCall[] = [];
-  let stackUrl = "";
+  const simulator = await startSimulator({ port: 0, seed: 7, scale: "demo" });
+  // Read on the first function call, once the stack's URL is known.
+  const functionsEnv: Record<string, string> = {
+    LIGHTSPEED_API_BASE_URL: simulator.apiBaseUrl,
+    LIGHTSPEED_TOKEN: simulator.token,
+    SYNC_SECRET: crypto.randomUUID(),
+    SUPABASE_DB_URL: testDatabaseUrl,
+    SUPABASE_ANON_KEY: localAnonKey,
+    LIGHTSPEED_REGISTER_COUNT: "9",
+  };
+  const functions = createFunctionsRouter(functionsEnv);
   const stack = await startTestStack({
-    extra: functionsStub(() => stackUrl, localAnonKey, calls),
+    extra: (req) => {
+      const name = new URL(req.url).pathname.match(/^\/functions\/v1\/([a-z-]+)$/)?.[1];
+      return name ? functions.handle(req, name) : Promise.resolve(null);
+    },
   });
-  stackUrl = stack.url;
+  functionsEnv.SUPABASE_URL = stack.url;
   const outDir = await Deno.makeTempDir({ prefix: "dashboard-dist-" });
   const world: World = {
     stack,
@@ -133,7 +155,7 @@ async function withWorld(run: (world: World) => Promise<void>) {
     },
     staff: { email: `e2e-staff-${suffix}@example.com`, password: "staff-pass-123" },
     visitor: { email: `e2e-visitor-${suffix}@example.com`, password: "visitor-pass-123" },
-    calls,
+    simulator,
   };
   try {
     await buildDashboard({ outDir, quiet: true });
@@ -141,7 +163,7 @@ async function withWorld(run: (world: World) => Promise<void>) {
       port: 0,
       root: outDir,
       supabaseUrl: stack.url,
-      functionsUrl: Deno.env.get("DASHBOARD_TEST_FUNCTIONS_URL") ?? `${stack.url}/functions/v1`,
+      functionsUrl: `${stack.url}/functions/v1`,
       refreshSeconds: 0,
     });
     world.browser = await launchChromium();
@@ -153,6 +175,8 @@ async function withWorld(run: (world: World) => Promise<void>) {
     await world.dashboard?.stop();
     await cleanup(world).catch((error) => console.error("cleanup failed:", error));
     await stack.close();
+    await functions.close();
+    await simulator.stop();
     await Deno.remove(outDir, { recursive: true });
   }
 }
@@ -233,20 +257,27 @@ Deno.test({
       assert.ok(failingError!.includes(hostile.img), failingError!);
       await assertInert(page, incidents);
 
-      // Sync now: the stub writes the run; the red tile turns green with the new cursor.
-      await tile(e.red).getByRole("button", { name: "Sync now" }).click();
-      await tile(e.red).locator(".result.ok").filter({ hasText: "Completed: 37 records" })
-        .waitFor();
-      assert.equal(await tile(e.red).getAttribute("data-tone"), "green");
+      // Sync now, for real: the function runs with the staff JWT against the simulated store
+      // and the outlets tile turns from never synced (red) to healthy with the new cursor.
+      const outlets = tile("outlets");
+      await outlets.getByRole("button", { name: "Sync now" }).click();
+      await outlets.locator(".result.ok").filter({ hasText: "Completed: 3 records" }).waitFor();
+      await page.waitForFunction(() =>
+        document.querySelector('article.tile[data-entity="outlets"]')?.getAttribute("data-tone") ===
+          "green"
+      );
       assert.equal(
         await page.evaluate(() =>
           (document.activeElement?.closest("article.tile") as HTMLElement | null)?.dataset.entity
         ),
-        e.red,
+        "outlets",
         "keyboard focus stays on the tile whose Sync now was pressed",
       );
-      assert.match((await tile(e.red).textContent())!, /114/);
-      assert.deepEqual(world.calls, [{ name: "sync-entity", body: { entity: e.red } }]);
+      const [run] = await world.stack.sql`
+        select trigger, status, cursor_end from sync_log where entity = 'outlets'
+        order by id desc limit 1`;
+      assert.deepEqual([run.trigger, run.status], ["dashboard", "completed"]);
+      assert.match((await outlets.textContent())!, new RegExp(String(run.cursor_end)));
       await page.locator(".chart svg").first().waitFor();
       await page.screenshot({ path: join(artifacts, "dashboard-overview.png"), fullPage: true });
 
@@ -397,11 +428,10 @@ Deno.test({
       const sync = await fetch(`${world.stack.url}/functions/v1/sync-entity`, {
         method: "POST",
         headers: { apikey: localAnonKey, authorization: `Bearer ${token}` },
-        body: JSON.stringify({ entity: world.entities.red }),
+        body: JSON.stringify({ entity: "outlets" }),
       });
       assert.equal(sync.status, 401);
       await sync.body?.cancel();
-      assert.deepEqual(world.calls, []);
       assert.deepEqual(incidents, []);
     }),
 });
