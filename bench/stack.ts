@@ -57,10 +57,11 @@ export async function startFunctions(
   simulator: RunningSimulator,
   timeScale: number,
   extraEnv: Record<string, string> = {},
+  denoFlags: string[] = [],
 ): Promise<FunctionsServer> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "dev/functions_serve.ts"],
+    args: ["run", "-A", ...denoFlags, "dev/functions_serve.ts"],
     cwd: repoRoot,
     env: {
       LOCAL_API_PORT: String(port),
