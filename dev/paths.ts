@@ -22,3 +22,42 @@ export const localDatabaseUrl =
 
 /** The URL the Supabase CLI needs: no TLS on the local cluster. */
 export const localDatabaseUrlForCli = `${localDatabaseUrl}?sslmode=disable`;
+
+/** One PostgreSQL cluster of the local stack: where it listens and where it keeps its state. */
+export interface PgInstance {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  /** Owned by the OS user that runs PostgreSQL (`postgres` when we are root). */
+  homeDir: string;
+  dataDir: string;
+  socketDir: string;
+  logFile: string;
+}
+
+/** The local stack's cluster (127.0.0.1:54322 under .local/postgres): every default. */
+export const localPgInstance: PgInstance = {
+  ...localDb,
+  homeDir: pgHomeDir,
+  dataDir: pgDataDir,
+  socketDir: pgSocketDir,
+  logFile: pgLogFile,
+};
+
+/** Another throwaway cluster under .local/<name> on 127.0.0.1:<port> (tests that restart it). */
+export function pgInstanceNamed(name: string, port: number): PgInstance {
+  const homeDir = join(stateDir, name);
+  return {
+    ...localDb,
+    port,
+    homeDir,
+    dataDir: join(homeDir, "data"),
+    socketDir: join(homeDir, "socket"),
+    logFile: join(homeDir, "postgres.log"),
+  };
+}
+
+export function databaseUrlOf(instance: PgInstance): string {
+  return `postgresql://${instance.user}@${instance.host}:${instance.port}/${instance.database}`;
+}

@@ -1,20 +1,22 @@
 // A throwaway PostgreSQL 15 cluster for development and tests, under the git-ignored state
-// folder, listening where `supabase start` puts its database (127.0.0.1:54322).
-import { localDb, pgDataDir, pgHomeDir, pgLogFile, pgSocketDir } from "../paths.ts";
+// folder, listening where `supabase start` puts its database (127.0.0.1:54322). Every function
+// takes the cluster as an optional argument (default: that one), so a test can run a second,
+// separately restartable cluster built the same way.
+import { localPgInstance, type PgInstance } from "../paths.ts";
 import { isRoot, runChecked, runCommand } from "../run_command.ts";
 import { pgBinDir } from "./system_packages.ts";
 
 // initdb and postgres refuse to run as root; Debian's packages create this OS user.
 const osUserWhenRoot = "postgres";
 
-const serverSettings = `
+const serverSettings = (instance: PgInstance) => `
 # Written by dev/db/cluster.ts for the local stack.
-listen_addresses = '${localDb.host}'
-port = ${localDb.port}
-unix_socket_directories = '${pgSocketDir}'
+listen_addresses = '${instance.host}'
+port = ${instance.port}
+unix_socket_directories = '${instance.socketDir}'
 max_connections = 200
 shared_preload_libraries = 'pg_cron'
-cron.database_name = '${localDb.database}'
+cron.database_name = '${instance.database}'
 cron.use_background_workers = on
 max_worker_processes = 32
 timezone = 'UTC'
@@ -39,42 +41,44 @@ function exists(path: string): boolean {
   }
 }
 
-async function prepareHome(): Promise<void> {
-  await Deno.mkdir(pgSocketDir, { recursive: true });
+async function prepareHome(instance: PgInstance): Promise<void> {
+  await Deno.mkdir(instance.socketDir, { recursive: true });
   if (isRoot()) {
-    await runChecked("chown", ["-R", `${osUserWhenRoot}:${osUserWhenRoot}`, pgHomeDir]);
+    await runChecked("chown", ["-R", `${osUserWhenRoot}:${osUserWhenRoot}`, instance.homeDir]);
   }
 }
 
-export function clusterExists(): boolean {
-  return exists(`${pgDataDir}/PG_VERSION`);
+export function clusterExists(instance: PgInstance = localPgInstance): boolean {
+  return exists(`${instance.dataDir}/PG_VERSION`);
 }
 
-export async function initCluster(): Promise<void> {
-  await prepareHome();
+export async function initCluster(instance: PgInstance = localPgInstance): Promise<void> {
+  await prepareHome(instance);
   const [cmd, args] = pgCommand("initdb", [
     "-D",
-    pgDataDir,
+    instance.dataDir,
     "-U",
-    localDb.user,
+    instance.user,
     "--auth=trust",
     "--encoding=UTF8",
     "--locale=C.UTF-8",
     "--no-sync",
   ]);
   await runChecked(cmd, args);
-  await Deno.writeTextFile(`${pgDataDir}/postgresql.conf`, serverSettings, { append: true });
+  await Deno.writeTextFile(`${instance.dataDir}/postgresql.conf`, serverSettings(instance), {
+    append: true,
+  });
 }
 
-export async function isClusterRunning(): Promise<boolean> {
-  if (!clusterExists()) return false;
-  const [cmd, args] = pgCommand("pg_ctl", ["status", "-D", pgDataDir]);
+export async function isClusterRunning(instance: PgInstance = localPgInstance): Promise<boolean> {
+  if (!clusterExists(instance)) return false;
+  const [cmd, args] = pgCommand("pg_ctl", ["status", "-D", instance.dataDir]);
   return (await runCommand(cmd, args)).code === 0;
 }
 
-async function isPortInUse(): Promise<boolean> {
+async function isPortInUse(instance: PgInstance): Promise<boolean> {
   try {
-    const conn = await Deno.connect({ hostname: localDb.host, port: localDb.port });
+    const conn = await Deno.connect({ hostname: instance.host, port: instance.port });
     conn.close();
     return true;
   } catch {
@@ -82,26 +86,28 @@ async function isPortInUse(): Promise<boolean> {
   }
 }
 
-export async function startCluster(): Promise<"started" | "already running"> {
-  if (await isClusterRunning()) return "already running";
-  if (await isPortInUse()) {
+export async function startCluster(
+  instance: PgInstance = localPgInstance,
+): Promise<"started" | "already running"> {
+  if (await isClusterRunning(instance)) return "already running";
+  if (await isPortInUse(instance)) {
     throw new Error(
-      `Port ${localDb.port} on ${localDb.host} is in use by another process (not this project's ` +
+      `Port ${instance.port} on ${instance.host} is in use by another process (not this project's ` +
         `database). Stop it (for example "supabase stop" or another PostgreSQL) and retry`,
     );
   }
-  const pidFile = `${pgDataDir}/postmaster.pid`;
+  const pidFile = `${instance.dataDir}/postmaster.pid`;
   if (exists(pidFile)) {
     console.log(`Removing a stale PostgreSQL pid file left by a crash: ${pidFile}`);
     await Deno.remove(pidFile);
   }
-  await prepareHome();
+  await prepareHome(instance);
   const [cmd, args] = pgCommand("pg_ctl", [
     "start",
     "-D",
-    pgDataDir,
+    instance.dataDir,
     "-l",
-    pgLogFile,
+    instance.logFile,
     "-w",
     "-t",
     "60",
@@ -110,22 +116,31 @@ export async function startCluster(): Promise<"started" | "already running"> {
   if (result.code !== 0) {
     let tail = "";
     try {
-      tail = (await Deno.readTextFile(pgLogFile)).trim().split("\n").slice(-10).join("\n");
+      tail = (await Deno.readTextFile(instance.logFile)).trim().split("\n").slice(-10).join("\n");
     } catch { /* no log yet */ }
-    throw new Error(`PostgreSQL did not start (see ${pgLogFile}):\n${tail || result.stderr}`);
+    throw new Error(
+      `PostgreSQL did not start (see ${instance.logFile}):\n${tail || result.stderr}`,
+    );
   }
   return "started";
 }
 
-export async function stopCluster(): Promise<"stopped" | "not running"> {
-  if (!(await isClusterRunning())) return "not running";
-  const [cmd, args] = pgCommand("pg_ctl", ["stop", "-D", pgDataDir, "-m", "fast", "-w"]);
+/**
+ * Stops the cluster: "fast" (the default) disconnects clients and shuts down cleanly;
+ * "immediate" is a crash stop (recovery runs at the next start).
+ */
+export async function stopCluster(
+  instance: PgInstance = localPgInstance,
+  mode: "fast" | "immediate" = "fast",
+): Promise<"stopped" | "not running"> {
+  if (!(await isClusterRunning(instance))) return "not running";
+  const [cmd, args] = pgCommand("pg_ctl", ["stop", "-D", instance.dataDir, "-m", mode, "-w"]);
   await runChecked(cmd, args);
   return "stopped";
 }
 
-export async function removeCluster(): Promise<void> {
-  await Deno.remove(pgHomeDir, { recursive: true }).catch((error) => {
+export async function removeCluster(instance: PgInstance = localPgInstance): Promise<void> {
+  await Deno.remove(instance.homeDir, { recursive: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
 }

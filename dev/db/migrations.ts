@@ -1,26 +1,35 @@
 // Applies the bootstrap and the project's migrations. Migrations always go through the real
 // Supabase CLI, exactly as they would to a hosted project.
 import { fromFileUrl } from "../path_helpers.ts";
-import { localDatabaseUrl, localDatabaseUrlForCli, repoRoot } from "../paths.ts";
+import { localDatabaseUrl, repoRoot } from "../paths.ts";
 import { runChecked } from "../run_command.ts";
 
 const bootstrapFile = fromFileUrl(new URL("./supabase_bootstrap.sql", import.meta.url));
 export const supabaseCli = `${repoRoot}dev/toolchain/node_modules/.bin/supabase`;
 
-export async function applySupabaseBootstrap(): Promise<void> {
+/** The URL the Supabase CLI needs: no TLS on a local cluster. */
+function cliUrl(databaseUrl: string): string {
+  return `${databaseUrl}${databaseUrl.includes("?") ? "&" : "?"}sslmode=disable`;
+}
+
+/** Applies the bootstrap to the local stack's database, or to the one at databaseUrl. */
+export async function applySupabaseBootstrap(
+  databaseUrl: string = localDatabaseUrl,
+): Promise<void> {
   await runChecked("psql", [
     "-X",
     "-q",
     "-v",
     "ON_ERROR_STOP=1",
     "-d",
-    localDatabaseUrl,
+    databaseUrl,
     "-f",
     bootstrapFile,
   ]);
 }
 
-export async function applyMigrations(): Promise<string> {
+/** Applies the migrations with the Supabase CLI to the local stack's database, or to databaseUrl. */
+export async function applyMigrations(databaseUrl: string = localDatabaseUrl): Promise<string> {
   const result = await runChecked(supabaseCli, [
     "migration",
     "up",
@@ -28,7 +37,7 @@ export async function applyMigrations(): Promise<string> {
     "--workdir",
     repoRoot,
     "--db-url",
-    localDatabaseUrlForCli,
+    cliUrl(databaseUrl),
   ], { env: { SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" } });
   return (result.stdout + result.stderr).trim();
 }
