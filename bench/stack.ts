@@ -1,5 +1,6 @@
 // The benchmark's stack: the simulator in this process, the functions in their own process
 // (what `deno task functions:serve` runs) so their CPU and memory can be read from /proc.
+import { functionsV8Flags } from "../dev/functions_runtime_flags.ts";
 import { isPortFree, sleep, stopProcessTree, waitForHttp } from "../dev/demo_processes.ts";
 import { repoRoot } from "../dev/paths.ts";
 import { benchDatabaseUrl } from "./isolated_db.ts";
@@ -61,7 +62,7 @@ export async function startFunctions(
 ): Promise<FunctionsServer> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...denoFlags, "dev/functions_serve.ts"],
+    args: ["run", "-A", functionsV8Flags, ...denoFlags, "dev/functions_serve.ts"],
     cwd: repoRoot,
     env: {
       LOCAL_API_PORT: String(port),

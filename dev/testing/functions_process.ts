@@ -1,4 +1,5 @@
 // The functions in their own OS process (`functions:serve`), so tests can kill it outright.
+import { functionsV8Flags } from "../functions_runtime_flags.ts";
 import { repoRoot } from "../paths.ts";
 
 export interface FunctionsProcess {
@@ -22,7 +23,7 @@ export async function startFunctionsProcess(
 ): Promise<FunctionsProcess> {
   const port = options.port ?? freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-check", "dev/functions_serve.ts"],
+    args: ["run", "-A", "--no-check", functionsV8Flags, "dev/functions_serve.ts"],
     cwd: repoRoot,
     env: { ...env, LOCAL_API_PORT: String(port), NO_COLOR: "1" },
     stdout: "null",

@@ -25,31 +25,22 @@ const dateText = /^\d{4}-\d{2}-\d{2}$/;
 
 const PG_BIGINT_MAX = 9223372036854775807n;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when the text starts with a real calendar date (called after the shape matched). */
 function isRealDate(text: string): boolean {
-  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]);
+}
+/** Empty strings mean "no value" in Lightspeed payloads; they are stored as null. */
+export function isAbsent(value: unknown): boolean {
+  return value === null || value === undefined || value === "";
 }
 
-// Empty strings mean "no value" in Lightspeed payloads; they are stored as null.
-const empty = z.literal("");
-const absent = z.union([z.null(), empty]);
-
-const uuidValue = z.string().regex(uuidShape, "expected a UUID-shaped id");
-const textValue = z.union([z.string(), z.number(), z.boolean()]);
-const numericValue = z.union([
-  z.number().refine(Number.isFinite, "expected a finite number"),
-  z.string().regex(decimalText, "expected a decimal number"),
-]);
-const timestampValue = z.string().refine(
-  (s) => timestampText.test(s) && isRealDate(s),
-  "expected an ISO 8601 timestamp",
-);
-const dateValue = z.string().refine(
-  (s) => (dateText.test(s) || timestampText.test(s)) && isRealDate(s),
-  "expected a date (YYYY-MM-DD)",
-);
-const booleanValue = z.union([z.boolean(), z.literal(0), z.literal(1), z.enum(["true", "false"])]);
 /** The integer a JSON value holds, or null; zod runs refinements even after a type error. */
 export function integerOf(value: unknown): bigint | null {
   if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
@@ -57,35 +48,75 @@ export function integerOf(value: unknown): bigint | null {
   return null;
 }
 
-const integerValue = (max: bigint) =>
-  z.union([z.number().int(), z.string().regex(integerText, "expected an integer")]).refine(
-    (v) => {
-      const n = integerOf(v);
-      return n !== null && n <= max && n >= -max - 1n;
-    },
-    "integer out of range",
-  );
+function integerWithin(max: number, maxBig: bigint) {
+  return (value: unknown): boolean => {
+    // Plain safe integers, the common case, need no BigInt.
+    if (typeof value === "number" && Number.isSafeInteger(value)) {
+      return value <= max && value >= -max - 1;
+    }
+    const n = integerOf(value);
+    return n !== null && n <= maxBig && n >= -maxBig - 1n;
+  };
+}
 
-const valueSchemas: Record<ColumnKind, z.ZodType> = {
-  uuid: uuidValue,
-  text: textValue,
-  numeric: numericValue,
-  timestamptz: timestampValue,
-  date: dateValue,
-  boolean: booleanValue,
-  bigint: integerValue(PG_BIGINT_MAX),
-  integer: integerValue(2147483647n),
+interface KindCheck {
+  /** True when a present value can be cast to the column type by PostgreSQL. */
+  accepts(value: unknown): boolean;
+  message: string;
+}
+
+// The one definition of what each kind accepts. The fast path of validation calls these
+// directly; the zod schemas below wrap the same predicates to name what failed.
+export const kindChecks: Record<ColumnKind, KindCheck> = {
+  uuid: {
+    accepts: (v) => typeof v === "string" && uuidShape.test(v),
+    message: "expected a UUID-shaped id",
+  },
+  text: {
+    accepts: (v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean",
+    message: "expected text",
+  },
+  numeric: {
+    accepts: (v) =>
+      typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && decimalText.test(v),
+    message: "expected a decimal number",
+  },
+  timestamptz: {
+    accepts: (v) => typeof v === "string" && timestampText.test(v) && isRealDate(v),
+    message: "expected an ISO 8601 timestamp",
+  },
+  date: {
+    accepts: (v) =>
+      typeof v === "string" && (dateText.test(v) || timestampText.test(v)) && isRealDate(v),
+    message: "expected a date (YYYY-MM-DD)",
+  },
+  boolean: {
+    accepts: (v) =>
+      v === true || v === false || v === 0 || v === 1 || v === "true" || v === "false",
+    message: "expected true or false",
+  },
+  bigint: {
+    accepts: integerWithin(Number.MAX_SAFE_INTEGER, PG_BIGINT_MAX),
+    message: "expected an integer within the bigint range",
+  },
+  integer: {
+    accepts: integerWithin(2147483647, 2147483647n),
+    message: "expected an integer within the integer range",
+  },
 };
 
-/** The zod schema of an optional column of this kind. */
+/** The zod schema of an optional column of this kind (absent, null, "" or a valid value). */
 export function optionalValueSchema(kind: ColumnKind): z.ZodType {
-  // .optional() (not a union with undefined) is what lets zod 4 accept a missing key.
-  return z.union([absent, valueSchemas[kind]]).optional();
+  const { accepts, message } = kindChecks[kind];
+  // .optional() lets zod 4 accept a missing key (a refinement alone makes the key required).
+  return z.any().refine((v) => isAbsent(v) || accepts(v), { message }).optional();
 }
 
 /** The zod schema of a required column of this kind (present, not null, not empty). */
 export function requiredValueSchema(kind: ColumnKind): z.ZodType {
-  return valueSchemas[kind];
+  const { accepts, message } = kindChecks[kind];
+  // z.any (not z.unknown): a missing key reaches the refinement and gets its message.
+  return z.any().refine(accepts, { message });
 }
 
 /** SQL that reads field `source` of the jsonb record `recordAlias` as this kind. */

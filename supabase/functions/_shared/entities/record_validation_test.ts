@@ -11,7 +11,7 @@ Deno.test("validatePage() keeps valid records, unknown fields included, exactly 
   const page = validatePage(customers, [record]);
   assert.equal(page.rejects.length, 0);
   assert.equal(page.records[0], record);
-  assert.deepEqual(JSON.parse(page.json), [record]);
+  assert.deepEqual(JSON.parse(page.json), { data: [record] });
 });
 
 Deno.test("validatePage() accepts ids that break RFC 4122 bits and empty strings as nulls", () => {
@@ -81,4 +81,29 @@ Deno.test("validatePage() rejects values that are not objects", () => {
   const page = validatePage(customers, [null, 5, "x", [1]]);
   assert.equal(page.records.length, 0);
   assert.equal(page.rejects.length, 4);
+});
+
+Deno.test("validatePage() checks calendar dates, leap years included", () => {
+  const page = validatePage(customers, [
+    { id: id(10), version: 30, date_of_birth: "2024-02-29" },
+    { id: id(11), version: 31, date_of_birth: "2023-02-29" },
+    { id: id(12), version: 32, date_of_birth: "1900-02-29" },
+    { id: id(13), version: 33, created_at: "2026-04-31T00:00:00Z" },
+    { id: id(14), version: 34, created_at: "2026-13-01 10:00:00" },
+  ]);
+  assert.deepEqual(page.records.map((r) => r.id), [id(10)]);
+  assert.equal(page.rejects.length, 4);
+});
+
+Deno.test("validatePage() sends a clean page to SQL as the reply text, and re-serializes otherwise", () => {
+  const records = [{ id: id(20), version: 40 }, { id: id(21), version: 41 }];
+  const reply = JSON.stringify({ data: records, version: { min: 40, max: 41 } });
+  assert.equal(validatePage(customers, records, reply).json, reply);
+  const withBad = [...records, { id: id(22), version: "x" }];
+  const page = validatePage(customers, withBad, JSON.stringify({ data: withBad }));
+  assert.deepEqual(JSON.parse(page.json), { data: records });
+  const escaped = JSON.stringify({ data: [{ id: id(23), version: 42, note: "\u0000" }] });
+  const nul = validatePage(customers, JSON.parse(escaped).data, escaped);
+  assert.equal(nul.records.length, 0);
+  assert.equal(nul.rejects.length, 1);
 });

@@ -73,6 +73,12 @@ export interface LightspeedClientStats {
 export interface LightspeedClient {
   /** GETs a path (relative to the base URL) and returns its parsed JSON body. */
   getJson(path: string, params: QueryParams, options: RequestOptions): Promise<unknown>;
+  /** Like getJson, with the reply text the body was parsed from (passed on, not re-serialized). */
+  getJsonWithText(
+    path: string,
+    params: QueryParams,
+    options: RequestOptions,
+  ): Promise<{ body: unknown; text: string }>;
   readonly stats: Readonly<LightspeedClientStats>;
 }
 
@@ -131,6 +137,10 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   const redact = (text: string) => text.replaceAll(token, "[redacted]");
 
   async function getJson(path: string, params: QueryParams, request: RequestOptions) {
+    return (await getJsonWithText(path, params, request)).body;
+  }
+
+  async function getJsonWithText(path: string, params: QueryParams, request: RequestOptions) {
     const { deadline, signal } = request;
     const relativePath = path.replace(/^\/+/, "");
     // An absolute URL would make ky bypass the base URL and send the token elsewhere.
@@ -158,7 +168,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
       });
       if (outcome.kind === "ok") {
         stats.parseMs += outcome.parseMs;
-        return outcome.body;
+        return { body: outcome.body, text: outcome.text };
       }
       if (outcome.kind === "fatal") throw outcome.error;
       if (outcome.kind === "server_error") stats.serverErrors++;
@@ -182,11 +192,11 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     }
   }
 
-  return { getJson, stats };
+  return { getJson, getJsonWithText, stats };
 }
 
 type AttemptOutcome =
-  | { kind: "ok"; body: unknown; parseMs: number }
+  | { kind: "ok"; body: unknown; text: string; parseMs: number }
   | { kind: "fatal"; error: LightspeedError }
   | { kind: "rate_limited"; retryAfter: string | null; error: LightspeedError }
   | { kind: "server_error" | "transient"; error: LightspeedError };
@@ -254,7 +264,7 @@ async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptO
   try {
     const parseStarted = performance.now();
     const body = JSON.parse(text);
-    return { kind: "ok", body, parseMs: performance.now() - parseStarted };
+    return { kind: "ok", body, text, parseMs: performance.now() - parseStarted };
   } catch {
     // A cut connection often shows up as a 200 with half a JSON document.
     const problem = text.trim() === ""

@@ -13,6 +13,8 @@ export interface VersionPage {
   versionMax: number;
   /** The `after` this page was requested with. */
   requestAfter: number;
+  /** The reply text the page was parsed from, when the client provides it. */
+  text?: string;
 }
 
 /** Options of {@link pageByVersion}. */
@@ -37,7 +39,7 @@ export interface PageByVersionOptions {
  * whose `version.max` does not advance past `after`, which would otherwise loop forever.
  */
 export async function* pageByVersion(
-  client: Pick<LightspeedClient, "getJson">,
+  client: PagingClient,
   options: PageByVersionOptions,
 ): AsyncGenerator<VersionPage, void, undefined> {
   const { path, before, pageSize, deleted, deadline, signal } = options;
@@ -47,17 +49,36 @@ export async function* pageByVersion(
   _requireSafeInteger("pageSize", pageSize, 1);
 
   while (true) {
-    const body = await client.getJson(path, {
-      after,
-      before,
-      page_size: pageSize,
-      deleted: deleted ? "true" : undefined,
-    }, { deadline, signal });
-    const page = _readPage(path, after, body);
+    // Fetched in a helper so nothing but the page itself stays referenced while it is used.
+    const page = await _fetchPage(client, path, after, before, pageSize, deleted, {
+      deadline,
+      signal,
+    });
     if (page === undefined) return;
     yield page;
     after = page.versionMax;
   }
+}
+
+type PagingClient =
+  & Pick<LightspeedClient, "getJson">
+  & Partial<Pick<LightspeedClient, "getJsonWithText">>;
+
+async function _fetchPage(
+  client: PagingClient,
+  path: string,
+  after: number,
+  before: number | undefined,
+  pageSize: number,
+  deleted: boolean,
+  options: { deadline: number; signal?: AbortSignal },
+): Promise<VersionPage | undefined> {
+  const params = { after, before, page_size: pageSize, deleted: deleted ? "true" : undefined };
+  const reply = client.getJsonWithText
+    ? await client.getJsonWithText(path, params, options)
+    : { body: await client.getJson(path, params, options), text: undefined };
+  const page = _readPage(path, after, reply.body);
+  return page && reply.text !== undefined ? { ...page, text: reply.text } : page;
 }
 
 function _readPage(path: string, after: number, body: unknown): VersionPage | undefined {

@@ -3,7 +3,7 @@
 // updated. Either all of it commits or none of it does.
 import type { Sql, TransactionSql } from "../database.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
-import type { RejectedRecord, ValidatedPage } from "../entities/record_validation.ts";
+import type { RejectedRecord } from "../entities/record_validation.ts";
 import { createInputTable, ingestStatements } from "./ingest_statements.ts";
 import { renewLease } from "./lease.ts";
 
@@ -13,6 +13,13 @@ export interface PageCounts {
   updated: number;
   unchanged: number;
   rejected: number;
+}
+
+/** What a page needs to land: its valid records as JSON, how many, and its rejects. */
+export interface PreparedPage {
+  json: string;
+  validCount: number;
+  rejects: readonly RejectedRecord[];
 }
 
 export interface IngestContext {
@@ -48,7 +55,7 @@ async function fileRejects(
 export async function ingestPage(
   sql: Sql,
   context: IngestContext,
-  page: ValidatedPage,
+  page: PreparedPage,
   received: number,
   versionMax: number,
 ): Promise<PageCounts> {
@@ -58,7 +65,7 @@ export async function ingestPage(
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
     let inserted = 0;
     let applied: string[] = [];
-    if (page.records.length > 0) {
+    if (page.validCount > 0) {
       if (statements.loadInput) {
         await tx.unsafe(createInputTable);
         await tx.unsafe(statements.loadInput, [page.json]);
@@ -88,7 +95,7 @@ export async function ingestPage(
       received,
       inserted,
       updated: applied.length - inserted,
-      unchanged: page.records.length - applied.length,
+      unchanged: page.validCount - applied.length,
       rejected: page.rejects.length,
     };
     await tx`

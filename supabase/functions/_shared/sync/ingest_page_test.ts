@@ -34,7 +34,8 @@ async function withRun(
         run = { owner, runId };
         owners.set(entity.name, run);
       }
-      const page = validatePage(entity, records);
+      const validated = validatePage(entity, records);
+      const page = { ...validated, validCount: validated.records.length };
       const max = Math.max(
         ...records.map((r) => Number((r as { version?: unknown }).version) || 0),
       );

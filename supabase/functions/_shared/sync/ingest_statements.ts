@@ -91,12 +91,12 @@ export function ingestStatements(entity: EntityDefinition): IngestStatements {
   const children = entity.children ?? [];
   const statements: IngestStatements = children.length === 0
     ? {
-      upsert: buildUpsert(entity, "jsonb_array_elements($1::text::jsonb) as i(r)"),
+      upsert: buildUpsert(entity, "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)"),
       children: [],
     }
     : {
-      loadInput:
-        "insert into pg_temp.sync_page_input (r) select value from jsonb_array_elements($1::text::jsonb)",
+      loadInput: "insert into pg_temp.sync_page_input (r) " +
+        "select value from jsonb_array_elements(($1::text::jsonb) -> 'data')",
       upsert: buildUpsert(entity, "pg_temp.sync_page_input as i(r)"),
       children: children.map(buildChild),
     };

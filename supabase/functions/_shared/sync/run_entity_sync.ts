@@ -9,10 +9,10 @@ import {
   LightspeedConfigurationError,
   LightspeedRequestError,
 } from "../lightspeed/errors.ts";
-import { pageByVersion } from "../lightspeed/pager.ts";
+import { pageByVersion, type VersionPage } from "../lightspeed/pager.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { redactSecrets } from "../redact.ts";
-import { ingestPage } from "./ingest_page.ts";
+import { ingestPage, type PreparedPage } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
 import { overlapStartCursor } from "./overlap.ts";
 import {
@@ -82,6 +82,24 @@ function isPermanent(error: unknown): boolean {
   return error instanceof LightspeedConfigurationError || error instanceof LightspeedRequestError;
 }
 
+/**
+ * Validates a page and keeps only what landing it needs, releasing the parsed records so the
+ * garbage collector can take them while the page's transaction runs.
+ */
+function preparePage(
+  entity: EntityDefinition,
+  page: VersionPage,
+  cpuBudget: CpuBudget | undefined,
+  parseMs: number,
+): PreparedPage {
+  const started = performance.now();
+  const validated = validatePage(entity, page.records as LightspeedRecord[], page.text);
+  if (cpuBudget) cpuBudget.spentMs += performance.now() - started + parseMs;
+  page.records = [];
+  page.text = undefined;
+  return { json: validated.json, validCount: validated.records.length, rejects: validated.rejects };
+}
+
 export async function runEntitySync(env: SyncEnvironment, request: RunRequest): Promise<RunResult> {
   const clock = env.clock ?? systemClock;
   const started = clock.now();
@@ -149,16 +167,17 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     let reachedEnd = true;
     let parsedMs = 0;
     for await (const page of pager) {
-      const validateStarted = performance.now();
-      const validated = validatePage(entity, page.records as LightspeedRecord[]);
-      if (request.cpuBudget) {
-        request.cpuBudget.spentMs += performance.now() - validateStarted +
-          client.stats.parseMs - parsedMs;
-        parsedMs = client.stats.parseMs;
-      }
-      await ingestPage(env.sql, context, validated, page.records.length, page.versionMax);
+      const received = page.records.length;
+      const prepared = preparePage(
+        entity,
+        page,
+        request.cpuBudget,
+        client.stats.parseMs - parsedMs,
+      );
+      parsedMs = client.stats.parseMs;
+      await ingestPage(env.sql, context, prepared, received, page.versionMax);
       cursor = page.versionMax;
-      records += page.records.length;
+      records += received;
       pages++;
       const now = clock.now();
       slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
