@@ -16,7 +16,7 @@ import type { ScaleOption } from "../simulator/mod.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
 import { lightspeedRule, rateBoundMs, requestsNeeded, slidingWindowBoundMs } from "./bounds.ts";
 import { naiveImport } from "./naive.ts";
-import { readCpuMs, readStatusKb } from "./proc_stats.ts";
+import { readCpuMs, readMainThreadCpuMs, readStatusKb } from "./proc_stats.ts";
 import { type BenchResults, renderMarkdown, TARGETS } from "./report.ts";
 import {
   countRows,
@@ -87,7 +87,7 @@ async function phaseIngest(sql: Sql) {
   const sample = () => {
     peakRssKb = Math.max(peakRssKb, readStatusKb(functions.pid, "VmRSS"));
   };
-  const steps: { entities: string[]; ms: number; cpuMs: number }[] = [];
+  const steps: { entities: string[]; ms: number; cpuMs: number; mainThreadCpuMs: number }[] = [];
   try {
     for (
       const entities of [["outlets", "registers"], ["customers"], ["products"], ["sales"], [
@@ -95,9 +95,11 @@ async function phaseIngest(sql: Sql) {
       ]]
     ) {
       const cpuBefore = readCpuMs(functions.pid);
+      const mainBefore = readMainThreadCpuMs(functions.pid);
       const { ms } = await importAndWait(functions, sql, entities, { onPoll: sample });
       const cpuMs = readCpuMs(functions.pid) - cpuBefore;
-      steps.push({ entities, ms, cpuMs });
+      const mainThreadCpuMs = readMainThreadCpuMs(functions.pid) - mainBefore;
+      steps.push({ entities, ms, cpuMs, mainThreadCpuMs });
       log(`   import ${entities.join("+")}: ${seconds(ms)}, functions CPU ${int(cpuMs)} ms`);
     }
     const hwmKb = readStatusKb(functions.pid, "VmHWM");
@@ -140,6 +142,7 @@ async function phaseIngest(sql: Sql) {
       },
       steps,
       cpuMsPer1000Sales: salesStep.cpuMs / (sales / 1000),
+      mainThreadCpuMsPer1000Sales: salesStep.mainThreadCpuMs / (sales / 1000),
       cpuMsPer1000Customers: customersStep.cpuMs / (customers / 1000),
       salesIngestRowsPerSecond: (sales + lineItems + payments) / (salesStep.ms / 1000),
       salesImportMs: salesStep.ms,

@@ -5,7 +5,20 @@ const TICKS_PER_SECOND = 100;
 
 /** User + system CPU milliseconds the process (all its threads) has used so far. */
 export function readCpuMs(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return cpuMsFromStat(`/proc/${pid}/stat`);
+}
+
+/**
+ * The same for the process's main thread alone: the thread the JavaScript isolate runs on,
+ * which is what the hosted platform's per-request CPU limit meters (GC helper and I/O threads
+ * are in readCpuMs only).
+ */
+export function readMainThreadCpuMs(pid: number): number {
+  return cpuMsFromStat(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMsFromStat(path: string): number {
+  const stat = Deno.readTextFileSync(path);
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const utime = Number(fields[11]);
