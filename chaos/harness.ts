@@ -1,0 +1,304 @@
+// Shared pieces of the chaos suite: a seeded random source, the simulator and the functions'
+// own OS process with every log line captured, HTTP calls whose replies are kept, and the tally
+// the closing summary prints. Everything captured here is searched for secret values at the end.
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../simulator/mod.ts";
+import { compareWithSource } from "../dev/testing/compare_with_source.ts";
+import { freePort } from "../dev/testing/functions_process.ts";
+import { repoRoot } from "../dev/paths.ts";
+import type { Sql } from "../supabase/functions/_shared/database.ts";
+import type { EntityName } from "../supabase/functions/_shared/entities/registry.ts";
+
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
+/** What the closing summary reports; every scenario adds to it. */
+export const tally = {
+  scenarios: [] as string[],
+  crashPoints: 0,
+  dbRestarts: 0,
+  /** Faults the simulator reports as injected (stats.injectedFaults), plus tampered records. */
+  apiFaults: 0,
+  badInputs: 0,
+  rowsCompared: 0,
+  mismatches: [] as string[],
+  startedAt: performance.now(),
+};
+
+/** Secret values that must never appear in a log, a table or a reply. */
+export const secrets = new Set<string>();
+/** Every log line of every process the suite started, and every reply it received. */
+export const captured = { logs: [] as string[], replies: [] as string[] };
+
+/** Distinctive secret values, so a search for them cannot match anything by chance. */
+export function newSecret(label: string): string {
+  const value = `${label}-${crypto.randomUUID()}`;
+  secrets.add(value);
+  return value;
+}
+
+export const syncSecret = newSecret("chaos-sync-secret");
+export const lightspeedToken = newSecret("chaos-ls-token");
+
+/** mulberry32: a small seeded PRNG, so a failing crash schedule can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  intervalMs = 100,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (true) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+export interface Simulator {
+  sim: RunningSimulator;
+  apiBaseUrl: string;
+  controlUrl: string;
+  control(path: string, body?: unknown, method?: string): Promise<Json>;
+  stop(): Promise<void>;
+}
+
+export async function startSim(options: SimulatorOptions): Promise<Simulator> {
+  const sim = await startSimulator({ port: 0, token: lightspeedToken, ...options });
+  async function control(path: string, body?: unknown, method?: string): Promise<Json> {
+    const reply = await fetch(`${sim.controlUrl}${path}`, {
+      method: method ?? (body === undefined ? "GET" : "POST"),
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await reply.text();
+    if (!reply.ok) throw new Error(`Simulator control ${path}: ${reply.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return {
+    sim,
+    apiBaseUrl: sim.apiBaseUrl,
+    controlUrl: sim.controlUrl,
+    control,
+    stop: () => sim.stop(),
+  };
+}
+
+/** Faults the simulator injected since its last stats reset, added to the tally. */
+export async function countInjected(simulator: Simulator): Promise<number> {
+  const stats = await simulator.control("/stats");
+  tally.apiFaults += stats.injectedFaults;
+  return stats.injectedFaults;
+}
+
+export interface Functions {
+  url: string;
+  port: number;
+  pid: number;
+  /** This process's own output so far (also kept in captured.logs). */
+  output(): string;
+  /** SIGKILL: no cleanup, no final writes, like a platform killing a worker. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The functions served like `functions:serve`, in their own process, with stdout and stderr
+ * captured (dev/testing/functions_process.ts discards them; this suite searches them for
+ * secrets). SUPABASE_URL is the process's own URL so import-history can hand itself over.
+ */
+export async function startFunctions(
+  env: Record<string, string>,
+  options: { port?: number } = {},
+): Promise<Functions> {
+  const port = options.port ?? freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-check", "dev/functions_serve.ts"],
+    cwd: repoRoot,
+    env: { SUPABASE_URL: url, ...env, LOCAL_API_PORT: String(port), NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      const text = decoder.decode(chunk, { stream: true });
+      output += text;
+      captured.logs.push(text);
+    }
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const ready = Date.now() + 30_000;
+  while (true) {
+    if (exited) throw new Error(`The functions process exited at start: ${output.slice(-2000)}`);
+    try {
+      const reply = await fetch(`${url}/functions/v1/health`);
+      await reply.body?.cancel();
+      break;
+    } catch {
+      if (Date.now() > ready) {
+        child.kill("SIGKILL");
+        throw new Error(`The functions process did not start: ${output.slice(-2000)}`);
+      }
+      await sleep(50);
+    }
+  }
+  async function end(signal: Deno.Signal) {
+    if (!exited) child.kill(signal);
+    await status;
+    await drained;
+  }
+  return {
+    url,
+    port,
+    pid: child.pid,
+    output: () => output,
+    kill: () => end("SIGKILL"),
+    stop: () => end("SIGTERM"),
+  };
+}
+
+/** Calls a function; the reply text is kept for the secret search. */
+export async function call(
+  baseUrl: string,
+  name: string,
+  body?: unknown,
+  headers: Record<string, string> = { "x-sync-secret": syncSecret },
+): Promise<{ status: number; body: Json; text: string }> {
+  const reply = await fetch(`${baseUrl}/functions/v1/${name}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await reply.text();
+  captured.replies.push(text);
+  let parsed: Json = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = { unparsable: text };
+  }
+  return { status: reply.status, body: parsed, text };
+}
+
+/** The functions' environment for a simulator and a database. */
+export function functionsEnv(
+  simulator: Simulator,
+  databaseUrl: string,
+  timeScale: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    LIGHTSPEED_API_BASE_URL: simulator.apiBaseUrl,
+    LIGHTSPEED_TOKEN: lightspeedToken,
+    SYNC_SECRET: syncSecret,
+    SUPABASE_DB_URL: databaseUrl,
+    LIGHTSPEED_RATE_WINDOW_MS: String(Math.round(300_000 / timeScale)),
+    ...extra,
+  };
+}
+
+/** The oracle (dev/testing/compare_with_source.ts), counted in the tally. */
+export async function compare(
+  sql: Sql,
+  simulator: Simulator,
+  entities: readonly EntityName[],
+  label: string,
+): Promise<string[]> {
+  const result = await compareWithSource(sql, simulator.controlUrl, entities);
+  tally.rowsCompared += result.rowsCompared;
+  tally.mismatches.push(...result.mismatches.map((m) => `${label}: ${m}`));
+  return result.mismatches;
+}
+
+/** Highest version per entity in the source (what a completed run's cursor must reach). */
+export async function sourceMaxVersions(
+  simulator: Simulator,
+  entities: readonly string[],
+): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const entity of entities) {
+    const reply = await fetch(`${simulator.controlUrl}/dump?entity=${entity}`);
+    const { data } = await reply.json();
+    result[entity] = data.reduce(
+      (max: number, r: { version: unknown }) => Math.max(max, Number(r.version) || 0),
+      0,
+    );
+  }
+  return result;
+}
+
+/**
+ * Rows of sync_log recorded as 'completed' although they did not reach the end of the source:
+ * a completed run's cursor_end must be the entity's highest source version (the source does not
+ * change while these checks run).
+ */
+export async function falseCompletions(
+  sql: Sql,
+  maxVersions: Record<string, number>,
+): Promise<string[]> {
+  const rows = await sql<{ id: number; entity: string; cursor_end: number }[]>`
+    select id::int, entity, cursor_end from public.sync_log
+    where status = 'completed' and entity = any(${Object.keys(maxVersions)})`;
+  return rows.filter((r) => Number(r.cursor_end) !== maxVersions[r.entity])
+    .map((r) =>
+      `sync_log ${r.id} (${r.entity}) completed at ${r.cursor_end}, source ends at ` +
+      `${maxVersions[r.entity]}`
+    );
+}
+
+/**
+ * Searches every text of the database a secret could leak into: each table of public,
+ * sync_private, cron and net (row by row as JSON). Vault is where secrets belong; it is skipped.
+ */
+export async function secretsInDatabase(sql: Sql, values: Iterable<string>): Promise<string[]> {
+  const tables = await sql<{ name: string }[]>`
+    select format('%I.%I', n.nspname, c.relname) as name
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in ('public', 'sync_private', 'cron', 'net') and c.relkind in ('r', 'p')`;
+  const found: string[] = [];
+  const list = [...values];
+  for (const { name } of tables) {
+    const [row] = await sql.unsafe<{ hits: string[] | null }[]>(
+      `select array_agg(distinct s) filter (where s is not null) as hits
+       from ${name} as t cross join lateral (
+         select v as s from unnest($1::text[]) as v where strpos(row_to_json(t)::text, v) > 0
+       ) as x`,
+      [list],
+    );
+    for (const hit of row.hits ?? []) found.push(`${name} holds ${hit.slice(0, 18)}…`);
+  }
+  return found;
+}
+
+/** Places among the captured logs and replies that contain a secret value. */
+export function secretsInCaptured(values: Iterable<string>): string[] {
+  const found: string[] = [];
+  const logs = captured.logs.join("");
+  const replies = captured.replies.join("\n");
+  for (const value of values) {
+    if (logs.includes(value)) found.push(`a process log holds ${value.slice(0, 18)}…`);
+    if (replies.includes(value)) found.push(`a reply holds ${value.slice(0, 18)}…`);
+  }
+  return found;
+}

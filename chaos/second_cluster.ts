@@ -1,0 +1,29 @@
+// The chaos suite's own PostgreSQL cluster (127.0.0.1:54352 under .local/chaos-postgres), built
+// by the same code as the local stack's (dev/db/cluster.ts, bootstrap, migrations through the
+// Supabase CLI), so a scenario can stop and restart it without disturbing the shared 54322.
+import { clusterExists, initCluster, startCluster, stopCluster } from "../dev/db/cluster.ts";
+import { installLocalExtensions } from "../dev/db/local_extensions.ts";
+import { applyMigrations, applySupabaseBootstrap } from "../dev/db/migrations.ts";
+import { databaseUrlOf, pgInstanceNamed } from "../dev/paths.ts";
+
+export const chaosInstance = pgInstanceNamed("chaos-postgres", 54352);
+export const chaosDatabaseUrl = databaseUrlOf(chaosInstance);
+
+/** Creates (first time) and starts the cluster, then applies the bootstrap and migrations. */
+export async function startChaosDatabase(): Promise<void> {
+  await installLocalExtensions();
+  if (!clusterExists(chaosInstance)) await initCluster(chaosInstance);
+  await startCluster(chaosInstance);
+  await applySupabaseBootstrap(chaosDatabaseUrl);
+  await applyMigrations(chaosDatabaseUrl);
+}
+
+/** Stops it: "fast" disconnects every client cleanly, "immediate" is a crash stop. */
+export async function stopChaosDatabase(mode: "fast" | "immediate" = "fast"): Promise<void> {
+  await stopCluster(chaosInstance, mode);
+}
+
+export async function restartChaosDatabase(mode: "fast" | "immediate"): Promise<void> {
+  await stopCluster(chaosInstance, mode);
+  await startCluster(chaosInstance);
+}
