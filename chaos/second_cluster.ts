@@ -13,7 +13,7 @@ export const chaosDatabaseUrl = databaseUrlOf(chaosInstance);
 export async function startChaosDatabase(): Promise<void> {
   await installLocalExtensions();
   if (!clusterExists(chaosInstance)) await initCluster(chaosInstance);
-  await startCluster(chaosInstance);
+  await startWithRetry();
   await applySupabaseBootstrap(chaosDatabaseUrl);
   await applyMigrations(chaosDatabaseUrl);
 }
@@ -25,5 +25,21 @@ export async function stopChaosDatabase(mode: "fast" | "immediate" = "fast"): Pr
 
 export async function restartChaosDatabase(mode: "fast" | "immediate"): Promise<void> {
   await stopCluster(chaosInstance, mode);
-  await startCluster(chaosInstance);
+  await startWithRetry();
+}
+
+/**
+ * The port lies in Linux's ephemeral range (32768-60999), so on a busy machine an outgoing
+ * connection can hold it for a moment; PostgreSQL then cannot bind. Try again shortly.
+ */
+async function startWithRetry(): Promise<void> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      await startCluster(chaosInstance);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
