@@ -2,4 +2,5 @@
 // in this order and the summary comes last. Part of `npm test`; alone: `deno task test:chaos`.
 import "./crashes.ts";
 import "./db_restart.ts";
+import "./storms.ts";
 import "./summary.ts";

@@ -1,0 +1,229 @@
+// Scenario 3, API storms: long 429 streaks, 5xx bursts, dropped connections, truncated JSON
+// and slow replies, first under an import (several entities at once), then one storm per
+// entity under sync-entity. The store's rate limit is made tight (1 register, time x30) so the
+// sync's own pacing matters: the simulator's violation counter (requests over the limit that
+// were not injected) must stay 0. After every run, its reported status is checked against
+// what landed: a completed run reached the end of the source and the database equals it; any
+// other run left a cursor that never passed an uncommitted record.
+import assert from "node:assert/strict";
+import { connectTestDatabase, resetSyncData, testDatabaseUrl } from "../dev/testing/database.ts";
+import type { Sql } from "../supabase/functions/_shared/database.ts";
+import {
+  type EntityName,
+  entityNames,
+  getEntity,
+} from "../supabase/functions/_shared/entities/registry.ts";
+import {
+  call,
+  compare,
+  countInjected,
+  falseCompletions,
+  type Functions,
+  functionsEnv,
+  type Json,
+  type Simulator,
+  sourceMaxVersions,
+  startFunctions,
+  startSim,
+  tally,
+  waitFor,
+} from "./harness.ts";
+
+const TIME_SCALE = 30;
+
+interface Storm {
+  name: string;
+  entity: EntityName;
+  faults: Json[];
+}
+
+const storms: Storm[] = [
+  {
+    name: "429 streak",
+    entity: "sales",
+    faults: [{ type: "status", status: 429, count: 8, retryAfterSeconds: 1, path: "/sales" }],
+  },
+  {
+    name: "5xx burst",
+    entity: "customers",
+    faults: [500, 502, 503, 504, 500, 503].map((status) => ({
+      type: "status",
+      status,
+      count: 1,
+      path: "/customers",
+      ...(status === 500 ? { skip: 1 } : {}),
+    })),
+  },
+  {
+    name: "connection resets",
+    entity: "products",
+    faults: [{ type: "reset", count: 4, skip: 1, path: "/products" }],
+  },
+  {
+    name: "truncated JSON",
+    entity: "inventory",
+    faults: [{ type: "truncate", count: 3, skip: 1, path: "/inventory" }],
+  },
+  {
+    name: "slow replies",
+    entity: "sales",
+    faults: [{ type: "slow", ms: 2000, count: 2, path: "/sales" }],
+  },
+  {
+    name: "everything at once",
+    entity: "sales",
+    faults: [
+      { type: "status", status: 503, count: 2, path: "/sales" },
+      { type: "reset", count: 1, path: "/sales" },
+      { type: "truncate", count: 1, skip: 1, path: "/sales" },
+      { type: "status", status: 429, count: 3, retryAfterSeconds: 1, path: "/sales" },
+      { type: "slow", ms: 1500, count: 1, path: "/sales" },
+    ],
+  },
+];
+
+/**
+ * The run's claim against the database: nothing behind the cursor is missing or stale, no row
+ * is ahead of it; a completed run's cursor is the end of the source.
+ */
+async function checkTruthful(
+  sql: Sql,
+  simulator: Simulator,
+  entity: EntityName,
+  reply: { status: number; body: Json; text: string },
+): Promise<string[]> {
+  const problems: string[] = [];
+  assert.equal(reply.status, 200, reply.text);
+  const { status, cursor, run_id: runId } = reply.body;
+  assert.ok(["completed", "partial", "failed"].includes(status), reply.text);
+  const [log] = await sql<{ status: string; cursor_end: number; error: string | null }[]>`
+    select status, cursor_end, error from public.sync_log where id = ${runId}`;
+  if (log.status !== status) problems.push(`sync_log says ${log.status}, reply ${status}`);
+  if (Number(log.cursor_end) !== Number(cursor)) problems.push(`cursor_end ${log.cursor_end}`);
+  if (status === "failed" && !log.error) problems.push("a failed run without a reason");
+  const [state] = await sql<{ cursor: number }[]>`
+    select cursor from public.sync_state where entity = ${entity}`;
+  if (Number(state.cursor) !== Number(cursor)) problems.push(`sync_state.cursor ${state.cursor}`);
+  const source: { id: string; version: number }[] =
+    (await (await fetch(`${simulator.controlUrl}/dump?entity=${entity}`)).json()).data;
+  const rows = await sql.unsafe<{ id: string; version: number }[]>(
+    `select id::text, version from public.${getEntity(entity).table}`,
+  );
+  const stored = new Map(rows.map((r) => [r.id, Number(r.version)]));
+  for (const record of source) {
+    const version = Number(record.version);
+    const have = stored.get(String(record.id).toLowerCase());
+    if (version <= Number(cursor) && have !== version) {
+      problems.push(`${record.id} v${version} is behind the cursor but stored as v${have}`);
+    }
+  }
+  for (const [id, version] of stored) {
+    if (version > Number(cursor)) problems.push(`${id} v${version} is ahead of the cursor`);
+  }
+  if (status === "completed") {
+    const end = source.reduce((m, r) => Math.max(m, Number(r.version)), 0);
+    if (Number(cursor) !== end) problems.push(`completed at ${cursor}, source ends at ${end}`);
+  }
+  return problems.map((p) => `${entity} run ${runId} (${status}): ${p}`);
+}
+
+Deno.test("chaos 3: API storms end every run with a truthful status and no rate-limit violation", async () => {
+  const sql = await connectTestDatabase();
+  const simulator = await startSim({
+    seed: 83,
+    scale: "demo",
+    outlets: 1,
+    registers: 1,
+    timeScale: TIME_SCALE,
+    latency: { baseMs: 10, perRecordMs: 0 },
+  });
+  let fx: Functions | null = null;
+  const lines: string[] = [];
+  const problems: string[] = [];
+  let injected = 0;
+  try {
+    await resetSyncData(sql);
+    fx = await startFunctions(functionsEnv(simulator, testDatabaseUrl, TIME_SCALE, {
+      SYNC_TIME_BUDGET_MS: "5000",
+      LIGHTSPEED_PAGE_SIZE: "20",
+      LIGHTSPEED_REGISTER_COUNT: "1",
+      SYNC_CONCURRENCY: "3",
+    }));
+
+    // The import under a storm on every entity at once; it hands itself over until done.
+    await simulator.control("/faults", {
+      faults: [
+        { type: "status", status: 429, count: 6, retryAfterSeconds: 1, path: "/sales" },
+        { type: "status", status: 503, count: 3, path: "/customers" },
+        { type: "reset", count: 2, skip: 1, path: "/products" },
+        { type: "truncate", count: 2, skip: 2, path: "/inventory" },
+        { type: "slow", ms: 2000, count: 2, path: "/sales" },
+      ],
+    });
+    const started = await call(fx.url, "import-history", {});
+    assert.equal(started.status, 202, started.text);
+    await waitFor(
+      "the import under a storm",
+      async () => {
+        const states = await sql<{ import_status: string }[]>`
+        select import_status from public.sync_state where entity = any(${[...entityNames]})`;
+        const failed = states.filter((s) => s.import_status === "failed");
+        assert.equal(
+          failed.length,
+          0,
+          "a storm of retryable errors never fails an import for good",
+        );
+        return states.length === entityNames.length &&
+          states.every((s) => s.import_status === "completed");
+      },
+      120_000,
+      200,
+    );
+    const maxVersions = await sourceMaxVersions(simulator, entityNames);
+    problems.push(...await falseCompletions(sql, maxVersions));
+    assert.deepEqual(await compare(sql, simulator, entityNames, "storm import"), []);
+    let stats = await simulator.control("/stats");
+    assert.equal(stats.violations, 0, "rate-limit violations during the import");
+    injected += await countInjected(simulator);
+    const [importRuns] = await sql<{ statuses: string }[]>`
+      select string_agg(status || ':' || n, ' ') as statuses from (
+        select status, count(*) as n from public.sync_log where trigger = 'import'
+        group by status order by status) as x`;
+    lines.push(`import under a storm on 4 entities: runs ${importRuns.statuses}`);
+    await simulator.control("/stats/reset", {});
+
+    for (const storm of storms) {
+      await simulator.control("/mutate", {
+        seed: storms.indexOf(storm) + 1,
+        customerEdits: 15,
+        productEdits: 15,
+        newSales: 40,
+        stockMovements: 30,
+      });
+      await simulator.control("/faults", { faults: storm.faults });
+      const statuses: string[] = [];
+      for (let run = 0;; run++) {
+        assert.ok(run < 10, `${storm.name}: still not completed after ${run} runs`);
+        const reply = await call(fx.url, "sync-entity", { entity: storm.entity });
+        problems.push(...await checkTruthful(sql, simulator, storm.entity, reply));
+        statuses.push(reply.body.status);
+        if (reply.body.status === "completed") break;
+      }
+      stats = await simulator.control("/stats");
+      assert.equal(stats.violations, 0, `rate-limit violations during ${storm.name}`);
+      const count = await countInjected(simulator);
+      injected += count;
+      await simulator.control("/stats/reset", {});
+      assert.deepEqual(await compare(sql, simulator, [storm.entity], storm.name), []);
+      lines.push(`${storm.name} on ${storm.entity}: ${count} faults, runs ${statuses.join(" ")}`);
+    }
+    assert.deepEqual(problems, []);
+    console.log(`chaos 3 (API storms): ${injected} faults injected\n  ${lines.join("\n  ")}`);
+    tally.scenarios.push(`API storms (${storms.length + 1} storms, ${injected} faults)`);
+  } finally {
+    if (fx) await fx.stop();
+    await simulator.stop();
+    await resetSyncData(sql).catch(() => {});
+    await sql.end({ timeout: 5 });
+  }
+});
