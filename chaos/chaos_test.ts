@@ -3,4 +3,5 @@
 import "./crashes.ts";
 import "./db_restart.ts";
 import "./storms.ts";
+import "./bad_input.ts";
 import "./summary.ts";
