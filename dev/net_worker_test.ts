@@ -47,6 +47,8 @@ Deno.test("a committed net.http_post is sent and its answer recorded like pg_net
     const [{ queued }] = await sql`
       select count(*)::int as queued from net.http_request_queue where id = ${id}::bigint`;
     assert.equal(queued, 0, "the request leaves the queue when it is taken");
+    // The line is written just after the response row; wait for the request to finish.
+    await worker.idle();
     assert.ok(lines.some((l) => l.includes(`net ${id}: POST`) && l.includes("-> 201")));
     assert.ok(!lines.join("\n").includes("worker-test-secret"), "logs never show headers");
   } finally {

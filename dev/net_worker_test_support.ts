@@ -1,25 +1,14 @@
 // Shared by the net worker and scheduler tests: a real HTTP server on a free port that records
 // what it received, and waiting for rows pg_net's stand-in writes.
-import postgres from "postgres";
-import { localDatabaseUrl } from "./paths.ts";
+import type { Sql } from "../supabase/functions/_shared/database.ts";
+import { connectTestDatabase, testDatabaseUrl } from "./testing/database.ts";
 
-export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
+export type { Sql };
+export { testDatabaseUrl };
 
-export type Sql = ReturnType<typeof postgres>;
-
-export async function connect(): Promise<Sql> {
-  const sql = postgres(testDatabaseUrl, { max: 4, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-  } catch (error) {
-    await sql.end({ timeout: 1 });
-    throw new Error(
-      `The test database at ${testDatabaseUrl} is not reachable (${
-        error instanceof Error ? error.message : error
-      }); start it with: deno task db:start`,
-    );
-  }
-  return sql;
+/** The shared local test database; fails loudly when it is not running. */
+export function connect(): Promise<Sql> {
+  return connectTestDatabase();
 }
 
 export interface ReceivedRequest {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { startSimulator } from "../../../../simulator/mod.ts";
+import { connectTestDatabase } from "../../../../dev/testing/database.ts";
 import { type Clock, createLightspeedClient, systemClock } from "./client.ts";
 import { DeadlineExceededError } from "./errors.ts";
 import {
@@ -9,22 +10,9 @@ import {
   registerCountToLimit,
 } from "./request_budget.ts";
 
-const DATABASE_URL = Deno.env.get("TEST_DATABASE_URL") ??
-  "postgresql://postgres@127.0.0.1:54322/postgres";
-
 /** Opens a pool, failing loudly (never skipping) when the test database is not there. */
 async function connect(): Promise<postgres.Sql> {
-  const sql = postgres(DATABASE_URL, { max: 8, onnotice: () => {}, connect_timeout: 5 });
-  const where = DATABASE_URL.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-  try {
-    await sql`select 1`;
-  } catch (error) {
-    await sql.end({ timeout: 1 });
-    throw new Error(
-      `Cannot reach the test database at "${where}": start it with deno task db:start`,
-      { cause: error },
-    );
-  }
+  const sql = await connectTestDatabase({ max: 8 });
   const [{ ready }] = await sql<{ ready: boolean }[]>`
     select to_regprocedure('sync_private.claim_request_slot(text, integer, integer)') is not null
       as ready
@@ -32,7 +20,7 @@ async function connect(): Promise<postgres.Sql> {
   if (!ready) {
     await sql.end({ timeout: 1 });
     throw new Error(
-      `The test database at "${where}" lacks sync_private.claim_request_slot: ` +
+      `The test database lacks sync_private.claim_request_slot: ` +
         "apply the migrations with deno task db:reset",
     );
   }
