@@ -64,6 +64,15 @@ Deno.test("sync-entity resumes after a SIGKILL at every page of a multi-page syn
         }
         await new Promise((r) => setTimeout(r, 20));
       }
+      // Page N+1 is requested while page N commits (fetching runs ahead); let that commit
+      // finish, then kill the process with page N+1 in flight.
+      while (
+        (await sql`select count(*)::int as n from public.lightspeed_sales`)[0].n <
+          committedPages * PAGE_SIZE
+      ) {
+        if (Date.now() - started > 20_000) throw new Error("page N never committed");
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await doomed.kill();
       await inFlight;
       crashes++;

@@ -166,27 +166,42 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     });
     let reachedEnd = true;
     let parsedMs = 0;
-    for await (const page of pager) {
-      const received = page.records.length;
-      const prepared = preparePage(
-        entity,
-        page,
-        request.cpuBudget,
-        client.stats.parseMs - parsedMs,
-      );
-      parsedMs = client.stats.parseMs;
-      await ingestPage(env.sql, context, prepared, received, page.versionMax);
-      cursor = page.versionMax;
-      records += received;
-      pages++;
-      const now = clock.now();
-      slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
-      pageStarted = now;
-      // Stop while there is still time for one more page like the slowest so far.
-      if (deadline - now < CLOSING_RESERVE_MS + slowestPageMs || request.cpuBudget?.exhausted) {
-        reachedEnd = false;
-        break;
+    // The next page is requested while this one commits: fetching and landing overlap, and the
+    // cursor still moves only after each page's own commit.
+    let next: Promise<IteratorResult<VersionPage>> | null = pager.next();
+    try {
+      while (next) {
+        const result = await next;
+        next = null;
+        if (result.done) break;
+        const page = result.value;
+        const received = page.records.length;
+        const prepared = preparePage(
+          entity,
+          page,
+          request.cpuBudget,
+          client.stats.parseMs - parsedMs,
+        );
+        parsedMs = client.stats.parseMs;
+        if (!request.cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
+          next = pager.next();
+        }
+        await ingestPage(env.sql, context, prepared, received, page.versionMax);
+        cursor = page.versionMax;
+        records += received;
+        pages++;
+        const now = clock.now();
+        slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
+        pageStarted = now;
+        // Stop while there is still time for one more page like the slowest so far.
+        if (!next || deadline - now < CLOSING_RESERVE_MS + slowestPageMs) {
+          reachedEnd = false;
+          break;
+        }
       }
+    } finally {
+      // A page fetched ahead but not landed is dropped; its failure no longer matters.
+      next?.catch(() => {});
     }
     outcome = reachedEnd
       ? { status: "completed", error: null, importStatus: "completed" }
