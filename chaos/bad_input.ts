@@ -4,7 +4,8 @@
 // (sync_rejects, sync_log, or a reply naming the setting), and data synced before is untouched
 // (every table's rows hashed before and compared after).
 import assert from "node:assert/strict";
-import { connectTestDatabase, resetSyncData, testDatabaseUrl } from "../dev/testing/database.ts";
+import { resetSyncData } from "../dev/testing/database.ts";
+import { chaosDatabaseUrl, connectChaosDatabase } from "./second_cluster.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import { type EntityName, entityNames } from "../supabase/functions/_shared/entities/registry.ts";
 import {
@@ -15,6 +16,8 @@ import {
   functionsEnv,
   type Json,
   newSecret,
+  secrets,
+  secretsInDatabase,
   startFunctions,
   startSim,
   tally,
@@ -92,198 +95,203 @@ function startTamperProxy(target: string) {
   };
 }
 
-Deno.test("chaos 4: bad records, bad tokens and bad settings get clear messages and leave synced data untouched", async () => {
-  const sql = await connectTestDatabase();
-  const forbiddenToken = newSecret("chaos-forbidden-token");
-  const simulator = await startSim({ seed: 91, scale: "demo", forbiddenToken });
-  const proxy = startTamperProxy(simulator.apiBaseUrl);
-  const processes: Functions[] = [];
-  const lines: string[] = [];
-  let badInputs = 0;
-  const env = functionsEnv(simulator, testDatabaseUrl, 1, {
-    LIGHTSPEED_API_BASE_URL: proxy.baseUrl,
-    LIGHTSPEED_REGISTER_COUNT: "9",
-    SYNC_TIME_BUDGET_MS: "20000",
-  });
-  const started = async (extra: Record<string, string>) => {
-    const fx = await startFunctions({ ...env, ...extra });
-    processes.push(fx);
-    return fx;
-  };
-  try {
-    await resetSyncData(sql);
-    const fx = await started({});
-    const sync = async (entity: EntityName, base = fx.url) => {
-      const reply = await call(base, "sync-entity", { entity });
-      assert.equal(reply.status, 200, reply.text);
-      return reply.body;
-    };
-    for (const entity of entityNames) assert.equal((await sync(entity)).status, "completed");
-    assert.deepEqual(await compare(sql, simulator, entityNames, "bad input: first sync"), []);
-
-    // A wrong token, a token without permission: the run fails and says why; nothing changes.
-    let before = await snapshot(sql);
-    const wrongToken = newSecret("chaos-wrong-token");
-    for (
-      const [label, token, pattern] of [
-        ["wrong or expired token", wrongToken, /401|token|unauthori[sz]ed|credentials/i],
-        ["token without permission", forbiddenToken, /403|forbidden|permission|scope/i],
-      ] as const
-    ) {
-      await simulator.control("/mutate", { seed: 5, customerEdits: 5 });
-      const bad = await started({ LIGHTSPEED_TOKEN: token });
-      const result = await sync("customers", bad.url);
-      assert.equal(result.status, "failed", `${label}: ${JSON.stringify(result)}`);
-      assert.match(result.error, pattern, label);
-      const [log] = await sql<{ status: string; error: string }[]>`
-        select status, error from public.sync_log where id = ${result.run_id}`;
-      assert.deepEqual(log, { status: "failed", error: result.error }, `${label}: sync_log`);
-      const [state] = await sql<{ last_status: string; last_error: string }[]>`
-        select last_status, last_error from public.sync_state where entity = 'customers'`;
-      assert.equal(state.last_status, "failed");
-      assert.equal(state.last_error, result.error);
-      assert.deepEqual(await snapshot(sql), before, `${label}: synced data untouched`);
-      await bad.stop();
-      badInputs++;
-      lines.push(`${label}: run failed with "${result.error.slice(0, 100)}"`);
-    }
-    // The right token catches up with the edits made meanwhile.
-    assert.equal((await sync("customers")).status, "completed");
-
-    // Wrong settings: a 500 that names each one and what it expects, echoing no value.
-    before = await snapshot(sql);
-    const shortSecret = "Tiny-Secret-9";
-    for (
-      const [label, extra, names] of [
-        ["SYNC_SECRET too short", { SYNC_SECRET: shortSecret }, ["SYNC_SECRET"]],
-        ["LIGHTSPEED_DOMAIN_PREFIX a vendhq.com URL", {
-          LIGHTSPEED_API_BASE_URL: "",
-          LIGHTSPEED_DOMAIN_PREFIX: "https://mystore.vendhq.com/api/2.0",
-        }, ["LIGHTSPEED_DOMAIN_PREFIX"]],
-        ["several at once", {
-          LIGHTSPEED_API_BASE_URL: "",
-          LIGHTSPEED_DOMAIN_PREFIX: "my store!",
-          SYNC_TIME_BUDGET_MS: "lots",
-          SUPABASE_DB_URL: "mysql://nope",
-        }, ["LIGHTSPEED_DOMAIN_PREFIX", "SYNC_TIME_BUDGET_MS", "SUPABASE_DB_URL"]],
-      ] as const
-    ) {
-      const bad = await started(extra);
-      const secretHeader = {
-        "x-sync-secret": "SYNC_SECRET" in extra ? shortSecret : env.SYNC_SECRET,
-      };
-      for (const name of ["sync-entity", "import-history"]) {
-        const reply = await call(bad.url, name, { entity: "customers" }, secretHeader);
-        assert.equal(reply.status, 500, `${label} ${name}: ${reply.text}`);
-        const named = (reply.body.problems ?? []).map((p: { name: string }) => p.name).sort();
-        assert.deepEqual(named, [...names].sort(), `${label}: ${reply.text}`);
-        for (const problem of reply.body.problems) assert.ok(problem.expected.length > 10);
-        for (const value of Object.values(extra)) {
-          if (value.length > 0) assert.ok(!reply.text.includes(value), `${label} echoes a value`);
-        }
-      }
-      await bad.stop();
-      badInputs++;
-      lines.push(`${label}: 500 naming ${names.join(", ")}`);
-    }
-    assert.deepEqual(await snapshot(sql), before, "wrong settings touched synced data");
-
-    // Malformed records: each one filed in sync_rejects with a reason, the rest synced.
-    const customersBefore = await rowHashes(sql, "lightspeed_customers");
-    const salesBefore = await rowHashes(sql, "lightspeed_sales");
-    await simulator.control("/faults", {
-      faults: [
-        { type: "malformed", entity: "customers", count: 6 },
-        { type: "malformed", entity: "sales", count: 6 },
-        { type: "malformed", entity: "products", count: 6 },
-      ],
+export const badInputScenario: Deno.TestDefinition = {
+  name:
+    "chaos 4: bad records, bad tokens and bad settings get clear messages and leave synced data untouched",
+  async fn() {
+    const sql = await connectChaosDatabase();
+    const forbiddenToken = newSecret("chaos-forbidden-token");
+    const simulator = await startSim({ seed: 91, scale: "demo", forbiddenToken });
+    const proxy = startTamperProxy(simulator.apiBaseUrl);
+    const processes: Functions[] = [];
+    const lines: string[] = [];
+    let badInputs = 0;
+    const env = functionsEnv(simulator, chaosDatabaseUrl, 1, {
+      LIGHTSPEED_API_BASE_URL: proxy.baseUrl,
+      LIGHTSPEED_REGISTER_COUNT: "9",
+      SYNC_TIME_BUDGET_MS: "20000",
     });
-    for (const entity of ["customers", "sales", "products"] as const) {
-      const result = await sync(entity);
-      assert.equal(result.status, "completed", JSON.stringify(result));
-    }
-    const rejects = await sql<{ entity: string; record_id: string | null; reason: string }[]>`
+    const started = async (extra: Record<string, string>) => {
+      const fx = await startFunctions({ ...env, ...extra });
+      processes.push(fx);
+      return fx;
+    };
+    try {
+      await resetSyncData(sql);
+      const fx = await started({});
+      const sync = async (entity: EntityName, base = fx.url) => {
+        const reply = await call(base, "sync-entity", { entity });
+        assert.equal(reply.status, 200, reply.text);
+        return reply.body;
+      };
+      for (const entity of entityNames) assert.equal((await sync(entity)).status, "completed");
+      assert.deepEqual(await compare(sql, simulator, entityNames, "bad input: first sync"), []);
+
+      // A wrong token, a token without permission: the run fails and says why; nothing changes.
+      let before = await snapshot(sql);
+      const wrongToken = newSecret("chaos-wrong-token");
+      for (
+        const [label, token, pattern] of [
+          ["wrong or expired token", wrongToken, /401|token|unauthori[sz]ed|credentials/i],
+          ["token without permission", forbiddenToken, /403|forbidden|permission|scope/i],
+        ] as const
+      ) {
+        await simulator.control("/mutate", { seed: 5, customerEdits: 5 });
+        const bad = await started({ LIGHTSPEED_TOKEN: token });
+        const result = await sync("customers", bad.url);
+        assert.equal(result.status, "failed", `${label}: ${JSON.stringify(result)}`);
+        assert.match(result.error, pattern, label);
+        const [log] = await sql<{ status: string; error: string }[]>`
+        select status, error from public.sync_log where id = ${result.run_id}`;
+        assert.deepEqual(log, { status: "failed", error: result.error }, `${label}: sync_log`);
+        const [state] = await sql<{ last_status: string; last_error: string }[]>`
+        select last_status, last_error from public.sync_state where entity = 'customers'`;
+        assert.equal(state.last_status, "failed");
+        assert.equal(state.last_error, result.error);
+        assert.deepEqual(await snapshot(sql), before, `${label}: synced data untouched`);
+        await bad.stop();
+        badInputs++;
+        lines.push(`${label}: run failed with "${result.error.slice(0, 100)}"`);
+      }
+      // The right token catches up with the edits made meanwhile.
+      assert.equal((await sync("customers")).status, "completed");
+
+      // Wrong settings: a 500 that names each one and what it expects, echoing no value.
+      before = await snapshot(sql);
+      const shortSecret = "Tiny-Secret-9";
+      for (
+        const [label, extra, names] of [
+          ["SYNC_SECRET too short", { SYNC_SECRET: shortSecret }, ["SYNC_SECRET"]],
+          ["LIGHTSPEED_DOMAIN_PREFIX a vendhq.com URL", {
+            LIGHTSPEED_API_BASE_URL: "",
+            LIGHTSPEED_DOMAIN_PREFIX: "https://mystore.vendhq.com/api/2.0",
+          }, ["LIGHTSPEED_DOMAIN_PREFIX"]],
+          ["several at once", {
+            LIGHTSPEED_API_BASE_URL: "",
+            LIGHTSPEED_DOMAIN_PREFIX: "my store!",
+            SYNC_TIME_BUDGET_MS: "lots",
+            SUPABASE_DB_URL: "mysql://nope",
+          }, ["LIGHTSPEED_DOMAIN_PREFIX", "SYNC_TIME_BUDGET_MS", "SUPABASE_DB_URL"]],
+        ] as const
+      ) {
+        const bad = await started(extra);
+        const secretHeader = {
+          "x-sync-secret": "SYNC_SECRET" in extra ? shortSecret : env.SYNC_SECRET,
+        };
+        for (const name of ["sync-entity", "import-history"]) {
+          const reply = await call(bad.url, name, { entity: "customers" }, secretHeader);
+          assert.equal(reply.status, 500, `${label} ${name}: ${reply.text}`);
+          const named = (reply.body.problems ?? []).map((p: { name: string }) => p.name).sort();
+          assert.deepEqual(named, [...names].sort(), `${label}: ${reply.text}`);
+          for (const problem of reply.body.problems) assert.ok(problem.expected.length > 10);
+          for (const value of Object.values(extra)) {
+            if (value.length > 0) assert.ok(!reply.text.includes(value), `${label} echoes a value`);
+          }
+        }
+        await bad.stop();
+        badInputs++;
+        lines.push(`${label}: 500 naming ${names.join(", ")}`);
+      }
+      assert.deepEqual(await snapshot(sql), before, "wrong settings touched synced data");
+
+      // Malformed records: each one filed in sync_rejects with a reason, the rest synced.
+      const customersBefore = await rowHashes(sql, "lightspeed_customers");
+      const salesBefore = await rowHashes(sql, "lightspeed_sales");
+      await simulator.control("/faults", {
+        faults: [
+          { type: "malformed", entity: "customers", count: 6 },
+          { type: "malformed", entity: "sales", count: 6 },
+          { type: "malformed", entity: "products", count: 6 },
+        ],
+      });
+      for (const entity of ["customers", "sales", "products"] as const) {
+        const result = await sync(entity);
+        assert.equal(result.status, "completed", JSON.stringify(result));
+      }
+      const rejects = await sql<{ entity: string; record_id: string | null; reason: string }[]>`
       select entity, record_id, reason from public.sync_rejects where resolved_at is null
       order by entity, id`;
-    assert.ok(rejects.length >= 9, `rejects filed: ${rejects.length}`);
-    for (const reject of rejects) {
-      assert.ok(reject.reason.length >= 10, `a reason for ${reject.record_id}: ${reject.reason}`);
-      assert.ok(!/\n\s+at /.test(reject.reason), "no stack trace in a reason");
-    }
-    assert.deepEqual(
-      await compare(sql, simulator, ["customers", "sales", "products"], "malformed records"),
-      [],
-    );
-    for (
-      const [table, previous] of [
-        ["lightspeed_customers", customersBefore],
-        ["lightspeed_sales", salesBefore],
-      ] as const
-    ) {
-      const now = await rowHashes(sql, table);
-      for (const [id, hash] of previous) {
-        assert.equal(now.get(id), hash, `${table} ${id} changed by a malformed batch`);
+      assert.ok(rejects.length >= 9, `rejects filed: ${rejects.length}`);
+      for (const reject of rejects) {
+        assert.ok(reject.reason.length >= 10, `a reason for ${reject.record_id}: ${reject.reason}`);
+        assert.ok(!/\n\s+at /.test(reject.reason), "no stack trace in a reason");
       }
-    }
-    badInputs += 18;
-    lines.push(
-      `malformed records: ${rejects.length} rejects, e.g. ${
-        [...new Set(rejects.map((r) => r.reason.slice(0, 70)))].slice(0, 4).join(" | ")
-      }`,
-    );
+      assert.deepEqual(
+        await compare(sql, simulator, ["customers", "sales", "products"], "malformed records"),
+        [],
+      );
+      for (
+        const [table, previous] of [
+          ["lightspeed_customers", customersBefore],
+          ["lightspeed_sales", salesBefore],
+        ] as const
+      ) {
+        const now = await rowHashes(sql, table);
+        for (const [id, hash] of previous) {
+          assert.equal(now.get(id), hash, `${table} ${id} changed by a malformed batch`);
+        }
+      }
+      badInputs += 18;
+      lines.push(
+        `malformed records: ${rejects.length} rejects, e.g. ${
+          [...new Set(rejects.map((r) => r.reason.slice(0, 70)))].slice(0, 4).join(" | ")
+        }`,
+      );
 
-    // Hostile HTML/script text is stored exactly as received (the dashboard escapes it).
-    await simulator.control("/faults", { faults: [{ type: "hostile", entity: "customers" }] });
-    assert.equal((await sync("customers")).status, "completed");
-    const dump: Json[] =
-      (await (await fetch(`${simulator.controlUrl}/dump?entity=customers`)).json()).data;
-    const hostile = dump.filter((r) => /<script|onerror=|javascript:/i.test(JSON.stringify(r)));
-    assert.ok(hostile.length > 0, "hostile records in the feed");
-    for (const record of hostile) {
-      const [row] = await sql<{ raw: Json }[]>`
+      // Hostile HTML/script text is stored exactly as received (the dashboard escapes it).
+      await simulator.control("/faults", { faults: [{ type: "hostile", entity: "customers" }] });
+      assert.equal((await sync("customers")).status, "completed");
+      const dump: Json[] =
+        (await (await fetch(`${simulator.controlUrl}/dump?entity=customers`)).json()).data;
+      const hostile = dump.filter((r) => /<script|onerror=|javascript:/i.test(JSON.stringify(r)));
+      assert.ok(hostile.length > 0, "hostile records in the feed");
+      for (const record of hostile) {
+        const [row] = await sql<{ raw: Json }[]>`
         select raw from public.lightspeed_customers where id = ${record.id}::uuid`;
-      if (row) assert.deepEqual(row.raw, record, `hostile record ${record.id} stored verbatim`);
-      else {
-        const [reject] = await sql`
+        if (row) assert.deepEqual(row.raw, record, `hostile record ${record.id} stored verbatim`);
+        else {
+          const [reject] = await sql`
           select 1 from public.sync_rejects where record_id = ${String(record.id)}`;
-        assert.ok(reject, `hostile record ${record.id} is stored or rejected`);
+          assert.ok(reject, `hostile record ${record.id} is stored or rejected`);
+        }
       }
-    }
-    badInputs += hostile.length;
-    lines.push(`hostile text: ${hostile.length} records stored verbatim`);
+      badInputs += hostile.length;
+      lines.push(`hostile text: ${hostile.length} records stored verbatim`);
 
-    // A 1 MB string in a record: stored whole, or rejected with a reason; nothing else moves.
-    const edited = await simulator.control("/mutate", { seed: 7, customerEdits: 1 });
-    const bigId = edited.customerEdits[0];
-    const huge = "x".repeat(1024 * 1024);
-    proxy.rewrites.set(bigId, (r) => ({ ...r, note: huge }));
-    const othersBefore = await rowHashes(sql, "lightspeed_customers");
-    const result = await sync("customers");
-    proxy.rewrites.clear();
-    assert.equal(result.status, "completed", JSON.stringify(result).slice(0, 300));
-    const [big] = await sql<{ n: number }[]>`
+      // A 1 MB string in a record: stored whole, or rejected with a reason; nothing else moves.
+      const edited = await simulator.control("/mutate", { seed: 7, customerEdits: 1 });
+      const bigId = edited.customerEdits[0];
+      const huge = "x".repeat(1024 * 1024);
+      proxy.rewrites.set(bigId, (r) => ({ ...r, note: huge }));
+      const othersBefore = await rowHashes(sql, "lightspeed_customers");
+      const result = await sync("customers");
+      proxy.rewrites.clear();
+      assert.equal(result.status, "completed", JSON.stringify(result).slice(0, 300));
+      const [big] = await sql<{ n: number }[]>`
       select length(raw->>'note')::int as n from public.lightspeed_customers
       where id = ${bigId}::uuid and version = ${edited.maxVersion}`;
-    const [bigReject] = await sql<{ reason: string }[]>`
+      const [bigReject] = await sql<{ reason: string }[]>`
       select reason from public.sync_rejects where record_id = ${bigId} and resolved_at is null`;
-    assert.ok(big?.n === huge.length || bigReject, "the 1 MB record is stored or rejected");
-    const othersAfter = await rowHashes(sql, "lightspeed_customers");
-    for (const [id, hash] of othersBefore) {
-      if (id !== bigId) assert.equal(othersAfter.get(id), hash, `customer ${id} changed`);
-    }
-    badInputs++;
-    tally.apiFaults += await countInjected(simulator);
-    lines.push(
-      `1 MB note: ${big ? "stored whole" : `rejected: ${bigReject.reason.slice(0, 80)}`}`,
-    );
+      assert.ok(big?.n === huge.length || bigReject, "the 1 MB record is stored or rejected");
+      const othersAfter = await rowHashes(sql, "lightspeed_customers");
+      for (const [id, hash] of othersBefore) {
+        if (id !== bigId) assert.equal(othersAfter.get(id), hash, `customer ${id} changed`);
+      }
+      badInputs++;
+      tally.apiFaults += await countInjected(simulator);
+      lines.push(
+        `1 MB note: ${big ? "stored whole" : `rejected: ${bigReject.reason.slice(0, 80)}`}`,
+      );
 
-    console.log(`chaos 4 (bad input):\n  ${lines.join("\n  ")}`);
-    tally.badInputs += badInputs;
-    tally.scenarios.push(`bad input (${badInputs} bad records, tokens and settings)`);
-  } finally {
-    for (const fx of processes) await fx.stop();
-    await proxy.stop();
-    await simulator.stop();
-    await sql.end({ timeout: 5 });
-  }
-});
+      assert.deepEqual(await secretsInDatabase(sql, secrets), []);
+      console.log(`chaos 4 (bad input):\n  ${lines.join("\n  ")}`);
+      tally.badInputs += badInputs;
+      tally.scenarios.push(`bad input (${badInputs} bad records, tokens and settings)`);
+    } finally {
+      for (const fx of processes) await fx.stop();
+      await proxy.stop();
+      await simulator.stop();
+      await sql.end({ timeout: 5 });
+    }
+  },
+};

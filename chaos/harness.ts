@@ -110,6 +110,8 @@ export interface Functions {
   pid: number;
   /** This process's own output so far (also kept in captured.logs). */
   output(): string;
+  /** True once the process has ended (killed, stopped, or died on its own). */
+  exited(): boolean;
   /** SIGKILL: no cleanup, no final writes, like a platform killing a worker. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -173,6 +175,7 @@ export async function startFunctions(
     port,
     pid: child.pid,
     output: () => output,
+    exited: () => exited,
     kill: () => end("SIGKILL"),
     stop: () => end("SIGTERM"),
   };

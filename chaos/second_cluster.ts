@@ -5,6 +5,7 @@ import { clusterExists, initCluster, startCluster, stopCluster } from "../dev/db
 import { installLocalExtensions } from "../dev/db/local_extensions.ts";
 import { applyMigrations, applySupabaseBootstrap } from "../dev/db/migrations.ts";
 import { databaseUrlOf, pgInstanceNamed } from "../dev/paths.ts";
+import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
 
 export const chaosInstance = pgInstanceNamed("chaos-postgres", 54352);
 export const chaosDatabaseUrl = databaseUrlOf(chaosInstance);
@@ -42,4 +43,17 @@ async function startWithRetry(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+let started: Promise<void> | null = null;
+
+/**
+ * A connection to the suite's cluster, started (once per test process) on first use. Every
+ * scenario runs there: the suite truncates tables and drives the scheduler, and on the shared
+ * 54322 that would race other test runs working in the same checkout at the same time.
+ */
+export async function connectChaosDatabase(): Promise<Sql> {
+  started ??= startChaosDatabase();
+  await started;
+  return createDatabase(chaosDatabaseUrl, { max: 4 });
 }

@@ -2,23 +2,26 @@
 import assert from "node:assert/strict";
 import { tally } from "./harness.ts";
 
-Deno.test("chaos summary: every scenario ran, zero mismatches", () => {
-  const seconds = ((performance.now() - tally.startedAt) / 1000).toFixed(0);
-  const faults = tally.crashPoints + tally.dbRestarts + tally.apiFaults + tally.badInputs;
-  console.log(
-    [
-      "",
-      "== chaos suite summary",
-      `scenarios run:    ${tally.scenarios.length}`,
-      ...tally.scenarios.map((s) => `  - ${s}`),
-      `faults injected:  ${faults} (${tally.crashPoints} process kills, ${tally.dbRestarts} ` +
-      `database restarts, ${tally.apiFaults} API faults, ${tally.badInputs} bad inputs)`,
-      `rows compared:    ${tally.rowsCompared}`,
-      `mismatches:       ${tally.mismatches.length}`,
-      ...tally.mismatches.slice(0, 20).map((m) => `  - ${m}`),
-      `duration:         ${seconds} s`,
-    ].join("\n"),
-  );
-  assert.deepEqual(tally.mismatches, []);
-  assert.ok(tally.rowsCompared > 0, "rows were compared");
-});
+export const summaryScenario: Deno.TestDefinition = {
+  name: "chaos summary: every scenario ran, zero mismatches",
+  fn() {
+    const seconds = ((performance.now() - tally.startedAt) / 1000).toFixed(0);
+    const faults = tally.crashPoints + tally.dbRestarts + tally.apiFaults + tally.badInputs;
+    console.log(
+      [
+        "",
+        "== chaos suite summary",
+        `scenarios run:    ${tally.scenarios.length}`,
+        ...tally.scenarios.map((s) => `  - ${s}`),
+        `faults injected:  ${faults} (${tally.crashPoints} process kills, ${tally.dbRestarts} ` +
+        `database restarts, ${tally.apiFaults} API faults, ${tally.badInputs} bad inputs)`,
+        `rows compared:    ${tally.rowsCompared}`,
+        `mismatches:       ${tally.mismatches.length}`,
+        ...tally.mismatches.slice(0, 20).map((m) => `  - ${m}`),
+        `duration:         ${seconds} s`,
+      ].join("\n"),
+    );
+    assert.deepEqual(tally.mismatches, []);
+    assert.ok(tally.rowsCompared > 0, "rows were compared");
+  },
+};

@@ -1,0 +1,238 @@
+// Scenario 5, access: `anon` and a signed-in user who is not staff read nothing through the
+// Data API (/rest/v1 runs as their role, so PostgreSQL's grants and RLS decide) and change
+// nothing; the functions refuse every caller without the secret or a staff JWT (expired,
+// service-role or API keys included) and give anonymous callers of health only the colours;
+// and no secret value appears in any log, table or reply the whole suite captured.
+import assert from "node:assert/strict";
+import { createLocalUser, deleteLocalUser } from "../dev/api/auth/users.ts";
+import { type LocalApi, startLocalApi } from "../dev/api/server.ts";
+import {
+  localAnonKey,
+  localJwtSecret,
+  localServiceRoleKey,
+  signJwt,
+} from "../dev/api/local_keys.ts";
+import { resetSyncData } from "../dev/testing/database.ts";
+import { chaosDatabaseUrl, connectChaosDatabase } from "./second_cluster.ts";
+import {
+  call,
+  captured,
+  functionsEnv,
+  type Json,
+  newSecret,
+  secrets,
+  secretsInCaptured,
+  secretsInDatabase,
+  startFunctions,
+  startSim,
+  syncSecret,
+  tally,
+} from "./harness.ts";
+
+const publicHealthKeys = ["cursor", "entity", "lag_seconds", "last_success_at", "status"];
+
+export const accessScenario: Deno.TestDefinition = {
+  name:
+    "chaos 5: anon and non-staff see nothing, callers without credentials are refused, no secret leaks",
+  async fn() {
+    const sql = await connectChaosDatabase();
+    const simulator = await startSim({ seed: 95, scale: "demo" });
+    let api: LocalApi | null = null;
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const staffLogin = { email: `chaos-staff-${suffix}@example.com`, password: newSecret("pw") };
+    const userLogin = { email: `chaos-user-${suffix}@example.com`, password: newSecret("pw") };
+    const lines: string[] = [];
+    try {
+      await resetSyncData(sql);
+      // In process, so the auth and Data API stand-ins use the suite's database too (the
+      // functions process serves them from the shared 54322).
+      api = startLocalApi({
+        port: 0,
+        databaseUrl: chaosDatabaseUrl,
+        functionsEnv: functionsEnv(simulator, chaosDatabaseUrl, 1, {
+          LIGHTSPEED_REGISTER_COUNT: "9",
+        }),
+      });
+      const url = api.url;
+      // Data in every kind of table: synced rows, a reject, a failed run with an error text.
+      await simulator.control("/faults", {
+        faults: [{ type: "malformed", entity: "customers", count: 3 }],
+      });
+      for (const entity of ["outlets", "customers", "sales"]) {
+        const reply = await call(url, "sync-entity", { entity });
+        assert.equal(reply.status, 200, reply.text);
+      }
+      const wrongToken = await startFunctions(functionsEnv(simulator, chaosDatabaseUrl, 1, {
+        LIGHTSPEED_TOKEN: newSecret("chaos-revoked-token"),
+        LIGHTSPEED_REGISTER_COUNT: "9",
+      }));
+      assert.equal(
+        (await call(wrongToken.url, "sync-entity", { entity: "registers" })).status,
+        200,
+      );
+      await wrongToken.stop();
+      const [failed] = await sql<{ last_error: string | null }[]>`
+      select last_error from public.sync_state where entity = 'registers'`;
+      assert.ok(failed.last_error, "a failed run left an error text to hide");
+      await simulator.control("/faults", undefined, "DELETE");
+
+      const staff = await createLocalUser(sql, staffLogin.email, staffLogin.password, {
+        staff: true,
+        note: "chaos suite",
+      });
+      await createLocalUser(sql, userLogin.email, userLogin.password, { staff: false });
+      const signIn = async (login: { email: string; password: string }) => {
+        const reply = await fetch(`${url}/auth/v1/token?grant_type=password`, {
+          method: "POST",
+          headers: { apikey: localAnonKey, "content-type": "application/json" },
+          body: JSON.stringify(login),
+        });
+        const body = await reply.json();
+        assert.equal(reply.status, 200, JSON.stringify(body));
+        return body.access_token as string;
+      };
+      const staffJwt = await signIn(staffLogin);
+      const userJwt = await signIn(userLogin);
+      const expiredStaffJwt = await signJwt({
+        sub: staff.id,
+        role: "authenticated",
+        aud: "authenticated",
+        email: staffLogin.email,
+        exp: Math.floor(Date.now() / 1000) - 60,
+      }, localJwtSecret);
+
+      // The Data API, table by table and view by view.
+      const relations = await sql<{ name: string }[]>`
+      select c.relname as name from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'v', 'm', 'p', 'f') order by 1`;
+      const rest = async (path: string, token: string | null, init: RequestInit = {}) => {
+        const reply = await fetch(`${url}/rest/v1/${path}`, {
+          ...init,
+          headers: {
+            apikey: localAnonKey,
+            "content-type": "application/json",
+            prefer: "return=representation",
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        });
+        const text = await reply.text();
+        captured.replies.push(text);
+        return { status: reply.status, text };
+      };
+      const leaks: string[] = [];
+      for (const { name } of relations) {
+        for (const [who, token] of [["anon", null], ["non-staff", userJwt]] as const) {
+          const reply = await rest(`${encodeURIComponent(name)}?select=*&limit=5`, token);
+          if (reply.status < 300 && reply.text.trim() !== "[]") {
+            leaks.push(`${who} reads ${name}: ${reply.text.slice(0, 120)}`);
+          }
+        }
+      }
+      const staffView = await rest("sync_status?select=*", staffJwt);
+      assert.equal(staffView.status, 200, "staff read sync_status (the check can see data)");
+      assert.ok(JSON.parse(staffView.text).length > 0, "sync_status has rows for staff");
+      const expired = await rest("sync_status?select=*", expiredStaffJwt);
+      assert.equal(expired.status, 401, `an expired staff JWT: ${expired.text}`);
+      const [{ enabled: wasEnabled }] = await sql`select enabled from public.sync_schedule`;
+      for (const [who, token] of [["anon", null], ["non-staff", userJwt]] as const) {
+        for (
+          const [path, body] of [
+            ["sync_schedule?id=eq.true", { enabled: !wasEnabled }],
+            ["sync_settings?entity=eq.sales", { enabled: false }],
+            ["staff_members?user_id=not.is.null", { note: "taken over" }],
+          ] as const
+        ) {
+          const reply = await rest(path, token, { method: "PATCH", body: JSON.stringify(body) });
+          if (reply.status < 300 && reply.text.trim() !== "[]") {
+            leaks.push(`${who} changes ${path}: ${reply.text.slice(0, 120)}`);
+          }
+        }
+      }
+      const [after] = await sql`
+      select (select enabled from public.sync_schedule) as schedule,
+        (select enabled from public.sync_settings where entity = 'sales') as sales,
+        (select count(*)::int from public.staff_members where note = 'taken over') as taken`;
+      assert.deepEqual({ ...after }, { schedule: wasEnabled, sales: true, taken: 0 });
+      assert.deepEqual(leaks, [], "the Data API leaks to anon or a non-staff user");
+      lines.push(
+        `Data API: ${relations.length} tables and views x (anon, non-staff): nothing read`,
+      );
+
+      // The functions: only the secret or a staff JWT starts a sync.
+      const refusedCallers: [string, Record<string, string>][] = [
+        ["no credentials", {}],
+        ["a wrong secret", { "x-sync-secret": newSecret("chaos-wrong-secret") }],
+        ["the secret minus a character", { "x-sync-secret": syncSecret.slice(0, -1) }],
+        ["the secret in another header", { authorization: `Bearer ${syncSecret}` }],
+        ["the anon key", { authorization: `Bearer ${localAnonKey}`, apikey: localAnonKey }],
+        ["the service-role key", { authorization: `Bearer ${localServiceRoleKey}` }],
+        ["a non-staff user's JWT", { authorization: `Bearer ${userJwt}` }],
+        ["an expired staff JWT", { authorization: `Bearer ${expiredStaffJwt}` }],
+      ];
+      for (const [who, headers] of refusedCallers) {
+        for (const name of ["sync-entity", "import-history"]) {
+          const reply = await call(url, name, { entity: "outlets" }, headers);
+          assert.equal(reply.status, 401, `${name} with ${who}: ${reply.text}`);
+          assert.deepEqual(
+            Object.keys(reply.body),
+            ["error"],
+            `${name} with ${who}: ${reply.text}`,
+          );
+        }
+      }
+      const [{ n: importsStarted }] = await sql`
+      select count(*)::int as n from public.sync_state where import_status is not null`;
+      assert.equal(importsStarted, 0, "a refused caller started no import");
+      const asStaff = await call(url, "sync-entity", { entity: "outlets" }, {
+        authorization: `Bearer ${staffJwt}`,
+      });
+      assert.equal(asStaff.status, 200, `a staff JWT is accepted: ${asStaff.text}`);
+      lines.push(
+        `functions: ${refusedCallers.length} kinds of caller refused (401), staff accepted`,
+      );
+
+      // Health: colours for anyone, error texts only for operators and staff.
+      for (
+        const [who, headers] of [
+          ["anon", {}],
+          ["non-staff", { authorization: `Bearer ${userJwt}` }],
+        ] as const
+      ) {
+        const reply = await call(url, "health", undefined, headers);
+        assert.deepEqual(Object.keys(reply.body).sort(), ["checked_at", "entities", "status"]);
+        for (const entity of reply.body.entities as Json[]) {
+          assert.deepEqual(Object.keys(entity).sort(), publicHealthKeys, `${who}: ${reply.text}`);
+        }
+        assert.ok(!reply.text.includes(failed.last_error!), `${who} sees an error text`);
+      }
+      const operator = await call(url, "health");
+      assert.ok(operator.text.includes("last_error"), "operators do get the error texts");
+      lines.push("health: anon and non-staff get colours only");
+
+      // No secret value anywhere: every process log and reply of the suite, and the database.
+      await api.stop();
+      api = null;
+      const found = [
+        ...secretsInCaptured(secrets),
+        ...await secretsInDatabase(sql, secrets),
+      ];
+      assert.deepEqual(found, [], "secret values leaked");
+      lines.push(
+        `secrets: ${secrets.size} values searched in ${captured.logs.length} log chunks, ` +
+          `${captured.replies.length} replies and every table of public, sync_private, cron, net`,
+      );
+      console.log(`chaos 5 (access):\n  ${lines.join("\n  ")}`);
+      tally.scenarios.push(
+        `access (${relations.length} relations, ${refusedCallers.length} callers)`,
+      );
+    } finally {
+      if (api) await api.stop();
+      await deleteLocalUser(sql, staffLogin.email).catch(() => {});
+      await deleteLocalUser(sql, userLogin.email).catch(() => {});
+      await simulator.stop();
+      await resetSyncData(sql).catch(() => {});
+      await sql.end({ timeout: 5 });
+    }
+  },
+};
