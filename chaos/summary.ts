@@ -1,10 +1,13 @@
 // Scenario 6: the closing summary of the whole suite, printed and checked.
 import assert from "node:assert/strict";
 import { tally } from "./harness.ts";
+import { stopChaosDatabase } from "./second_cluster.ts";
 
 export const summaryScenario: Deno.TestDefinition = {
   name: "chaos summary: every scenario ran, zero mismatches",
-  fn() {
+  async fn() {
+    // The suite's own cluster is not needed after the last scenario.
+    await stopChaosDatabase();
     const seconds = ((performance.now() - tally.startedAt) / 1000).toFixed(0);
     const faults = tally.crashPoints + tally.dbRestarts + tally.apiFaults + tally.badInputs;
     console.log(
