@@ -100,6 +100,26 @@ function preparePage(
   return { json: validated.json, validCount: validated.records.length, rejects: validated.rejects };
 }
 
+// The database can be briefly away (a restart, a failover): closing the run truthfully is worth
+// a few short retries, so a failed run is recorded at once instead of when its lease expires.
+const CLOSE_RETRY_DELAYS_MS = [500, 1_000, 2_000];
+
+async function closeRunPatiently(
+  sql: Sql,
+  run: { id: number; entity: string; owner: string },
+  outcome: RunOutcome,
+  clock: Clock,
+): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await closeRun(sql, run, outcome);
+    } catch (error) {
+      if (attempt >= CLOSE_RETRY_DELAYS_MS.length) throw error;
+      await clock.sleep(CLOSE_RETRY_DELAYS_MS[attempt]);
+    }
+  }
+}
+
 export async function runEntitySync(env: SyncEnvironment, request: RunRequest): Promise<RunResult> {
   const clock = env.clock ?? systemClock;
   const started = clock.now();
@@ -169,39 +189,38 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     // The next page is requested while this one commits: fetching and landing overlap, and the
     // cursor still moves only after each page's own commit.
     let next: Promise<IteratorResult<VersionPage>> | null = pager.next();
-    try {
-      while (next) {
-        const result = await next;
-        next = null;
-        if (result.done) break;
-        const page = result.value;
-        const received = page.records.length;
-        const prepared = preparePage(
-          entity,
-          page,
-          request.cpuBudget,
-          client.stats.parseMs - parsedMs,
-        );
-        parsedMs = client.stats.parseMs;
-        if (!request.cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
-          next = pager.next();
-        }
-        await ingestPage(env.sql, context, prepared, received, page.versionMax);
-        cursor = page.versionMax;
-        records += received;
-        pages++;
-        const now = clock.now();
-        slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
-        pageStarted = now;
-        // Stop while there is still time for one more page like the slowest so far.
-        if (!next || deadline - now < CLOSING_RESERVE_MS + slowestPageMs) {
-          reachedEnd = false;
-          break;
-        }
+    next.catch(() => {});
+    while (next) {
+      const result = await next;
+      next = null;
+      if (result.done) break;
+      const page = result.value;
+      const received = page.records.length;
+      const prepared = preparePage(
+        entity,
+        page,
+        request.cpuBudget,
+        client.stats.parseMs - parsedMs,
+      );
+      parsedMs = client.stats.parseMs;
+      if (!request.cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
+        next = pager.next();
+        // Handled now, awaited later: a fetch that fails while this page commits must not be
+        // an unhandled rejection (which would end the whole process); the await rethrows it.
+        next.catch(() => {});
       }
-    } finally {
-      // A page fetched ahead but not landed is dropped; its failure no longer matters.
-      next?.catch(() => {});
+      await ingestPage(env.sql, context, prepared, received, page.versionMax);
+      cursor = page.versionMax;
+      records += received;
+      pages++;
+      const now = clock.now();
+      slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
+      pageStarted = now;
+      // Stop while there is still time for one more page like the slowest so far.
+      if (!next || deadline - now < CLOSING_RESERVE_MS + slowestPageMs) {
+        reachedEnd = false;
+        break;
+      }
     }
     outcome = reachedEnd
       ? { status: "completed", error: null, importStatus: "completed" }
@@ -227,7 +246,7 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     requests: client.stats.requests,
     rateLimited: client.stats.rateLimited,
   };
-  await closeRun(env.sql, { id: runId, entity: entity.name, owner }, finalOutcome);
+  await closeRunPatiently(env.sql, { id: runId, entity: entity.name, owner }, finalOutcome, clock);
   return {
     entity: entity.name,
     status: finalOutcome.status,
