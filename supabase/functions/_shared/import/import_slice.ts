@@ -37,6 +37,7 @@ export async function runImportSlice(
           trigger: "import",
           deadline,
           importId,
+          cpuBudget,
         })
       )
     ),
