@@ -17,6 +17,7 @@ export const REAL_LATENCY = { baseMs: 300, perRecordMs: 0.5 };
 
 export interface StoreOptions {
   scale: ScaleOption;
+  /** Registers in the whole store (one outlet holds them all), which set Lightspeed's limit. */
   registers: number;
   timeScale: number;
   seed?: number;
@@ -27,6 +28,8 @@ export async function startStore(options: StoreOptions): Promise<RunningSimulato
     port: 0,
     seed: options.seed ?? 1,
     scale: options.scale,
+    // The simulator's `registers` is per outlet: one outlet makes it the store's count.
+    outlets: 1,
     registers: options.registers,
     timeScale: options.timeScale,
     latency: {
