@@ -3,8 +3,11 @@
 // the closing summary prints. Everything captured here is searched for secret values at the end.
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../simulator/mod.ts";
 import { compareWithSource } from "../dev/testing/compare_with_source.ts";
-import { freePort } from "../dev/testing/functions_process.ts";
-import { repoRoot } from "../dev/paths.ts";
+import {
+  freePort,
+  type FunctionsProcess,
+  startFunctionsProcess,
+} from "../dev/testing/functions_process.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import type { EntityName } from "../supabase/functions/_shared/entities/registry.ts";
 
@@ -104,81 +107,23 @@ export async function countInjected(simulator: Simulator): Promise<number> {
   return stats.injectedFaults;
 }
 
-export interface Functions {
-  url: string;
-  port: number;
-  pid: number;
-  /** This process's own output so far (also kept in captured.logs). */
-  output(): string;
-  /** True once the process has ended (killed, stopped, or died on its own). */
-  exited(): boolean;
-  /** SIGKILL: no cleanup, no final writes, like a platform killing a worker. */
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** The functions in their own process (see dev/testing/functions_process.ts). */
+export type Functions = FunctionsProcess;
 
 /**
- * The functions served like `functions:serve`, in their own process, with stdout and stderr
- * captured (dev/testing/functions_process.ts discards them; this suite searches them for
- * secrets). SUPABASE_URL is the process's own URL so import-history can hand itself over.
+ * The functions served like `functions:serve`, in their own process, with what they print
+ * captured for the secret search. SUPABASE_URL is the process's own URL so import-history can
+ * hand itself over.
  */
 export async function startFunctions(
   env: Record<string, string>,
   options: { port?: number } = {},
 ): Promise<Functions> {
   const port = options.port ?? freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-check", "dev/functions_serve.ts"],
-    cwd: repoRoot,
-    env: { SUPABASE_URL: url, ...env, LOCAL_API_PORT: String(port), NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      const text = decoder.decode(chunk, { stream: true });
-      output += text;
-      captured.logs.push(text);
-    }
-  };
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const ready = Date.now() + 30_000;
-  while (true) {
-    if (exited) throw new Error(`The functions process exited at start: ${output.slice(-2000)}`);
-    try {
-      const reply = await fetch(`${url}/functions/v1/health`);
-      await reply.body?.cancel();
-      break;
-    } catch {
-      if (Date.now() > ready) {
-        child.kill("SIGKILL");
-        throw new Error(`The functions process did not start: ${output.slice(-2000)}`);
-      }
-      await sleep(50);
-    }
-  }
-  async function end(signal: Deno.Signal) {
-    if (!exited) child.kill(signal);
-    await status;
-    await drained;
-  }
-  return {
-    url,
-    port,
-    pid: child.pid,
-    output: () => output,
-    exited: () => exited,
-    kill: () => end("SIGKILL"),
-    stop: () => end("SIGTERM"),
-  };
+  return await startFunctionsProcess(
+    { SUPABASE_URL: `http://127.0.0.1:${port}`, ...env },
+    { port, onOutput: (text) => captured.logs.push(text) },
+  );
 }
 
 /** Calls a function; the reply text is kept for the secret search. */
