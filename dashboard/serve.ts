@@ -2,6 +2,9 @@
 // local API (http://127.0.0.1:54321) with the local anon key, with correct content types and a
 // Content-Security-Policy header. config.json is generated here, never read from disk.
 import { localAnonKey, localApiUrl } from "../dev/api/local_keys.ts";
+import { ensureDemoStaff } from "../dev/api/auth/users.ts";
+import { localDatabaseUrl } from "../dev/paths.ts";
+import { createDatabase } from "../supabase/functions/_shared/database.ts";
 import nodePath from "node:path";
 import { buildDashboard, contentTypeOf, distDir } from "./build.ts";
 import { contentSecurityPolicy, originOf, withMetaCsp } from "./csp.ts";
@@ -91,7 +94,16 @@ if (import.meta.main) {
       anonKey: Deno.env.get("DASHBOARD_ANON_KEY") ?? localAnonKey,
     });
     console.log(`Dashboard: ${server.url} (API ${supabaseUrl})`);
-    console.log("Sign in with a staff login (npm run demo prints the demo one). Ctrl-C to stop.");
+    if (supabaseUrl === localApiUrl) {
+      // Against the local stack there is always a demo staff login to sign in with.
+      const sql = createDatabase(localDatabaseUrl, { max: 1 });
+      const staff = await ensureDemoStaff(sql);
+      await sql.end({ timeout: 5 });
+      console.log(`Demo staff login (local only): ${staff.email} / ${staff.password}`);
+    } else {
+      console.log("Sign in with a staff account of that project.");
+    }
+    console.log("Ctrl-C to stop.");
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);
