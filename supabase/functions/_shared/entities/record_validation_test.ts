@@ -107,3 +107,23 @@ Deno.test("validatePage() sends a clean page to SQL as the reply text, and re-se
   assert.equal(nul.records.length, 0);
   assert.equal(nul.rejects.length, 1);
 });
+
+Deno.test("validatePage() takes ids of exactly the 8-4-4-4-12 hex shape, any case", () => {
+  const good = ["0A1B2C3D-4E5F-FF38-9E8D-00000000000A", "ffffffff-ffff-ffff-ffff-ffffffffffff"];
+  const bad = [
+    "0a1b2c3d4e5f-ff38-9e8d-000000000001-",
+    "0a1b2c3d-4e5f-ff38-9e8d-00000000000g",
+    "0a1b2c3d-4e5f-ff38-9e8d-0000000000001",
+    "0a1b2c3d-4e5f-ff38-9e8d-00000000000",
+    "{0a1b2c3d-4e5f-ff38-9e8d-000000000001}",
+    "0a1b2c3d-4e5f-ff38-9e8d-00000000000\u0661",
+    "0a1b2c3d 4e5f-ff38-9e8d-000000000001",
+  ];
+  const page = validatePage(
+    customers,
+    [...good, ...bad].map((uuid, n) => ({ id: uuid, version: n + 1 })),
+  );
+  assert.deepEqual(page.records.map((r) => r.id), good);
+  assert.equal(page.rejects.length, bad.length);
+  for (const reject of page.rejects) assert.match(reject.reason, /id: expected a UUID-shaped id/);
+});

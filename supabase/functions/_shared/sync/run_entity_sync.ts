@@ -100,6 +100,13 @@ function preparePage(
   return { json: validated.json, validCount: validated.records.length, rejects: validated.rejects };
 }
 
+/** A fetched, validated page waiting for its transaction. */
+interface LandablePage {
+  prepared: PreparedPage;
+  received: number;
+  versionMax: number;
+}
+
 // The database can be briefly away (a restart, a failover): closing the run truthfully is worth
 // a few short retries, so a failed run is recorded at once instead of when its lease expires.
 const CLOSE_RETRY_DELAYS_MS = [500, 1_000, 2_000];
@@ -186,32 +193,39 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     });
     let reachedEnd = true;
     let parsedMs = 0;
+    // A page is validated as soon as it arrives, so its parsed records die young (cheap for
+    // the garbage collector) instead of waiting, alive, for the previous page's commit.
+    const fetchNext = (): Promise<LandablePage | null> =>
+      pager.next().then((result) => {
+        if (result.done) return null;
+        const page = result.value;
+        const received = page.records.length;
+        const prepared = preparePage(
+          entity,
+          page,
+          request.cpuBudget,
+          client.stats.parseMs - parsedMs,
+        );
+        parsedMs = client.stats.parseMs;
+        return { prepared, received, versionMax: page.versionMax };
+      });
     // The next page is requested while this one commits: fetching and landing overlap, and the
     // cursor still moves only after each page's own commit.
-    let next: Promise<IteratorResult<VersionPage>> | null = pager.next();
+    let next: Promise<LandablePage | null> | null = fetchNext();
     next.catch(() => {});
     while (next) {
-      const result = await next;
+      const page = await next;
       next = null;
-      if (result.done) break;
-      const page = result.value;
-      const received = page.records.length;
-      const prepared = preparePage(
-        entity,
-        page,
-        request.cpuBudget,
-        client.stats.parseMs - parsedMs,
-      );
-      parsedMs = client.stats.parseMs;
+      if (page === null) break;
       if (!request.cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
-        next = pager.next();
+        next = fetchNext();
         // Handled now, awaited later: a fetch that fails while this page commits must not be
         // an unhandled rejection (which would end the whole process); the await rethrows it.
         next.catch(() => {});
       }
-      await ingestPage(env.sql, context, prepared, received, page.versionMax);
+      await ingestPage(env.sql, context, page.prepared, page.received, page.versionMax);
       cursor = page.versionMax;
-      records += received;
+      records += page.received;
       pages++;
       const now = clock.now();
       slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
