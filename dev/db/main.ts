@@ -5,7 +5,10 @@ import { installLocalExtensions } from "./local_extensions.ts";
 import { applyMigrations, applySupabaseBootstrap } from "./migrations.ts";
 import { ensureDebianPackages } from "./system_packages.ts";
 
-export async function startLocalDatabase(options: { quiet?: boolean } = {}): Promise<void> {
+/** Starts (or reuses) the local database; says which, so a caller can stop only what it started. */
+export async function startLocalDatabase(
+  options: { quiet?: boolean } = {},
+): Promise<"started" | "already running"> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   await ensureDebianPackages();
   await installLocalExtensions();
@@ -21,6 +24,7 @@ export async function startLocalDatabase(options: { quiet?: boolean } = {}): Pro
     if (/Applying migration|up to date/i.test(line)) log(line.trim());
   }
   log(`Database URL: ${localDatabaseUrl}`);
+  return state;
 }
 
 export async function resetLocalDatabase(): Promise<void> {
