@@ -8,6 +8,7 @@ import { type DashboardServer, serveDashboard } from "../dashboard/serve.ts";
 import { ensureDemoStaff } from "./api/auth/users.ts";
 import { type LocalApi, startLocalApi } from "./api/server.ts";
 import { startLocalDatabase } from "./db/main.ts";
+import { stopCluster } from "./db/cluster.ts";
 import {
   DEFAULT_DEMO_OPTIONS,
   DEMO_USAGE,
@@ -60,6 +61,8 @@ interface Stack {
   api: LocalApi;
   secret: string;
   dashboard: DashboardServer | null;
+  /** The demo started PostgreSQL (rather than reusing a running one), so it stops it too. */
+  ownsDatabase: boolean;
 }
 
 const log = (line = "") => console.log(line);
@@ -136,7 +139,11 @@ async function checkPortsFree(options: DemoOptions): Promise<void> {
   }
 }
 
-async function startStack(options: DemoOptions, fileEnv: Record<string, string>): Promise<Stack> {
+async function startStack(
+  options: DemoOptions,
+  fileEnv: Record<string, string>,
+  ownsDatabase: boolean,
+): Promise<Stack> {
   const secret = (fileEnv.SYNC_SECRET ?? "").length >= 16 ? fileEnv.SYNC_SECRET : randomSecret();
   const sql = createDatabase(localDatabaseUrl, { max: 3 });
   let simulator: RunningSimulator | null = null;
@@ -197,7 +204,7 @@ async function startStack(options: DemoOptions, fileEnv: Record<string, string>)
     functionsEnv: { ...functionsEnv, SUPABASE_DB_URL: localDatabaseUrl },
   });
   log(`  Functions: ${api.url}/functions/v1/{import-history,sync-entity,health}`);
-  return { sql, simulator, api, secret, dashboard: null };
+  return { sql, simulator, api, secret, dashboard: null, ownsDatabase };
 }
 
 async function readProgress(sql: Sql, entities: readonly string[]): Promise<EntityProgress[]> {
@@ -352,6 +359,15 @@ async function startDashboard(stack: Stack, options: DemoOptions): Promise<strin
   }
 }
 
+/** What stopStack stops, for the closing line. */
+function stoppedParts(stack: Stack | null): string {
+  const parts = ["the API", stack?.simulator ? "the simulated store" : null, "the dashboard"];
+  if (stack?.ownsDatabase) parts.push("the local PostgreSQL the demo started");
+  const named = parts.filter((p): p is string => p !== null);
+  return `${named.slice(0, -1).join(", ")} and ${named.at(-1)} are down` +
+    (stack && !stack.ownsDatabase ? " (PostgreSQL was already running and stays up)" : "");
+}
+
 async function stopStack(stack: Stack | null): Promise<void> {
   if (!stack) return;
   await stack.dashboard?.stop().catch(() => {});
@@ -359,6 +375,7 @@ async function stopStack(stack: Stack | null): Promise<void> {
   await stack.api.stop().catch(() => {});
   await stack.simulator?.stop().catch(() => {});
   await stack.sql.end({ timeout: 2 }).catch(() => {});
+  if (stack.ownsDatabase) await stopCluster().catch(() => {});
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
@@ -367,6 +384,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let stack: Stack | null = null;
   let stopping = false;
   let waiting = false;
+  let importFailed = false;
   let interrupted: () => void = () => {};
   const interruption = new Promise<void>((resolve) => (interrupted = resolve));
   const onSignal = () => {
@@ -378,22 +396,27 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const hardStop = setTimeout(() => Deno.exit(130), 8_000);
     stopStack(stack).finally(() => {
       clearTimeout(hardStop);
-      log("Stopped: the API, the simulated store and the dashboard are down.");
-      // Ctrl-C is how the demo is meant to end once it has shown its summary.
-      Deno.exit(waiting ? 0 : 130);
+      log(`Stopped: ${stoppedParts(stack)}.`);
+      // Ctrl-C is how the demo is meant to end once it has shown its summary; a demo whose
+      // import failed still says so in its exit code.
+      Deno.exit(waiting ? (importFailed ? 1 : 0) : 130);
     });
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
 
   try {
-    log("Lightspeed -> Supabase sync: demo on a simulated store (nothing leaves this machine)\n");
+    log(
+      options.realStore
+        ? "Lightspeed -> Supabase sync: demo on your Lightspeed store (read only)\n"
+        : "Lightspeed -> Supabase sync: demo on a simulated store (nothing leaves this machine)\n",
+    );
     await checkPortsFree(options);
     log("1. Local stack");
-    await startLocalDatabase();
+    const databaseState = await startLocalDatabase();
     const { values: fileEnv, created } = await ensureLocalFunctionsEnv();
     if (created) log("  Wrote supabase/functions/.env for the local stack (random SYNC_SECRET)");
-    stack = await startStack(options, fileEnv);
+    stack = await startStack(options, fileEnv, databaseState === "started");
     await resetSyncData(stack.sql);
     log("  Local sync tables emptied: the import starts from a fresh install.\n");
 
@@ -459,6 +482,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     log(`Database:    ${localDatabaseUrl}`);
 
     const failed = imported.failed.length > 0;
+    importFailed = failed;
     if (options.exitWhenDone) {
       await stopStack(stack);
       log("\nDone; everything the demo started is stopped.");
