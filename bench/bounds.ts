@@ -28,3 +28,13 @@ export function slidingWindowBoundMs(requests: number, rule: RateRule): number {
 export function requestsNeeded(pagesPerEntity: readonly number[]): number {
   return pagesPerEntity.reduce((sum, pages) => sum + pages + 1, 0);
 }
+
+/**
+ * The same count from the source, not from the engine's own log: each entity's listed records
+ * in full pages of its page size, plus the empty page.
+ */
+export function requestsNeededForRecords(
+  entities: readonly { records: number; pageSize: number }[],
+): number {
+  return requestsNeeded(entities.map((e) => Math.ceil(e.records / e.pageSize)));
+}

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { lightspeedRule, rateBoundMs, requestsNeeded, slidingWindowBoundMs } from "./bounds.ts";
+import {
+  lightspeedRule,
+  rateBoundMs,
+  requestsNeeded,
+  requestsNeededForRecords,
+  slidingWindowBoundMs,
+} from "./bounds.ts";
 import { readCpuMs, readStatusKb } from "./proc_stats.ts";
 
 Deno.test("rate bounds follow Lightspeed's rule, time-scaled", () => {
@@ -10,6 +16,15 @@ Deno.test("rate bounds follow Lightspeed's rule, time-scaled", () => {
   assert.equal(slidingWindowBoundMs(351, rule), 30_000);
   assert.equal(slidingWindowBoundMs(700, rule), 30_000);
   assert.equal(requestsNeeded([0, 3, 10]), 16);
+  // 0 records: just the empty page; 30 in pages of 30: one full page and the empty one.
+  assert.equal(
+    requestsNeededForRecords([
+      { records: 0, pageSize: 30 },
+      { records: 30, pageSize: 30 },
+      { records: 31, pageSize: 30 },
+    ]),
+    1 + 2 + 3,
+  );
 });
 
 Deno.test("reads this process's CPU time and peak memory from /proc", () => {
