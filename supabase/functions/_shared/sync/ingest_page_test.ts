@@ -37,7 +37,7 @@ async function withRun(
       const validated = validatePage(entity, records);
       const page = { ...validated, validCount: validated.records.length };
       const max = Math.max(
-        ...records.map((r) => Number((r as { version?: unknown }).version) || 0),
+        ...records.map((r) => Number((r as { version?: unknown } | null)?.version) || 0),
       );
       return await ingestPage(
         sql,
@@ -163,5 +163,35 @@ Deno.test("ingestPage() commits nothing when the run no longer holds the lease",
     assert.equal(rows[0].n, 1);
     const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
     assert.equal(state.cursor, base + 1);
+  });
+});
+
+Deno.test("ingestPage() files two rejects with one record key in a page once, keeping the last", async () => {
+  await withRun(async (sql, land) => {
+    // Same key three ways: identical id-less payloads, one invalid id twice, two nulls.
+    const idless = { version: base + 1, first_name: "No id" };
+    const counts = await land(customers, [
+      idless,
+      { ...idless },
+      { id: id(400), version: base + 2, balance: "first" },
+      { id: id(400), version: base + 3, balance: "second" },
+      null,
+      null,
+      { id: id(401), version: base + 4, first_name: "Fine" },
+    ]);
+    assert.equal((counts as { rejected: number }).rejected, 6);
+    const rejects = await sql`
+      select record_key, record_id, version, seen_count from public.sync_rejects
+      order by record_key`;
+    assert.equal(rejects.length, 3);
+    const byId = rejects.find((r) => r.record_id === id(400));
+    assert.equal(byId?.version, base + 3, "the last occurrence of a key is kept");
+    assert.ok(rejects.every((r) => r.seen_count === 1));
+    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+    assert.equal(state.cursor, base + 4, "the page landed and the cursor advanced");
+    // The same page again counts each record once more, it does not fail.
+    await land(customers, [idless, { ...idless }, null, null]);
+    const seen = await sql`select seen_count from public.sync_rejects where record_id is null`;
+    assert.deepEqual(seen.map((r) => r.seen_count), [2, 2]);
   });
 });
