@@ -91,7 +91,10 @@ async function applyFault(
     }
     case "status": {
       if (fault.status !== 429) {
-        return errorResponse(fault.status, "Injected server failure");
+        const fallback = fault.status >= 500
+          ? "Injected server failure"
+          : "Injected request failure";
+        return errorResponse(fault.status, fault.message ?? fallback);
       }
       const style = fault.retryAfter ?? state.settings.retryAfter;
       const seconds = fault.retryAfterSeconds ?? 1;

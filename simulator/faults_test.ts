@@ -24,6 +24,21 @@ Deno.test("injected 5xx statuses hit the next requests, then service resumes", a
   });
 });
 
+Deno.test("an injected 4xx or 5xx can carry its own message, hostile text included", async () => {
+  await withSimulator({}, async (sim) => {
+    const message = `${HOSTILE.imgOnError} ${HOSTILE.javascriptUrl}`;
+    await control(sim, "POST", "/faults", {
+      faults: [{ type: "status", status: 400, message }, { type: "status", status: 404 }],
+    });
+    const rejected = await apiGet(sim, "/outlets");
+    assert.equal(rejected.status, 400);
+    assert.deepEqual(rejected.body, { error: "Bad Request", message });
+    const missing = await apiGet(sim, "/outlets");
+    assert.deepEqual([missing.status, missing.body.message], [404, "Injected request failure"]);
+    assert.equal((await apiGet(sim, "/outlets")).status, 200);
+  });
+});
+
 Deno.test("injected 429s carry the chosen Retry-After style and are not violations", async () => {
   await withSimulator({}, async (sim) => {
     const before = Date.now();

@@ -56,6 +56,8 @@ export const faultSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("status"),
     status: z.union([
+      z.literal(400),
+      z.literal(404),
       z.literal(429),
       z.literal(500),
       z.literal(502),
@@ -68,6 +70,8 @@ export const faultSchema = z.discriminatedUnion("type", [
     retryAfter: z.enum(RETRY_AFTER_STYLES).optional(),
     /** How far ahead an injected 429 asks the client to wait. */
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+    /** The reply's `message` (not for 429s), e.g. hostile text an upstream error might echo. */
+    message: z.string().max(10_000).optional(),
   }),
   z.strictObject({ type: z.literal("reset"), count, path: pathFilter, skip }),
   z.strictObject({
