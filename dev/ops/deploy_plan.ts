@@ -138,35 +138,25 @@ function sqlLiteral(value: string): string {
  * Creates or updates the two Vault secrets (names are unique, so a second create would fail).
  * The scheduler is switched on only when sync_secret did not exist yet, so re-running the deploy
  * never resumes a schedule an operator paused.
+ *
+ * Plain SELECT and UPDATE statements only, never a DO block: hosted projects run
+ * pg_stat_statements, which keeps a utility statement's text (a DO block, secret included) as
+ * sent, but replaces the constants of a SELECT with $1, $2, ..., so the secret never reaches
+ * extensions.pg_stat_statements or the dashboard's Query Performance page. Sent as one query
+ * string, the statements run in one implicit transaction: all of them or none.
  */
 export function vaultSql(url: string, syncSecret: string): string {
-  return `do $deploy$
-declare
-  v_first_setup boolean := not exists (select 1 from vault.secrets where name = 'sync_secret');
-  v_id uuid;
-begin
-  select id into v_id from vault.secrets where name = 'project_url';
-  if v_id is null then
-    perform vault.create_secret(${sqlLiteral(url)}, 'project_url',
-      'Base URL the pg_cron jobs call (deno task deploy)');
-  else
-    perform vault.update_secret(v_id, ${sqlLiteral(url)});
-  end if;
-
-  select id into v_id from vault.secrets where name = 'sync_secret';
-  if v_id is null then
-    perform vault.create_secret(${sqlLiteral(syncSecret)}, 'sync_secret',
-      'x-sync-secret the pg_cron jobs send (deno task deploy)');
-  else
-    perform vault.update_secret(v_id, ${sqlLiteral(syncSecret)});
-  end if;
-
-  if v_first_setup then
-    update public.sync_schedule set enabled = true, updated_at = now();
-  end if;
-end
-$deploy$;
+  const upsert = (name: string, value: string, description: string) =>
+    `select vault.update_secret(id, ${sqlLiteral(value)}) from vault.secrets
+  where name = '${name}';
+select vault.create_secret(${sqlLiteral(value)}, '${name}', '${description}')
+  where not exists (select 1 from vault.secrets where name = '${name}');
 `;
+  return `update public.sync_schedule set enabled = true, updated_at = now()
+  where not exists (select 1 from vault.secrets where name = 'sync_secret');
+${upsert("project_url", url, "Base URL the pg_cron jobs call (deno task deploy)")}${
+    upsert("sync_secret", syncSecret, "x-sync-secret the pg_cron jobs send (deno task deploy)")
+  }`;
 }
 
 /** One printable line per step: the command as typed, with no secret value in it. */

@@ -85,6 +85,13 @@ Deno.test("a real run runs the same commands in order, secrets only on stdin", a
     for (const value of secretValues) assert.ok(!args.join(" ").includes(value));
   }
   assert.ok(run.ran[6].stdin?.includes(functionSecrets.SYNC_SECRET), "Vault SQL goes on stdin");
+  // Only SELECT and UPDATE statements, whose constants pg_stat_statements replaces with $n (see
+  // deploy_vault_sql_stat_statements_test.ts); a DO block would be kept there as sent.
+  const statements = run.ran[6].stdin!.split(/;\s*/).filter((s) => s.trim() !== "");
+  assert.deepEqual(
+    [...new Set(statements.map((s) => s.trim().split(/\s/)[0]))].sort(),
+    ["select", "update"],
+  );
   for (const value of secretValues) assert.ok(!run.text().includes(value));
 });
 
