@@ -32,6 +32,13 @@ export interface InvokeTarget {
   local: boolean;
 }
 
+/** True for the local stack's own API (any loopback spelling of port 54321). */
+export function isLocalStackUrl(url: string): boolean {
+  const { hostname, port, protocol } = new URL(url);
+  return protocol === "http:" && port === new URL(localApiUrl).port &&
+    ["127.0.0.1", "localhost", "[::1]"].includes(hostname);
+}
+
 export function resolveTarget(io: InvokeIo): InvokeTarget {
   const fromEnv = (name: string) => io.env[name]?.trim() ? io.env[name] : undefined;
   const parsed = settingsSchema.safeParse({
@@ -46,18 +53,27 @@ export function resolveTarget(io: InvokeIo): InvokeTarget {
         : "SYNC_SECRET must not be empty",
     );
   }
+  const baseUrl = (parsed.data.SUPABASE_URL ?? localApiUrl).replace(/\/+$/, "");
+  const local = isLocalStackUrl(baseUrl);
+  // The env file holds the local stack's secret: it is never sent to another host.
+  if (!local && !fromEnv("SYNC_SECRET")) {
+    throw new InvokeError(
+      `SYNC_SECRET is not set: ${baseUrl} is not the local stack, so put that project's ` +
+        `secret in the environment (SYNC_SECRET=... deno task invoke ...); ${io.envFilePath} ` +
+        "is only used for the local stack",
+    );
+  }
   const secret = parsed.data.SYNC_SECRET;
   if (!secret) {
     throw new InvokeError(
       `SYNC_SECRET is not set: put it in ${io.envFilePath} or the environment`,
     );
   }
-  const baseUrl = (parsed.data.SUPABASE_URL ?? localApiUrl).replace(/\/+$/, "");
   return {
     baseUrl,
     secret,
     secretSource: fromEnv("SYNC_SECRET") ? "the environment" : io.envFilePath,
-    local: parsed.data.SUPABASE_URL === undefined,
+    local,
   };
 }
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { closedPort, startStubServer } from "../net_worker_test_support.ts";
 import { repoRoot } from "../paths.ts";
-import { type InvokeIo, runInvoke } from "./invoke_function.ts";
+import { type InvokeIo, resolveTarget, runInvoke } from "./invoke_function.ts";
 
 const secret = "invoke-test-secret-0123456789";
 
@@ -51,11 +51,10 @@ Deno.test("invoke health is a GET; import-history without a body sends {}", asyn
       : Response.json({ import_id: "x", entities: [] }, { status: 202 })
   );
   try {
-    const health = capture({ SUPABASE_URL: server.url }, { SYNC_SECRET: secret });
+    const health = capture({ SUPABASE_URL: server.url, SYNC_SECRET: secret });
     assert.equal(await runInvoke(["health"], health.io), 1);
     assert.equal(server.received[0].method, "GET");
     assert.equal(health.err.at(-1), "health answered 503: an entity is red");
-    assert.match(health.err[0], /secret from supabase\/functions\/\.env/);
 
     const importRun = capture({ SUPABASE_URL: server.url, SYNC_SECRET: secret });
     assert.equal(await runInvoke(["import-history"], importRun.io), 0);
@@ -93,6 +92,48 @@ Deno.test("a rejected secret, a wrong URL and an unreachable host are one clear 
   } finally {
     await server.stop();
   }
+});
+
+Deno.test("the local env file's secret is never sent to a host other than the local stack", async () => {
+  const server = startStubServer();
+  try {
+    // SUPABASE_URL names another host, SYNC_SECRET is only in the local env file.
+    const remote = capture({ SUPABASE_URL: server.url }, { SYNC_SECRET: secret });
+    assert.equal(await runInvoke(["health"], remote.io), 2);
+    assert.equal(server.received.length, 0, "nothing was sent");
+    assert.deepEqual(remote.err, [
+      `SYNC_SECRET is not set: ${server.url} is not the local stack, so put that project's ` +
+      "secret in the environment (SYNC_SECRET=... deno task invoke ...); " +
+      "supabase/functions/.env is only used for the local stack",
+    ]);
+    assert.ok(!remote.all().includes(secret));
+    const hosted = capture({ SUPABASE_URL: "https://abcdefghijklmnopqrst.supabase.co" }, {
+      SYNC_SECRET: secret,
+    });
+    assert.equal(await runInvoke(["import-history"], hosted.io), 2);
+    assert.match(hosted.err[0], /^SYNC_SECRET is not set: https:\/\/abcdefghijklmnopqrst/);
+  } finally {
+    await server.stop();
+  }
+
+  // The local stack, named or by default, still uses the env file's secret.
+  for (const url of [undefined, "http://127.0.0.1:54321/", "http://localhost:54321"]) {
+    const local = capture(url ? { SUPABASE_URL: url } : {}, { SYNC_SECRET: secret });
+    const target = resolveTarget(local.io);
+    assert.equal(target.secret, secret, `local stack at ${url}`);
+    assert.equal(target.secretSource, "supabase/functions/.env");
+    assert.equal(target.local, true);
+  }
+  // With the secret in the environment, any host may be called.
+  const named = capture({ SUPABASE_URL: "https://x.supabase.co", SYNC_SECRET: "from-env" }, {
+    SYNC_SECRET: secret,
+  });
+  assert.deepEqual(resolveTarget(named.io), {
+    baseUrl: "https://x.supabase.co",
+    secret: "from-env",
+    secretSource: "the environment",
+    local: false,
+  });
 });
 
 Deno.test("bad arguments and settings are reported before anything is sent", async () => {
