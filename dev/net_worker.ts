@@ -19,6 +19,12 @@ export interface NetWorkerOptions {
   pollIntervalMs?: number;
   /** Rows taken per claim (pg_net's default batch is 200). */
   batchSize?: number;
+  /**
+   * Only requests whose URL starts with this are taken; the others stay queued for another
+   * worker. functions:serve sends only the calls addressed to its own API this way, so it never
+   * takes a request a test's own worker is waiting to send. Default: every request.
+   */
+  urlPrefix?: string;
   log?: (line: string) => void;
 }
 
@@ -35,6 +41,7 @@ const optionsSchema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "a postgresql:// URL"),
   pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
   batchSize: z.number().int().min(1).max(1000).default(200),
+  urlPrefix: z.string().min(1).nullable().default(null),
 });
 
 /** pg_net keeps responses for 6 hours (pg_net.ttl). */
@@ -76,7 +83,9 @@ export function startNetWorker(options: NetWorkerOptions): NetWorker {
     while (!stopped) {
       const rows = await sql<QueuedRequest[]>`
         with taken as (
-          select id from net.http_request_queue order by id limit ${config.batchSize}
+          select id from net.http_request_queue
+          where ${config.urlPrefix}::text is null or starts_with(url, ${config.urlPrefix}::text)
+          order by id limit ${config.batchSize}
           for update skip locked
         )
         delete from net.http_request_queue as q using taken where q.id = taken.id
