@@ -154,7 +154,8 @@ function describeIssues(error: z.ZodError): string {
   return `Invalid record: ${parts.join("; ")}${more}`;
 }
 
-function identify(raw: unknown): { recordId: string | null; version: number | null } {
+/** The id and version a reject is filed under, as far as the record has them. */
+export function identifyRecord(raw: unknown): { recordId: string | null; version: number | null } {
   const record = isObject(raw) ? raw : {};
   const id = typeof record.id === "string" && record.id !== "" ? record.id.slice(0, 200) : null;
   const v = Number(record.version);
@@ -217,7 +218,7 @@ export function validatePage(
     }
     const result = schema.safeParse(raw);
     if (result.success) records.push(raw);
-    else rejects.push({ ...identify(raw), reason: describeIssues(result.error), raw });
+    else rejects.push({ ...identifyRecord(raw), reason: describeIssues(result.error), raw });
   }
   const duplicates = hasDuplicateIds(records);
   if (duplicates) records = dedupe(records);
@@ -239,7 +240,7 @@ export function validatePage(
       }
       // Keep what can be stored so the operator can still see which record it was.
       const raw = JSON.parse(text.replace(unstorableTextGlobal, "\\ufffd"));
-      rejects.push({ ...identify(record), reason: unstorableReason, raw });
+      rejects.push({ ...identifyRecord(record), reason: unstorableReason, raw });
     }
     records = storable;
     json = JSON.stringify({ data: records });

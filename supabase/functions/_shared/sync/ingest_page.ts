@@ -1,10 +1,12 @@
 // Lands one page in one transaction: typed upsert of the valid records, replacement of their
 // children, rejects filed, the cursor advanced to the page's version.max and the run's counters
-// updated. Either all of it commits or none of it does.
+// updated. Either all of it commits or none of it does. A page the database refuses (a value
+// the validator let through) lands again record by record, so one record cannot stop the sync.
 import type { Sql, TransactionSql } from "../database.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
-import type { RejectedRecord } from "../entities/record_validation.ts";
-import { createInputTable, ingestStatements } from "./ingest_statements.ts";
+import { identifyRecord, type RejectedRecord } from "../entities/record_validation.ts";
+import { redactSecrets } from "../redact.ts";
+import { createInputTable, type IngestStatements, ingestStatements } from "./ingest_statements.ts";
 import { renewLease } from "./lease.ts";
 
 export interface PageCounts {
@@ -27,6 +29,8 @@ export interface IngestContext {
   runId: number;
   leaseOwner: string;
   leaseTtlMs: number;
+  /** Values that must never appear in a reject's reason. */
+  secrets?: readonly string[];
 }
 
 async function fileRejects(
@@ -62,6 +66,90 @@ async function fileRejects(
   );
 }
 
+/** What landing the valid records did. */
+interface Landed {
+  /** Ids of the records written (inserted or changed). */
+  applied: string[];
+  inserted: number;
+  /** Records the database refused (only when landing record by record). */
+  refused: RejectedRecord[];
+}
+
+/** Upserts the records of `json` and replaces their children. */
+async function landRecords(
+  tx: TransactionSql,
+  statements: IngestStatements,
+  json: string,
+): Promise<Landed> {
+  if (statements.loadInput) {
+    await tx.unsafe(createInputTable);
+    await tx.unsafe(statements.loadInput, [json]);
+  }
+  const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
+    statements.upsert,
+    statements.loadInput ? [] : [json],
+  );
+  const applied = rows.map((r) => r.id);
+  if (applied.length > 0) {
+    for (const child of statements.children) {
+      await tx.unsafe(child.deleteForParents, [applied]);
+      await tx.unsafe(child.insertForParents, [applied]);
+    }
+  }
+  return { applied, inserted: rows.filter((r) => r.inserted).length, refused: [] };
+}
+
+/**
+ * A value the database refused: a data exception (class 22: a cast, an overflow, JSON it
+ * cannot hold) or an integrity violation (class 23: not null, unique, check). Such an error
+ * follows the page on every retry; anything else (connection, lease) is worth retrying.
+ */
+function isRefusedData(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error) || error.name !== "PostgresError") return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+}
+
+// A reason is for the operator: the database's own words, bounded.
+const MAX_REASON_MESSAGE = 500;
+
+/**
+ * The slow path, only for a page the database refused: each record in its own savepoint, so
+ * the ones it accepts land and each one it refuses is filed as a reject with its reason.
+ */
+async function landRecordByRecord(
+  tx: TransactionSql,
+  statements: IngestStatements,
+  pageJson: string,
+  secrets: readonly string[],
+): Promise<Landed> {
+  const records = (JSON.parse(pageJson) as { data: unknown[] }).data;
+  const landed: Landed = { applied: [], inserted: 0, refused: [] };
+  for (const record of records) {
+    try {
+      const one = await tx.savepoint(async (sp) => {
+        // The input table keeps the previous records' rows until the transaction ends.
+        if (statements.loadInput) {
+          await sp.unsafe(createInputTable);
+          await sp.unsafe("delete from pg_temp.sync_page_input");
+        }
+        return await landRecords(sp, statements, JSON.stringify({ data: [record] }));
+      });
+      landed.applied.push(...one.applied);
+      landed.inserted += one.inserted;
+    } catch (error) {
+      if (!isRefusedData(error)) throw error;
+      const message = redactSecrets(error.message, secrets).slice(0, MAX_REASON_MESSAGE);
+      landed.refused.push({
+        ...identifyRecord(record),
+        reason: `Rejected by the database: ${message}`,
+        raw: record,
+      });
+    }
+  }
+  return landed;
+}
+
 export async function ingestPage(
   sql: Sql,
   context: IngestContext,
@@ -69,44 +157,67 @@ export async function ingestPage(
   received: number,
   versionMax: number,
 ): Promise<PageCounts> {
+  const statements = ingestStatements(context.entity);
+  try {
+    return await landPage(
+      sql,
+      context,
+      page,
+      received,
+      versionMax,
+      (tx) => landRecords(tx, statements, page.json),
+    );
+  } catch (error) {
+    if (!isRefusedData(error) || page.validCount === 0) throw error;
+    // Retrying the page as a whole would fail the same way forever.
+    console.warn(
+      `A page of ${context.entity.name} was refused by the database (SQLSTATE ${error.code}); ` +
+        "landing it record by record",
+    );
+    return await landPage(
+      sql,
+      context,
+      page,
+      received,
+      versionMax,
+      (tx) => landRecordByRecord(tx, statements, page.json, context.secrets ?? []),
+    );
+  }
+}
+
+/** The page's one transaction: lease, records, rejects, cursor and the run's counters. */
+async function landPage(
+  sql: Sql,
+  context: IngestContext,
+  page: PreparedPage,
+  received: number,
+  versionMax: number,
+  land: (tx: TransactionSql) => Promise<Landed>,
+): Promise<PageCounts> {
   const { entity } = context;
-  const statements = ingestStatements(entity);
   return await sql.begin(async (tx) => {
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
-    let inserted = 0;
-    let applied: string[] = [];
-    if (page.validCount > 0) {
-      if (statements.loadInput) {
-        await tx.unsafe(createInputTable);
-        await tx.unsafe(statements.loadInput, [page.json]);
-      }
-      const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
-        statements.upsert,
-        statements.loadInput ? [] : [page.json],
-      );
-      applied = rows.map((r) => r.id);
-      inserted = rows.filter((r) => r.inserted).length;
-      if (applied.length > 0) {
-        for (const child of statements.children) {
-          await tx.unsafe(child.deleteForParents, [applied]);
-          await tx.unsafe(child.insertForParents, [applied]);
-        }
-        // A valid version of a record that was rejected before resolves its reject.
-        await tx`
-          update public.sync_rejects set resolved_at = now()
-          where entity = ${entity.name} and resolved_at is null
-            and record_key = any(${applied}::text[])`;
-      }
+    const landed: Landed = page.validCount > 0
+      ? await land(tx)
+      : { applied: [], inserted: 0, refused: [] };
+    const { applied, inserted } = landed;
+    if (applied.length > 0) {
+      // A valid version of a record that was rejected before resolves its reject.
+      await tx`
+        update public.sync_rejects set resolved_at = now()
+        where entity = ${entity.name} and resolved_at is null
+          and record_key = any(${applied}::text[])`;
     }
-    if (page.rejects.length > 0) {
-      await fileRejects(tx, entity.name, context.runId, page.rejects);
+    const rejects = landed.refused.length > 0 ? [...page.rejects, ...landed.refused] : page.rejects;
+    if (rejects.length > 0) {
+      await fileRejects(tx, entity.name, context.runId, rejects);
     }
     const counts: PageCounts = {
       received,
       inserted,
       updated: applied.length - inserted,
-      unchanged: page.validCount - applied.length,
-      rejected: page.rejects.length,
+      unchanged: page.validCount - applied.length - landed.refused.length,
+      rejected: rejects.length,
     };
     await tx`
       update public.sync_state

@@ -3,24 +3,29 @@ import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/data
 import type { Sql } from "../database.ts";
 import { validatePage } from "../entities/record_validation.ts";
 import { type EntityDefinition, getEntity } from "../entities/registry.ts";
-import { ingestPage } from "./ingest_page.ts";
+import { ingestPage, type PageCounts, type PreparedPage } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
 import { openRun } from "./run_log.ts";
 
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
 const base = 4_294_967_296;
 
-async function withRun(
-  fn: (
-    sql: Sql,
-    land: (entity: EntityDefinition, records: unknown[]) => Promise<unknown>,
-  ) => Promise<void>,
-) {
+type Land = (entity: EntityDefinition, records: unknown[]) => Promise<unknown>;
+/** Lands a page as given, past the validator: what a gap in the validator would let through. */
+type LandPrepared = (
+  entity: EntityDefinition,
+  page: PreparedPage,
+  received: number,
+  versionMax: number,
+  secrets?: string[],
+) => Promise<PageCounts>;
+
+async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) => Promise<void>) {
   const sql = await connectTestDatabase();
   try {
     await resetSyncData(sql);
     const owners = new Map<string, { owner: string; runId: number }>();
-    const land = async (entity: EntityDefinition, records: unknown[]) => {
+    const landPrepared: LandPrepared = async (entity, page, received, versionMax, secrets) => {
       let run = owners.get(entity.name);
       if (!run) {
         const owner = crypto.randomUUID();
@@ -34,20 +39,23 @@ async function withRun(
         run = { owner, runId };
         owners.set(entity.name, run);
       }
+      return await ingestPage(
+        sql,
+        { entity, runId: run.runId, leaseOwner: run.owner, leaseTtlMs: 60_000, secrets },
+        page,
+        received,
+        versionMax,
+      );
+    };
+    const land: Land = async (entity, records) => {
       const validated = validatePage(entity, records);
       const page = { ...validated, validCount: validated.records.length };
       const max = Math.max(
         ...records.map((r) => Number((r as { version?: unknown } | null)?.version) || 0),
       );
-      return await ingestPage(
-        sql,
-        { entity, runId: run.runId, leaseOwner: run.owner, leaseTtlMs: 60_000 },
-        page,
-        records.length,
-        max,
-      );
+      return await landPrepared(entity, page, records.length, max);
     };
-    await fn(sql, land);
+    await fn(sql, land, landPrepared);
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -193,5 +201,100 @@ Deno.test("ingestPage() files two rejects with one record key in a page once, ke
     await land(customers, [idless, { ...idless }, null, null]);
     const seen = await sql`select seen_count from public.sync_rejects where record_id is null`;
     assert.deepEqual(seen.map((r) => r.seen_count), [2, 2]);
+  });
+});
+
+Deno.test("ingestPage() lands a page the database refuses record by record, filing what it refuses", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const secret = "sekrit-token-0123456789";
+    // The page goes to SQL as the API sent it: a numeric jsonb cannot hold (1e-20000 in a
+    // field nobody types) fails the whole page's parse, a value the validator let through
+    // fails its cast. Either would fail this page on every retry.
+    const json = `{"data": [
+      {"id": "${id(500)}", "version": ${base + 1}, "first_name": "Fine"},
+      {"id": "${id(501)}", "version": ${base + 2}, "balance": "${secret}"},
+      {"id": "${id(502)}", "version": ${base + 3}, "loyalty_points": 1e-20000},
+      {"id": "${id(503)}", "version": ${base + 4}, "first_name": "Also fine"}
+    ], "version": {"min": ${base + 1}, "max": ${base + 4}}}`;
+    const counts = await landPrepared(
+      customers,
+      { json, validCount: 4, rejects: [] },
+      4,
+      base + 4,
+      [secret],
+    );
+    assert.deepEqual(counts, { received: 4, inserted: 3, updated: 0, unchanged: 0, rejected: 1 });
+    const rows = await sql`select id from public.lightspeed_customers order by id`;
+    assert.deepEqual(rows.map((r) => r.id), [id(500), id(502), id(503)]);
+    const [reject] = await sql`select record_id, version, reason, raw from public.sync_rejects`;
+    assert.equal(reject.record_id, id(501));
+    assert.equal(reject.version, base + 2);
+    assert.match(reject.reason, /^Rejected by the database: invalid input syntax for type numeric/);
+    assert.ok(!reject.reason.includes(secret), reject.reason);
+    assert.equal(reject.raw.id, id(501));
+    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+    assert.equal(state.cursor, base + 4, "the cursor advanced past the page");
+    const [log] = await sql`select pages, records_inserted, records_rejected from public.sync_log`;
+    assert.deepEqual(log, { pages: 1, records_inserted: 3, records_rejected: 1 });
+  });
+});
+
+Deno.test("ingestPage() refuses a sale whose child the database refuses, with its children", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const sale = (n: number, quantity: unknown) => ({
+      id: id(n),
+      version: base + n,
+      status: "CLOSED",
+      line_items: [{ id: id(n + 1), quantity, price: 10 }],
+      payments: [{ id: id(n + 2), amount: 10 }],
+    });
+    const records = [sale(600, 1), sale(610, "two"), sale(620, 3)];
+    const counts = await landPrepared(
+      sales,
+      { json: JSON.stringify({ data: records }), validCount: 3, rejects: [] },
+      3,
+      base + 620,
+    );
+    assert.equal(counts.inserted, 2);
+    assert.equal(counts.rejected, 1);
+    const landed = await sql`
+      select s.id, count(l.id)::int as lines from public.lightspeed_sales s
+      left join public.lightspeed_sale_line_items l on l.sale_id = s.id
+      group by s.id order by s.id`;
+    assert.deepEqual(landed.map((r) => [r.id, r.lines]), [[id(600), 1], [id(620), 1]]);
+    const payments = await sql`select count(*)::int as n from public.lightspeed_sale_payments`;
+    assert.equal(payments[0].n, 2, "the refused sale's payments are not kept either");
+    const [reject] = await sql`select record_id, reason from public.sync_rejects`;
+    assert.equal(reject.record_id, id(610));
+    assert.match(reject.reason, /^Rejected by the database: .*numeric.*"two"/);
+  });
+});
+
+Deno.test("ingestPage() files a record that violates a constraint and lands the rest", async () => {
+  await withRun(async (sql, land) => {
+    // A constraint the validator knows nothing about stands in for any integrity violation
+    // (not null, check, unique); dropped again whatever happens.
+    await sql`alter table public.lightspeed_customers
+      drop constraint if exists ingest_page_test_poison`;
+    await sql`alter table public.lightspeed_customers
+      add constraint ingest_page_test_poison check (first_name is distinct from 'Poison')`;
+    try {
+      const counts = await land(customers, [
+        { id: id(700), version: base + 1, first_name: "Fine" },
+        { id: id(701), version: base + 2, first_name: "Poison" },
+      ]);
+      assert.equal((counts as PageCounts).inserted, 1);
+      assert.equal((counts as PageCounts).rejected, 1);
+      const [reject] = await sql`select record_id, reason from public.sync_rejects`;
+      assert.equal(reject.record_id, id(701));
+      assert.match(reject.reason, /^Rejected by the database: .*ingest_page_test_poison/);
+      // Landing it again counts it once more and still lands nothing twice.
+      await land(customers, [{ id: id(701), version: base + 2, first_name: "Poison" }]);
+      const [again] = await sql`select seen_count from public.sync_rejects`;
+      assert.equal(again.seen_count, 2);
+    } finally {
+      await sql`alter table public.lightspeed_customers
+        drop constraint if exists ingest_page_test_poison`;
+    }
   });
 });

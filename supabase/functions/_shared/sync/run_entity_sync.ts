@@ -176,7 +176,7 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     fetch: env.fetch,
     clock,
   });
-  const context = { entity, runId, leaseOwner: owner, leaseTtlMs };
+  const context = { entity, runId, leaseOwner: owner, leaseTtlMs, secrets: env.secrets };
   let cursor = cursorStart;
   let records = 0;
   let pages = 0;
