@@ -36,7 +36,7 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     supabaseUrl: undefined,
     supabaseAnonKey: undefined,
     timeBudgetMs: 60_000,
-    cpuBudgetMs: 1_000,
+    cpuBudgetMs: 600,
     pageSizeOverride: undefined,
     concurrency: 3,
     registerCount: undefined,

@@ -5,7 +5,12 @@ import pLimit from "p-limit";
 import { getEntity, isEntityName } from "../entities/registry.ts";
 import type { FunctionContext } from "../function_context.ts";
 import { redactSecrets } from "../redact.ts";
-import { CpuBudget, runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
+import {
+  CLOSING_RESERVE_MS,
+  CpuBudget,
+  runEntitySync,
+  type RunResult,
+} from "../sync/run_entity_sync.ts";
 import { runningImports } from "./import_state.ts";
 
 // With no progress at all (every entity held by another run), wait before handing over so
@@ -28,20 +33,28 @@ export async function runImportSlice(
   const environment = await context.syncEnvironment();
   const limit = pLimit(context.config.concurrency);
   const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
-  const todo = (await runningImports(context.sql, entities)).filter(isEntityName);
-  const results = await Promise.all(
+  // In the order asked for: the caller decides which entities go first.
+  const running = new Set(await runningImports(context.sql, entities));
+  const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
+  const started = await Promise.all(
     todo.map((name) =>
-      limit(() =>
-        runEntitySync(environment, {
+      limit(() => {
+        // An entity queued behind others may find the invocation's CPU or time already spent;
+        // started anyway it would still fetch and land a page. The next invocation takes it.
+        if (cpuBudget.exhausted || deadline - Date.now() <= CLOSING_RESERVE_MS) {
+          return Promise.resolve(null);
+        }
+        return runEntitySync(environment, {
           entity: getEntity(name),
           trigger: "import",
           deadline,
           importId,
           cpuBudget,
-        })
-      )
+        });
+      })
     ),
   );
+  const results = started.filter((r): r is RunResult => r !== null);
   const remaining = await runningImports(context.sql, entities);
   if (remaining.length === 0) return { results, remaining, handedOver: false };
   const progressed = results.some((r) => r.pages > 0 || r.status === "completed");

@@ -38,8 +38,9 @@ export interface SyncEnvironment {
 }
 
 /**
- * CPU spent by the sync's own work in one invocation, shared by the runs it makes. Edge
- * Functions get 2 s of CPU per request; a run stops with a checkpoint once this is spent.
+ * CPU spent by the sync's own parsing and validation in one invocation, shared by the runs it
+ * makes; a run stops with a checkpoint once this is spent. Edge Functions get 2 s of CPU per
+ * request, and the isolate's real CPU is roughly 1.5 times what is counted here.
  */
 export class CpuBudget {
   spentMs = 0;
@@ -73,7 +74,7 @@ export interface RunResult {
 }
 
 // Time kept back for the last commit and closing the run.
-const CLOSING_RESERVE_MS = 2_000;
+export const CLOSING_RESERVE_MS = 2_000;
 // A crashed run's lease outlives its deadline by this much, then anyone may take it.
 const LEASE_GRACE_MS = 30_000;
 
