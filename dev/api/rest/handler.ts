@@ -57,6 +57,13 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     connection: { application_name: "local-rest-stand-in" },
   });
 
+  // PostgREST treats every value as an untyped literal that the column's type reads. Sent as
+  // plain strings, postgres.js would serialize them with the column type's own serializer,
+  // which turns the string "true" into boolean false (so `id=eq.true` matched nothing).
+  const UNKNOWN_OID = 705;
+  const asLiterals = (values: unknown[]) =>
+    values.map((value) => typeof value === "string" ? sql.typed(value, UNKNOWN_OID) : value);
+
   /** Bearer token when present, else the apikey itself (as PostgREST behind Kong). */
   async function claimsFor(req: Request, apiKeyClaims: JwtClaims): Promise<JwtClaims> {
     const header = req.headers.get("authorization");
@@ -104,12 +111,13 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       const text =
         `select coalesce(json_agg(t), '[]')::text as body from (select ${query.columns} ` +
         `from ${from} ${query.where} ${query.orderBy} limit ${query.limit} offset ${query.offset}) t`;
-      const [row] = await tx.unsafe(text, query.params as postgres.ParameterOrJSON<never>[]);
+      const params = asLiterals(query.params) as postgres.ParameterOrJSON<never>[];
+      const [row] = await tx.unsafe(text, params);
       let total: number | null = null;
       if (prefer.count) {
         const [counted] = await tx.unsafe(
           `select count(*)::bigint as n from ${from} ${query.where}`,
-          query.params as postgres.ParameterOrJSON<never>[],
+          params,
         );
         total = Number(counted.n);
       }
@@ -145,7 +153,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       `${returning}) select coalesce(json_agg(changed), '[]')::text as body, count(*) as n ` +
       `from changed`;
     const result = await asRole(claims, async (tx) => {
-      const [row] = await tx.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
+      const [row] = await tx.unsafe(text, asLiterals(values) as postgres.ParameterOrJSON<never>[]);
       return { body: row.body as string, n: Number(row.n) };
     });
     const headers: Record<string, string> = { ...corsHeaders, "content-range": `*/${result.n}` };

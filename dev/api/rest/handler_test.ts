@@ -187,3 +187,19 @@ Deno.test("createRestHandler() PATCH lets staff change only operator settings", 
     assert.equal(row.enabled, false, "neither the visitor nor anon changed the setting");
   });
 });
+
+Deno.test("createRestHandler() reads boolean filters as PostgREST does (eq.true, eq.false)", async () => {
+  await withSeededStack(async ({ stack, staff, entities }) => {
+    await stack.sql`update sync_settings set enabled = false where entity = ${entities[0]}`;
+    const paused = await staff.from("sync_settings").select("entity").in("entity", entities)
+      .eq("enabled", false);
+    assert.deepEqual(paused.data, [{ entity: entities[0] }]);
+    const running = await staff.from("sync_settings").select("entity").in("entity", entities)
+      .eq("enabled", true);
+    assert.deepEqual(running.data, [{ entity: entities[1] }]);
+    // The dashboard's schedule save filters the singleton row the same way (id=eq.true).
+    const resumed = await staff.from("sync_settings").update({ enabled: true })
+      .in("entity", entities).eq("enabled", false).select();
+    assert.deepEqual(resumed.data!.map((row) => [row.entity, row.enabled]), [[entities[0], true]]);
+  });
+});
