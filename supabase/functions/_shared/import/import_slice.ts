@@ -30,31 +30,50 @@ export async function runImportSlice(
   options: { generation: number; fetch?: typeof fetch } = { generation: 0 },
 ): Promise<SliceReport> {
   const deadline = Date.now() + context.config.timeBudgetMs;
-  const environment = await context.syncEnvironment();
   const limit = pLimit(context.config.concurrency);
   const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
-  // In the order asked for: the caller decides which entities go first.
-  const running = new Set(await runningImports(context.sql, entities));
-  const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
-  const started = await Promise.all(
-    todo.map((name) =>
-      limit(() => {
-        // An entity queued behind others may find the invocation's CPU or time already spent;
-        // started anyway it would still fetch and land a page. The next invocation takes it.
-        if (cpuBudget.exhausted || deadline - Date.now() <= CLOSING_RESERVE_MS) {
-          return Promise.resolve(null);
-        }
-        return runEntitySync(environment, {
-          entity: getEntity(name),
-          trigger: "import",
-          deadline,
-          importId,
-          cpuBudget,
-        });
-      })
-    ),
-  );
-  const results = started.filter((r): r is RunResult => r !== null);
+  const results: RunResult[] = [];
+  // Whatever goes wrong in this slice, the import is handed over below while work remains:
+  // an import nobody continues would sit at 'running' until the scheduler noticed.
+  try {
+    const environment = await context.syncEnvironment();
+    // In the order asked for: the caller decides which entities go first.
+    const running = new Set(await runningImports(context.sql, entities));
+    const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
+    const settled = await Promise.allSettled(
+      todo.map((name) =>
+        limit(() => {
+          // An entity queued behind others may find the invocation's CPU or time already
+          // spent; started anyway it would still fetch and land a page. The next slice takes it.
+          if (cpuBudget.exhausted || deadline - Date.now() <= CLOSING_RESERVE_MS) {
+            return Promise.resolve(null);
+          }
+          return runEntitySync(environment, {
+            entity: getEntity(name),
+            trigger: "import",
+            deadline,
+            importId,
+            cpuBudget,
+          });
+        })
+      ),
+    );
+    settled.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") {
+        if (outcome.value) results.push(outcome.value);
+      } else {
+        console.error(
+          `The import run of ${todo[i]} failed (${describe(outcome.reason, context.secrets)}); ` +
+            "the next slice continues it",
+        );
+      }
+    });
+  } catch (error) {
+    console.error(
+      `The import slice failed before its runs ended (${describe(error, context.secrets)}); ` +
+        "the next slice continues it",
+    );
+  }
   const remaining = await runningImports(context.sql, entities);
   if (remaining.length === 0) return { results, remaining, handedOver: false };
   const progressed = results.some((r) => r.pages > 0 || r.status === "completed");
@@ -63,6 +82,10 @@ export async function runImportSlice(
   }
   const handedOver = await handOver(context, remaining, options.generation + 1, options.fetch);
   return { results, remaining, handedOver };
+}
+
+function describe(error: unknown, secrets: readonly string[]): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error), secrets);
 }
 
 /** Starts the next invocation of import-history; the scheduler is the safety net if it fails. */
@@ -93,9 +116,8 @@ async function handOver(
     }
     return true;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     console.error(
-      `Handing the import over failed (${redactSecrets(message, context.secrets)}); ` +
+      `Handing the import over failed (${describe(error, context.secrets)}); ` +
         "the scheduler continues it",
     );
     return false;

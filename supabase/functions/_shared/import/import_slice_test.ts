@@ -86,3 +86,46 @@ Deno.test("an import slice starts no queued entity once the invocation's CPU bud
     }]);
   });
 });
+
+Deno.test("an import slice hands over when one of its runs throws, and logs it without secrets", async () => {
+  await withSlice({ scale: "demo" }, async ({ sql, context, handOvers }) => {
+    // The database refuses to open a run for outlets: runEntitySync itself throws (a failure
+    // inside a run is recorded by the run; this one cannot be). The error carries the secret.
+    const drop = async () => {
+      await sql`drop trigger if exists import_slice_test_refuse on public.sync_log`;
+      await sql`drop function if exists public.import_slice_test_refuse()`;
+    };
+    await drop();
+    await sql.unsafe(`
+      create function public.import_slice_test_refuse() returns trigger language plpgsql as $$
+      begin raise exception 'refused by the test, secret ${testSyncSecret}'; end $$`);
+    await sql`
+      create trigger import_slice_test_refuse before insert on public.sync_log
+      for each row when (new.entity = 'outlets') execute function public.import_slice_test_refuse()`;
+    const logged: string[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => logged.push(args.join(" "));
+    try {
+      const entities = ["customers", "outlets", "registers"];
+      const plan = await startOrContinueImport(sql, entities, { restart: false });
+      const report = await runImportSlice(context, plan.importId, entities, { generation: 4 });
+      assert.deepEqual(report.results.map((r) => [r.entity, r.status]), [
+        ["customers", "completed"],
+        ["registers", "completed"],
+      ]);
+      assert.deepEqual(report.remaining, ["outlets"]);
+      assert.equal(report.handedOver, true);
+      assert.deepEqual(handOvers.map((h) => h.body), [{ entities: ["outlets"], generation: 5 }]);
+      const [state] = await sql`
+        select import_status from public.sync_state where entity = 'outlets'`;
+      assert.equal(state.import_status, "running");
+    } finally {
+      console.error = consoleError;
+      await drop();
+    }
+    const failure = logged.find((line) => line.includes("outlets"));
+    assert.ok(failure, `no log line for the failed run: ${JSON.stringify(logged)}`);
+    assert.match(failure, /refused by the test/);
+    assert.ok(!logged.some((line) => line.includes(testSyncSecret)), JSON.stringify(logged));
+  });
+});
