@@ -51,7 +51,7 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
     LIGHTSPEED_API_BASE_URL: "http://127.0.0.1:54330/api/2.0/",
     SUPABASE_URL: "http://127.0.0.1:54321/",
     SUPABASE_ANON_KEY: "anon-key",
-    SYNC_TIME_BUDGET_MS: "380000",
+    SYNC_TIME_BUDGET_MS: "140000",
     LIGHTSPEED_PAGE_SIZE: "10000",
     SYNC_CONCURRENCY: "10",
     LIGHTSPEED_REGISTER_COUNT: "2",
@@ -61,7 +61,7 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
   assert.equal(config.lightspeedBaseUrl, "http://127.0.0.1:54330/api/2.0");
   assert.equal(config.supabaseUrl, "http://127.0.0.1:54321");
   assert.equal(config.supabaseAnonKey, "anon-key");
-  assert.equal(config.timeBudgetMs, 380_000);
+  assert.equal(config.timeBudgetMs, 140_000);
   assert.equal(config.pageSizeOverride, 10_000);
   assert.equal(config.concurrency, 10);
   assert.equal(config.registerCount, 2);
@@ -121,6 +121,14 @@ Deno.test("loadConfig() lists every malformed setting with what is expected", ()
   assert.match(error.message, /SYNC_TIME_BUDGET_MS: an integer number of milliseconds from 5000/);
   assert.match(error.message, /SYNC_CONCURRENCY: an integer from 1 to 10/);
   assert.match(error.message, /^Invalid configuration \(10 problems\):\n- /);
+});
+
+Deno.test("loadConfig() refuses a time budget the platform's 150 s idle timeout would cut off", () => {
+  // sync-entity answers only when its run ends: past ~140 s the caller gets a 504 instead.
+  const error = configError({ ...valid, SYNC_TIME_BUDGET_MS: "140001" });
+  assert.deepEqual(problemNames(error), ["SYNC_TIME_BUDGET_MS"]);
+  assert.match(error.message, /from 5000 to 140000 \(default 60000\)/);
+  assert.equal(configError({ ...valid, SYNC_TIME_BUDGET_MS: "380000" }).problems.length, 1);
 });
 
 Deno.test("loadConfig() rejects a full URL as domain prefix and suggests the prefix", () => {
