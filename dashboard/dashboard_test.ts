@@ -53,24 +53,45 @@ const hostile = {
 };
 const hostileError = `${hostile.img} then ${hostile.script} see ${hostile.js}`;
 
+interface ScheduleSnapshot {
+  time_zone: string | null;
+  incremental_every_minutes: number;
+  nightly_hour: number;
+}
+
 interface World {
   stack: TestStack;
   dashboard: DashboardServer;
+  /** Where the built dashboard is served from. */
+  outDir: string;
   browser: Browser;
   suffix: string;
   entities: { green: string; yellow: string; red: string; failing: string };
   staff: { email: string; password: string };
   visitor: { email: string; password: string };
   simulator: RunningSimulator;
+  /** The UTC day (yyyy-mm-dd) of e.red's one run, started at 23:30 UTC three days ago. */
+  lateRunDay: string;
+  /** The shared sync_schedule row before the test, put back afterwards. */
+  schedule: ScheduleSnapshot | null;
+}
+
+/** Forgets every outlets sync, so "Sync now" starts from a store never synced. */
+async function forgetOutlets(sql: TestStack["sql"]) {
+  await sql`delete from sync_rejects where entity = 'outlets'`;
+  await sql`delete from sync_log where entity = 'outlets'`;
+  await sql`delete from sync_state where entity = 'outlets'`;
+  await sql`delete from lightspeed_outlets`;
 }
 
 async function seed(world: World) {
   const { sql } = world.stack;
   const e = world.entities;
-  // "Sync now" starts from a store never synced; other suites share this database.
-  await sql`delete from sync_log where entity = 'outlets'`;
-  await sql`delete from sync_state where entity = 'outlets'`;
-  await sql`delete from lightspeed_outlets`;
+  // Other suites share this database.
+  await forgetOutlets(sql);
+  const [schedule] = await sql<ScheduleSnapshot[]>`
+    select time_zone, incremental_every_minutes, nightly_hour from sync_schedule`;
+  world.schedule = schedule ?? null;
   await createLocalUser(sql, world.staff.email, world.staff.password, { staff: true });
   await createLocalUser(sql, world.visitor.email, world.visitor.password, { staff: false });
   await sql`
@@ -103,6 +124,14 @@ async function seed(world: World) {
       (${e.failing}, 'schedule', 'failed', now() - interval '1 minute', now(), 700, ${hostile.js}),
       (${e.yellow}, 'schedule', 'completed', now() - interval '10 days',
         now() - interval '10 days', 5000, null)`;
+  // Late on a UTC day: in a browser east of UTC it is already the next local day.
+  const [late] = await sql`
+    insert into sync_log (entity, trigger, status, started_at, finished_at, duration_ms)
+    select ${e.red}, 'schedule', 'completed', t, t + interval '5 seconds', 4321
+    from (select (date_trunc('day', now() at time zone 'UTC') - interval '3 days'
+      + interval '23 hours 30 minutes') at time zone 'UTC' as t) as late
+    returning to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as day`;
+  world.lateRunDay = late.day;
   await sql`
     insert into sync_rejects (entity, record_id, version, reason, raw) values
       (${e.failing}, 'rec-1', 12, ${`bad price ${hostile.img}`},
@@ -117,6 +146,12 @@ async function cleanup(world: World) {
   await sql`delete from sync_log where entity in ${sql(names)}`;
   await sql`delete from sync_state where entity in ${sql(names)}`;
   await sql`delete from sync_settings where entity in ${sql(names)}`;
+  await forgetOutlets(sql);
+  if (world.schedule) {
+    await sql`update sync_schedule set ${
+      sql(world.schedule, "time_zone", "incremental_every_minutes", "nightly_hour")
+    }`;
+  }
   await deleteLocalUser(sql, world.staff.email);
   await deleteLocalUser(sql, world.visitor.email);
 }
@@ -145,6 +180,7 @@ async function withWorld(run: (world: World) => Promise<void>) {
   const world: World = {
     stack,
     dashboard: null as unknown as DashboardServer,
+    outDir,
     browser: null as unknown as Browser,
     suffix,
     entities: {
@@ -156,6 +192,8 @@ async function withWorld(run: (world: World) => Promise<void>) {
     staff: { email: `e2e-staff-${suffix}@example.com`, password: "staff-pass-123" },
     visitor: { email: `e2e-visitor-${suffix}@example.com`, password: "visitor-pass-123" },
     simulator,
+    lateRunDay: "",
+    schedule: null,
   };
   try {
     await buildDashboard({ outDir, quiet: true });
@@ -182,8 +220,14 @@ async function withWorld(run: (world: World) => Promise<void>) {
 }
 
 /** A page that records every dialog, page error and CSP violation. */
-async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+async function watchedPage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
+) {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    timezoneId: options.timezoneId,
+  });
   const page = await context.newPage();
   const incidents: string[] = [];
   page.on("dialog", (dialog) => {
@@ -226,7 +270,10 @@ Deno.test({
   sanitizeResources: false,
   fn: () =>
     withWorld(async (world) => {
-      const { page, incidents } = await watchedPage(world.browser);
+      // East of UTC, so a local day and a UTC day differ (the machine itself is often in UTC).
+      const { page, incidents } = await watchedPage(world.browser, {
+        timezoneId: "Pacific/Auckland",
+      });
       const e = world.entities;
       const tile = (entity: string) => page.locator(`article.tile[data-entity="${entity}"]`);
 
@@ -279,6 +326,14 @@ Deno.test({
       assert.deepEqual([run.trigger, run.status], ["dashboard", "completed"]);
       assert.match((await outlets.textContent())!, new RegExp(String(run.cursor_end)));
       await page.locator(".chart svg").first().waitFor();
+      // The charts count e.red's late run on its UTC day (sync_daily), not the local next day.
+      const pointTitles = await page.locator("figure.chart").filter({
+        hasText: "Average run duration",
+      }).locator("title").allTextContents();
+      assert.ok(
+        pointTitles.includes(`${e.red}, ${world.lateRunDay}: 4.3 s`),
+        pointTitles.filter((t) => t.startsWith(e.red)).join("|"),
+      );
       await page.screenshot({ path: join(artifacts, "dashboard-overview.png"), fullPage: true });
 
       // History: filter by entity, page through, filter by status and date, open a run.
@@ -302,15 +357,24 @@ Deno.test({
       await page.getByLabel("Status").selectOption("");
       await page.getByRole("button", { name: "Apply filters" }).click();
       await page.getByText("Showing runs 1–1 of 1").waitFor();
-      const fiveDaysAgo = new Date(Date.now() - 5 * 86_400_000);
-      const pad = (n: number) => String(n).padStart(2, "0");
-      await page.getByLabel("From").fill(
-        `${fiveDaysAgo.getFullYear()}-${pad(fiveDaysAgo.getMonth() + 1)}-${
-          pad(fiveDaysAgo.getDate())
-        }`,
-      );
+      const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      await page.getByLabel("From (UTC day)").fill(utcDay(Date.now() - 5 * 86_400_000));
       await page.getByRole("button", { name: "Apply filters" }).click();
       await page.getByText("No runs match these filters.").waitFor();
+
+      // The date filter picks the same UTC day as the chart above: e.red's run at 23:30 UTC is
+      // on that day although this browser shows it on the next local day.
+      await page.getByLabel("Entity").selectOption(e.red);
+      await page.getByLabel("From (UTC day)").fill(world.lateRunDay);
+      await page.getByLabel("To (UTC day)").fill(world.lateRunDay);
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("Showing runs 1–1 of 1").waitFor();
+      const startedLocal = await page.locator(`tbody tr[data-entity="${e.red}"] td`).nth(1)
+        .textContent();
+      assert.ok(
+        startedLocal!.startsWith(utcDay(Date.parse(world.lateRunDay) + 86_400_000)),
+        `shown in the browser's local time, on the next day: ${startedLocal}`,
+      );
 
       await page.getByRole("button", { name: "Reset" }).click();
       await page.getByLabel("Entity").selectOption(e.failing);
@@ -350,7 +414,44 @@ Deno.test({
       await form.getByLabel("Warn after (minutes)").fill("100");
       await form.getByRole("button", { name: "Save" }).click();
       await form.getByText("The alert threshold must be longer").waitFor();
+
+      // The global schedule: a bad time zone is refused by the database with its reason, a good
+      // change is saved. (Scheduled syncs stay as they were: this database is shared.)
+      const schedule = page.locator("form.settings-form");
+      const scheduleEnabled = await schedule.getByLabel("Scheduled syncs enabled").isChecked();
+      await schedule.getByLabel("Run every (minutes)").fill("15");
+      await schedule.getByLabel("Nightly run at").fill("4");
+      await schedule.getByLabel("Store time zone").fill("Mars/Olympus_Mons");
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.locator(".result.bad").filter({ hasText: "Mars/Olympus_Mons" }).waitFor();
+      await schedule.getByLabel("Store time zone").fill("Pacific/Chatham");
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.locator(".result.ok").filter({ hasText: "Saved" }).waitFor();
+      const [savedSchedule] = await world.stack.sql`
+        select enabled, time_zone, incremental_every_minutes, nightly_hour from sync_schedule`;
+      assert.deepEqual({ ...savedSchedule }, {
+        enabled: scheduleEnabled,
+        time_zone: "Pacific/Chatham",
+        incremental_every_minutes: 15,
+        nightly_hour: 4,
+      });
       await page.screenshot({ path: join(artifacts, "dashboard-settings.png"), fullPage: true });
+
+      // After a reload the form shows what was saved, not what was typed.
+      await page.reload();
+      await form.waitFor();
+      assert.equal(await form.getByLabel("Sync enabled").isChecked(), false);
+      assert.equal(await form.getByLabel("Warn after (minutes)").inputValue(), "30");
+      assert.equal(await form.getByLabel("Alert after (minutes)").inputValue(), "90");
+      assert.deepEqual(
+        {
+          enabled: await schedule.getByLabel("Scheduled syncs enabled").isChecked(),
+          every: await schedule.getByLabel("Run every (minutes)").inputValue(),
+          hour: await schedule.getByLabel("Nightly run at").inputValue(),
+          zone: await schedule.getByLabel("Store time zone").inputValue(),
+        },
+        { enabled: scheduleEnabled, every: "15", hour: "4", zone: "Pacific/Chatham" },
+      );
 
       // Back on the overview the paused entity says so.
       await page.getByRole("link", { name: "Overview" }).click();
@@ -370,7 +471,9 @@ Deno.test({
   sanitizeResources: false,
   fn: () =>
     withWorld(async (world) => {
-      const { page, incidents } = await watchedPage(world.browser, { width: 390, height: 844 });
+      const { page, incidents } = await watchedPage(world.browser, {
+        viewport: { width: 390, height: 844 },
+      });
       await signIn(page, world.dashboard.url, world.staff);
       await page.locator(`article.tile[data-entity="${world.entities.failing}"]`).waitFor();
       const overflow = await page.evaluate(() =>

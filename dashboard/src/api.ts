@@ -77,8 +77,10 @@ export interface ScheduleRow {
 export interface HistoryFilter {
   entity?: string;
   status?: string;
-  from?: string; // yyyy-mm-dd, local day start
-  to?: string; // yyyy-mm-dd, inclusive
+  /** yyyy-mm-dd, a UTC day: the views' `day`, the same days the charts are drawn in. */
+  from?: string;
+  /** yyyy-mm-dd, a UTC day, inclusive. */
+  to?: string;
 }
 
 export class ApiError extends Error {
@@ -89,12 +91,6 @@ export class ApiError extends Error {
 
 function fail(what: string, error: { message: string; code?: string } | null, status?: number) {
   if (error) throw new ApiError(`${what}: ${error.message}`, error.code, status);
-}
-
-/** Start of a local calendar day as an ISO timestamp. */
-function dayStart(day: string, plusDays = 0): string {
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(y, m - 1, d + plusDays).toISOString();
 }
 
 export class Api {
@@ -111,8 +107,10 @@ export class Api {
     let query = this.client.from("sync_history").select("*", { count: "exact" });
     if (filter.entity) query = query.eq("entity", filter.entity);
     if (filter.status) query = query.eq("status", filter.status);
-    if (filter.from) query = query.gte("started_at", dayStart(filter.from));
-    if (filter.to) query = query.lt("started_at", dayStart(filter.to, 1));
+    // Filtered on the view's own `day` (the UTC day sync_daily groups by), so a day picked here
+    // holds exactly the runs its bar in the charts counts, whatever the browser's time zone.
+    if (filter.from) query = query.gte("day", filter.from);
+    if (filter.to) query = query.lte("day", filter.to);
     const from = page * pageSize;
     const { data, error, count, status } = await query.order("started_at", { ascending: false })
       .order("id", { ascending: false }).range(from, from + pageSize - 1);

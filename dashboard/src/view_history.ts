@@ -27,8 +27,9 @@ export function historyView(ctx: ViewContext, initialEntity?: string): View {
 
   const entity = select("filter-entity", "Entity", [], "All entities");
   const status = select("filter-status", "Status", statuses, "All statuses");
-  const from = dateInput("filter-from", "From");
-  const to = dateInput("filter-to", "To");
+  // UTC days, like the charts (sync_daily); the table's times are the browser's local time.
+  const from = dateInput("filter-from", "From (UTC day)");
+  const to = dateInput("filter-to", "To (UTC day)");
   const form = h(
     "form",
     { class: "filters", attrs: { "aria-label": "Filter runs" } },

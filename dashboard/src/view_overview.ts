@@ -49,7 +49,7 @@ export function overviewView(ctx: ViewContext): View {
     h(
       "section",
       { attrs: { "aria-labelledby": "charts-title" } },
-      h("h2", { id: "charts-title" }, `Last ${chartDays} days`),
+      h("h2", { id: "charts-title" }, `Last ${chartDays} days (UTC)`),
       charts,
     ),
   );
