@@ -538,3 +538,68 @@ Deno.test({
       assert.deepEqual(incidents, []);
     }),
 });
+
+Deno.test({
+  name: "dashboard: link() makes a link only for an http(s) URL, whatever a caller passes",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      // dom.ts needs a real DOM: bundle it beside the app and load it in the page, under the
+      // page's own CSP.
+      const probe = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "bundle",
+          "--platform",
+          "browser",
+          "--format",
+          "esm",
+          "--output",
+          join(world.outDir, "dom_probe.js"),
+          join(dashboardDir, "src", "dom.ts"),
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(probe.success, new TextDecoder().decode(probe.stderr));
+      const { page, incidents } = await watchedPage(world.browser);
+      await page.goto(world.dashboard.url);
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      const made = await page.evaluate(async (src) => {
+        const dom = await import(src);
+        const inputs: unknown[] = [
+          "https://example.com/a?b=1",
+          "http://127.0.0.1:54321",
+          "javascript:alert(1)",
+          " JavaScript:alert(1)",
+          "java\tscript:alert(1)",
+          "data:text/html,<script>alert(1)</script>",
+          "vbscript:msgbox(1)",
+          "/relative",
+          "",
+          null,
+          42,
+        ];
+        const links = inputs.map((url) => {
+          const el = dom.link(url, "text") as HTMLElement;
+          return [el.tagName, el.getAttribute("href"), el.getAttribute("rel"), el.textContent];
+        });
+        let direct = "created";
+        try {
+          dom.h("a", { attrs: { href: "javascript:alert(1)" } });
+        } catch (error) {
+          direct = (error as Error).message;
+        }
+        return { links, direct };
+      }, "/dom_probe.js");
+      const link = (href: string) => ["A", href, "noopener noreferrer", "text"];
+      const text = ["SPAN", null, null, "text"];
+      assert.deepEqual(made.links, [
+        link("https://example.com/a?b=1"),
+        link("http://127.0.0.1:54321/"),
+        ...Array(9).fill(text),
+      ]);
+      assert.equal(made.direct, 'Attribute "href" is not allowed here');
+      assert.deepEqual(incidents, []);
+    }),
+});

@@ -2,6 +2,7 @@
 // The only way the dashboard creates markup: elements through DOM APIs, every value as text.
 // There is deliberately no helper that accepts HTML, no `style` attribute, no event-handler
 // attributes, and links only to http(s) URLs.
+import { safeHttpUrl } from "./format.ts";
 
 export type Child = Node | string | number | null | undefined | false;
 
@@ -61,11 +62,15 @@ export function s<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
-/** A link, only when the URL is http(s); otherwise the text alone. */
-export function link(url: string | null, text: string): HTMLElement {
-  if (!url) return h("span", {}, text);
+/**
+ * A link, only when the URL is http(s); otherwise the text alone. The check lives here, not in
+ * callers, so no caller can ever produce a javascript: or data: link.
+ */
+export function link(url: unknown, text: string): HTMLElement {
+  const href = safeHttpUrl(url);
+  if (!href) return h("span", {}, text);
   const a = h("a", { attrs: { rel: "noopener noreferrer", target: "_blank" } }, text);
-  a.href = url;
+  a.href = href;
   return a;
 }
 
