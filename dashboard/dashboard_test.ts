@@ -5,7 +5,10 @@
 // test-artifacts/ (git-ignored).
 //
 // "Sync now" calls the real functions (served on the same origin, as `supabase start` does)
-// against a simulated store, with the signed-in staff member's JWT.
+// against a simulated store, with the signed-in staff member's JWT. Hostile strings reach the
+// page two ways: served by the simulator and synced by sync-entity (rejected records and a
+// failed run's error), and seeded into the tables for what a sync cannot produce (markup in a
+// reject's reason, a run history to page through, the four tile colours at once).
 import assert from "node:assert/strict";
 import { type Browser, chromium, type Page } from "playwright-core";
 import {
@@ -19,7 +22,7 @@ import { localAnonKey } from "../dev/api/local_keys.ts";
 import { join } from "../dev/path_helpers.ts";
 import { buildDashboard, dashboardDir } from "./build.ts";
 import { createFunctionsRouter } from "../dev/api/functions_router.ts";
-import { type RunningSimulator, startSimulator } from "../simulator/mod.ts";
+import { HOSTILE, type RunningSimulator, startSimulator } from "../simulator/mod.ts";
 import { type DashboardServer, serveDashboard } from "./serve.ts";
 
 const chromiumPath = "/usr/bin/chromium";
@@ -250,6 +253,17 @@ async function signIn(page: Page, url: string, login: { email: string; password:
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** POSTs to the simulator's control API (faults, resets); throws on any refusal. */
+async function controlSimulator(simulator: RunningSimulator, path: string, body: unknown) {
+  const response = await fetch(`${simulator.controlUrl}${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+  });
+  const reply = await response.json();
+  assert.ok(response.ok, JSON.stringify(reply));
+  return reply;
+}
+
 async function assertInert(page: Page, incidents: string[]) {
   const state = await page.evaluate(() => ({
     xss: (globalThis as { __xss?: unknown }).__xss ?? null,
@@ -462,6 +476,115 @@ Deno.test({
       await page.getByRole("button", { name: "Sign in" }).waitFor();
       assert.equal(await page.locator("article.tile").count(), 0);
       await assertInert(page, incidents);
+    }),
+});
+
+Deno.test({
+  name: "dashboard: hostile records and errors served by the simulator and synced render as text",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser);
+      const sim = world.simulator;
+      const outlets = page.locator('article.tile[data-entity="outlets"]');
+
+      // In the outlets feed at real versions: hostile but valid outlets, the simulator's
+      // malformed rotation, and one outlet both hostile and malformed (its id is markup), so
+      // hostile text reaches the rejects view the way a bad record from a store would.
+      const injected = await controlSimulator(sim, "/faults", {
+        faults: [
+          { type: "hostile", entity: "outlets", count: 4 },
+          { type: "malformed", entity: "outlets", count: 3 },
+        ],
+      });
+      assert.equal(injected.injected.length, 7);
+      const sample = structuredClone(sim.store.plainRecords("outlets")[0]) as Record<
+        string,
+        unknown
+      >;
+      sim.store.appendRaw("outlets", (version) => ({
+        ...sample,
+        id: HOSTILE.imgOnError,
+        version,
+        name: HOSTILE.scriptTag,
+        email: HOSTILE.javascriptUrl,
+        physical_address_1: HOSTILE.quotes,
+        physical_city: HOSTILE.rightToLeft,
+        attributes: [{ key: HOSTILE.emoji, value: HOSTILE.javascriptUrl }],
+      }));
+      const dump = await (await fetch(`${sim.controlUrl}/dump?entity=outlets`)).json();
+      const served = dump.data.find((r: { id?: unknown }) => r.id === HOSTILE.imgOnError);
+      assert.ok(served, "the simulator serves the hostile malformed outlet");
+
+      await signIn(page, world.dashboard.url, world.staff);
+      await outlets.getByRole("button", { name: "Sync now" }).click();
+      await outlets.locator(".result.ok").filter({ hasText: "Completed" }).waitFor();
+      const [synced] = await world.stack.sql`
+        select status, records_rejected from sync_log where entity = 'outlets'
+        order by id desc limit 1`;
+      assert.deepEqual({ ...synced }, { status: "completed", records_rejected: 4 });
+      const [stored] = await world.stack.sql`
+        select count(*)::int as n, count(*) filter (where name = ${HOSTILE.imgOnError})::int as img
+        from lightspeed_outlets`;
+      assert.deepEqual({ ...stored }, { n: 7, img: 1 }, "hostile but valid outlets are stored");
+      await outlets.filter({ hasText: "Open rejects4" }).waitFor();
+      await assertInert(page, incidents);
+
+      // Rejected records: the markup id, and the payload exactly as served, all as text.
+      await outlets.getByRole("button", { name: "View rejects" }).click();
+      await page.getByText("4 open rejected records").waitFor();
+      const row = page.locator("tr[data-reject]").filter({
+        has: page.locator("td.mono", { hasText: HOSTILE.imgOnError }),
+      });
+      assert.equal(await row.locator("td").first().textContent(), HOSTILE.imgOnError);
+      assert.match((await row.locator("td.reason").textContent())!, /^Invalid record: id: /);
+      await row.locator("details summary").click();
+      const raw = row.locator("pre.raw");
+      assert.deepEqual(JSON.parse((await raw.textContent())!), served);
+      assert.equal(await raw.evaluate((el) => el.children.length), 0, "the payload is only text");
+      await assertInert(page, incidents);
+      await page.screenshot({
+        path: join(artifacts, "dashboard-hostile-rejects.png"),
+        fullPage: true,
+      });
+
+      // A run the store fails with a hostile message: the sync keeps the reply's start in the
+      // run's error, and the overview and the history show it as text.
+      const message = `${HOSTILE.javascriptUrl} ${HOSTILE.imgOnError} ${HOSTILE.scriptTag}`;
+      await controlSimulator(sim, "/faults", {
+        faults: [{ type: "status", status: 400, path: "/outlets", message }],
+      });
+      await page.getByRole("link", { name: "Overview" }).click();
+      await outlets.getByRole("button", { name: "Sync now" }).click();
+      await outlets.locator(".result.bad").filter({ hasText: "Failed" }).waitFor();
+      const [failed] = await world.stack.sql`
+        select id, status, error from sync_log where entity = 'outlets' order by id desc limit 1`;
+      assert.equal(failed.status, "failed");
+      for (const piece of [HOSTILE.javascriptUrl, HOSTILE.imgOnError, HOSTILE.scriptTag]) {
+        assert.ok(failed.error.includes(piece), failed.error);
+      }
+      await outlets.and(page.locator('[data-tone="failing"]')).waitFor();
+      assert.equal(await outlets.locator(".error-text").textContent(), failed.error);
+      await assertInert(page, incidents);
+      await page.screenshot({
+        path: join(artifacts, "dashboard-hostile-overview.png"),
+        fullPage: true,
+      });
+
+      await page.goto(`${world.dashboard.url}/#/history/outlets`);
+      await page.getByText("Showing runs 1–2 of 2").waitFor();
+      const cell = page.locator('tbody tr[data-status="failed"] td.error-cell');
+      assert.equal(await cell.textContent(), `${failed.error.slice(0, 119)}…`);
+      await page.getByRole("button", { name: `Open run ${failed.id}` }).click();
+      const block = page.locator("section.detail pre.error-block");
+      assert.equal(await block.textContent(), failed.error);
+      assert.equal(await block.evaluate((el) => el.children.length), 0);
+      await assertInert(page, incidents);
+      await page.screenshot({
+        path: join(artifacts, "dashboard-hostile-history.png"),
+        fullPage: true,
+      });
     }),
 });
 
