@@ -5,8 +5,12 @@ import {
   type FunctionContext,
 } from "../../supabase/functions/_shared/function_context.ts";
 import { ConfigError } from "../../supabase/functions/_shared/config.ts";
-import { serveFunction } from "../../supabase/functions/_shared/function_entry.ts";
+import {
+  serveFunction,
+  type ServeOptions,
+} from "../../supabase/functions/_shared/function_entry.ts";
 import { handleHealth } from "../../supabase/functions/health/handler.ts";
+import { healthServeOptions } from "../../supabase/functions/health/serve_options.ts";
 import { handleImportHistory } from "../../supabase/functions/import-history/handler.ts";
 import { handleSyncEntity } from "../../supabase/functions/sync-entity/handler.ts";
 
@@ -15,6 +19,9 @@ const handlers = {
   "import-history": handleImportHistory,
   "health": handleHealth,
 };
+
+// As each function's index.ts serves it.
+const serveOptions: Record<string, ServeOptions> = { health: healthServeOptions };
 
 export const functionNames = Object.keys(handlers);
 
@@ -42,7 +49,9 @@ export function createFunctionsRouter(env: Record<string, string | undefined>): 
   let context: FunctionContext | null = null;
   const provider = () => (context ??= createFunctionContext(env));
   const served = Object.fromEntries(
-    Object.entries(handlers).map(([name, handler]) => [name, serveFunction(handler, provider)]),
+    Object.entries(handlers).map((
+      [name, handler],
+    ) => [name, serveFunction(handler, provider, serveOptions[name])]),
   );
   return {
     handle(req, name) {

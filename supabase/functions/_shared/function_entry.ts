@@ -1,5 +1,6 @@
 // The common front of every function: resolve the context (a bad setting is a clear 500),
-// identify the caller, and keep unexpected failures to a one-line, secret-free message.
+// identify the caller, and keep unexpected failures to a one-line, secret-free message that
+// only callers with credentials see (a database error can say more than anyone should read).
 import { type Caller, identifyCaller } from "./auth/caller.ts";
 import { ConfigError } from "./config.ts";
 import { type FunctionContext, isolateFunctionContext } from "./function_context.ts";
@@ -13,6 +14,17 @@ export type FunctionHandler = (
 ) => Promise<Response>;
 
 export type ContextProvider = () => FunctionContext;
+
+export interface ServeOptions {
+  /**
+   * The status of a failure the handler could not answer: 500 by default; health answers 503,
+   * since a health check that failed cannot say the sync is healthy.
+   */
+  failureStatus?: number;
+}
+
+const GENERIC_FAILURE =
+  "Unexpected failure; the details are logged and shown to callers with credentials";
 
 // The dashboard calls the functions from the browser with a staff JWT.
 const corsHeaders: Record<string, string> = {
@@ -31,7 +43,9 @@ function withCors(response: Response): Response {
 export function serveFunction(
   handler: FunctionHandler,
   contextProvider: ContextProvider = isolateFunctionContext,
+  options: ServeOptions = {},
 ): (req: Request) => Promise<Response> {
+  const failureStatus = options.failureStatus ?? 500;
   return async (req) => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders });
     return withCors(await handleRequest(req));
@@ -43,14 +57,16 @@ export function serveFunction(
       context = contextProvider();
     } catch (error) {
       if (error instanceof ConfigError) {
-        return errorReply(500, "The sync is not configured correctly", {
+        return errorReply(failureStatus, "The sync is not configured correctly", {
           problems: error.problems,
         });
       }
       throw error;
     }
+    // Until identified, a caller is anonymous: a failure while identifying tells them nothing.
+    let caller: Caller = { kind: "anonymous" };
     try {
-      const caller = await identifyCaller(req, {
+      caller = await identifyCaller(req, {
         sql: context.sql,
         syncSecret: context.config.syncSecret,
         supabaseUrl: context.config.supabaseUrl,
@@ -63,7 +79,8 @@ export function serveFunction(
         context.secrets,
       );
       console.error(`Unexpected failure: ${message}`);
-      return errorReply(500, `Unexpected failure: ${message}`);
+      if (caller.kind === "anonymous") return errorReply(failureStatus, GENERIC_FAILURE);
+      return errorReply(failureStatus, `Unexpected failure: ${message}`);
     }
   }
 }
