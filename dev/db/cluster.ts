@@ -70,10 +70,60 @@ export async function initCluster(instance: PgInstance = localPgInstance): Promi
   });
 }
 
+/** The pid postmaster.pid names, or null when there is no such file. */
+async function pidFromFile(instance: PgInstance): Promise<number | null> {
+  try {
+    const pid = Number((await Deno.readTextFile(pidFileOf(instance))).split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function pidFileOf(instance: PgInstance): string {
+  return `${instance.dataDir}/postmaster.pid`;
+}
+
+/**
+ * Whether `pid` is a PostgreSQL postmaster serving this data directory: its name is postgres
+ * and its working directory (the postmaster changes into its data directory) is this one.
+ * Without /proc (not Linux) nothing can be told apart, and pg_ctl's answer stands.
+ */
+async function isOurPostmaster(instance: PgInstance, pid: number): Promise<boolean> {
+  if (!exists("/proc/self")) return true;
+  try {
+    const name = (await Deno.readTextFile(`/proc/${pid}/comm`)).trim();
+    const cwd = await Deno.readLink(`/proc/${pid}/cwd`);
+    return name === "postgres" && cwd === await Deno.realPath(instance.dataDir);
+  } catch {
+    // Gone, or another user's process: not a postmaster of ours (ours runs as our OS user).
+    return false;
+  }
+}
+
+/**
+ * pg_ctl only checks that the pid in postmaster.pid is alive. After a crash that pid may have
+ * been reused by an unrelated process; such a cluster is not running (and must not be signalled).
+ */
 export async function isClusterRunning(instance: PgInstance = localPgInstance): Promise<boolean> {
   if (!clusterExists(instance)) return false;
   const [cmd, args] = pgCommand("pg_ctl", ["status", "-D", instance.dataDir]);
-  return (await runCommand(cmd, args)).code === 0;
+  if ((await runCommand(cmd, args)).code !== 0) return false;
+  const pid = await pidFromFile(instance);
+  return pid !== null && await isOurPostmaster(instance, pid);
+}
+
+/** pg_isready: 0 accepting, 1 rejecting (e.g. starting up), 2 no response, 3 no attempt. */
+async function answersOnPort(instance: PgInstance): Promise<boolean> {
+  const result = await runCommand(`${pgBinDir}/pg_isready`, [
+    "-h",
+    instance.host,
+    "-p",
+    String(instance.port),
+    "-t",
+    "5",
+  ]);
+  return result.code === 0 || result.code === 1;
 }
 
 async function isPortInUse(instance: PgInstance): Promise<boolean> {
@@ -89,16 +139,31 @@ async function isPortInUse(instance: PgInstance): Promise<boolean> {
 export async function startCluster(
   instance: PgInstance = localPgInstance,
 ): Promise<"started" | "already running"> {
-  if (await isClusterRunning(instance)) return "already running";
+  if (await isClusterRunning(instance)) {
+    if (!(await answersOnPort(instance))) {
+      const pid = await pidFromFile(instance);
+      throw new Error(
+        `PostgreSQL of ${instance.dataDir} is running (pid ${pid}, from ${pidFileOf(instance)}) ` +
+          `but nothing answers on ${instance.host}:${instance.port}. Stop it with ` +
+          `"pg_ctl stop -D ${instance.dataDir}" (or kill ${pid}) and retry; its log is ` +
+          instance.logFile,
+      );
+    }
+    return "already running";
+  }
   if (await isPortInUse(instance)) {
     throw new Error(
       `Port ${instance.port} on ${instance.host} is in use by another process (not this project's ` +
         `database). Stop it (for example "supabase stop" or another PostgreSQL) and retry`,
     );
   }
-  const pidFile = `${instance.dataDir}/postmaster.pid`;
+  const pidFile = pidFileOf(instance);
   if (exists(pidFile)) {
-    console.log(`Removing a stale PostgreSQL pid file left by a crash: ${pidFile}`);
+    const pid = await pidFromFile(instance);
+    console.log(
+      `Removing a stale PostgreSQL pid file left by a crash: ${pidFile} (pid ${pid} is not ` +
+        "this cluster's PostgreSQL)",
+    );
     await Deno.remove(pidFile);
   }
   await prepareHome(instance);
@@ -133,7 +198,11 @@ export async function stopCluster(
   instance: PgInstance = localPgInstance,
   mode: "fast" | "immediate" = "fast",
 ): Promise<"stopped" | "not running"> {
-  if (!(await isClusterRunning(instance))) return "not running";
+  if (!(await isClusterRunning(instance))) {
+    // A pid file naming an unrelated process: pg_ctl stop would signal that process.
+    await Deno.remove(pidFileOf(instance)).catch(() => {});
+    return "not running";
+  }
   const [cmd, args] = pgCommand("pg_ctl", ["stop", "-D", instance.dataDir, "-m", mode, "-w"]);
   await runChecked(cmd, args);
   return "stopped";
