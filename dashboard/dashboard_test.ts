@@ -588,6 +588,67 @@ Deno.test({
     }),
 });
 
+/** A URL on this machine where nothing listens (the port was free a moment ago). */
+function deadUrl(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return `http://127.0.0.1:${port}`;
+}
+
+Deno.test({
+  name: "dashboard: when the API cannot be reached, staff read why instead of a blank page",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser);
+      await signIn(page, world.dashboard.url, world.staff);
+      await page.locator(`article.tile[data-entity="${world.entities.failing}"]`).waitFor();
+
+      // The API goes away: the same dashboard origin (so the session survives) now points at a
+      // port nothing listens on, as after a wrong URL or with the project down.
+      const dead = deadUrl();
+      const port = Number(new URL(world.dashboard.url).port);
+      await world.dashboard.stop();
+      world.dashboard = serveDashboard({
+        port,
+        root: world.outDir,
+        supabaseUrl: dead,
+        functionsUrl: `${dead}/functions/v1`,
+        refreshSeconds: 0,
+      });
+      await page.reload();
+      const unreachable = `the sync API at ${dead} cannot be reached`;
+      // supabase-js retries a failed read three times (1 + 2 + 4 s) before it gives up.
+      const notice = page.locator(".notice.error[role=alert]");
+      await notice.filter({ hasText: unreachable }).waitFor({ timeout: 20_000 });
+      assert.match((await notice.textContent())!, /^Could not load sync status: /);
+      await page.getByText(/^Could not update at /).waitFor();
+      // The page around it still works: navigation, sign-out, the section heading.
+      await page.getByRole("heading", { name: "Entities" }).waitFor();
+      await page.getByRole("button", { name: "Sign out" }).waitFor();
+      assert.equal(await page.locator("article.tile").count(), 0);
+      await page.screenshot({ path: join(artifacts, "dashboard-api-down.png"), fullPage: true });
+
+      // Signing out still ends the session in this browser, and signing in again explains why
+      // it cannot work right now.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      await signIn(page, world.dashboard.url, world.staff);
+      await page.locator(".form-error").filter({ hasText: unreachable }).waitFor();
+      assert.match(
+        (await page.locator(".form-error").textContent())!,
+        /^Could not sign in: the sync API at .* Check the network connection and try again\.$/,
+      );
+      await page.screenshot({
+        path: join(artifacts, "dashboard-api-down-signin.png"),
+        fullPage: true,
+      });
+      assert.deepEqual(incidents, []);
+    }),
+});
+
 Deno.test({
   name: "dashboard: usable at phone width",
   sanitizeOps: false,

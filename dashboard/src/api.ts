@@ -4,7 +4,7 @@
 // with the signed-in user's JWT, never a secret.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { DashboardConfig } from "./config.ts";
-import type { StatusRow } from "./format.ts";
+import { apiFailureText, type StatusRow, unreachableText } from "./format.ts";
 
 export interface HistoryRow {
   id: number;
@@ -89,17 +89,19 @@ export class ApiError extends Error {
   }
 }
 
-function fail(what: string, error: { message: string; code?: string } | null, status?: number) {
-  if (error) throw new ApiError(`${what}: ${error.message}`, error.code, status);
-}
-
 export class Api {
   constructor(readonly client: SupabaseClient, readonly config: DashboardConfig) {}
+
+  #fail(what: string, error: { message: string; code?: string } | null, status?: number) {
+    if (!error) return;
+    const text = apiFailureText(what, error.message, status, this.config.supabaseUrl);
+    throw new ApiError(text, error.code, status);
+  }
 
   async status(): Promise<StatusRow[]> {
     const { data, error, status } = await this.client.from("sync_status").select("*")
       .order("entity");
-    fail("Could not load sync status", error, status);
+    this.#fail("Could not load sync status", error, status);
     return data as StatusRow[];
   }
 
@@ -114,14 +116,14 @@ export class Api {
     const from = page * pageSize;
     const { data, error, count, status } = await query.order("started_at", { ascending: false })
       .order("id", { ascending: false }).range(from, from + pageSize - 1);
-    fail("Could not load the sync history", error, status);
+    this.#fail("Could not load the sync history", error, status);
     return { rows: data as HistoryRow[], total: count ?? 0 };
   }
 
   async run(id: number): Promise<HistoryRow | null> {
     const { data, error, status } = await this.client.from("sync_history").select("*")
       .eq("id", id).limit(1);
-    fail("Could not load the run", error, status);
+    this.#fail("Could not load the run", error, status);
     return (data as HistoryRow[])[0] ?? null;
   }
 
@@ -129,7 +131,7 @@ export class Api {
     const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
     const { data, error, status } = await this.client.from("sync_daily").select("*")
       .gte("day", since).order("day");
-    fail("Could not load the chart data", error, status);
+    this.#fail("Could not load the chart data", error, status);
     return data as DailyRow[];
   }
 
@@ -139,14 +141,14 @@ export class Api {
     if (!includeResolved) query = query.is("resolved_at", null);
     const { data, error, count, status } = await query.order("last_seen_at", { ascending: false })
       .limit(limit);
-    fail("Could not load rejected records", error, status);
+    this.#fail("Could not load rejected records", error, status);
     return { rows: data as RejectRow[], total: count ?? 0 };
   }
 
   async settings(): Promise<SettingsRow[]> {
     const { data, error, status } = await this.client.from("sync_settings").select("*")
       .order("entity");
-    fail("Could not load settings", error, status);
+    this.#fail("Could not load settings", error, status);
     return data as SettingsRow[];
   }
 
@@ -156,7 +158,7 @@ export class Api {
     if (error && (status === 404 || error.code === "PGRST205" || error.code === "42P01")) {
       return null;
     }
-    fail("Could not load the schedule", error, status);
+    this.#fail("Could not load the schedule", error, status);
     return (data as ScheduleRow[])[0] ?? null;
   }
 
@@ -166,7 +168,7 @@ export class Api {
   ): Promise<SettingsRow> {
     const { data, error, status } = await this.client.from("sync_settings").update(patch)
       .eq("entity", entity).select();
-    fail(`Could not save ${entity}`, error, status);
+    this.#fail(`Could not save ${entity}`, error, status);
     const rows = data as SettingsRow[];
     if (rows.length !== 1) throw new ApiError(`Could not save ${entity}: not allowed`);
     return rows[0];
@@ -177,7 +179,7 @@ export class Api {
   ): Promise<ScheduleRow> {
     const { data, error, status } = await this.client.from("sync_schedule")
       .update({ ...patch, updated_at: new Date().toISOString() }).eq("id", true).select();
-    fail("Could not save the schedule", error, status);
+    this.#fail("Could not save the schedule", error, status);
     const rows = data as ScheduleRow[];
     if (rows.length !== 1) throw new ApiError("Could not save the schedule: not allowed");
     return rows[0];
@@ -188,15 +190,21 @@ export class Api {
     const { data } = await this.client.auth.getSession();
     const token = data.session?.access_token;
     if (!token) throw new ApiError("Not signed in");
-    const response = await fetch(`${this.config.functionsUrl}/${name}`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${token}`,
-        apikey: this.config.supabaseAnonKey,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify(body),
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${this.config.functionsUrl}/${name}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          apikey: this.config.supabaseAnonKey,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      // No HTTP reply at all; the browser's own message ("Failed to fetch") says nothing useful.
+      throw new ApiError(unreachableText(this.config.functionsUrl), undefined, 0);
+    }
     let json: Record<string, unknown> | null = null;
     try {
       const parsed = await response.json();

@@ -145,6 +145,30 @@ export function safeHttpUrl(value: unknown): string | null {
   }
 }
 
+/** Says which server did not answer, instead of the browser's terse "Failed to fetch". */
+export function unreachableText(url: string): string {
+  let where = url;
+  try {
+    where = new URL(url).origin;
+  } catch {
+    // keep the configured text
+  }
+  return `the sync API at ${where} cannot be reached. Check the network connection and try again.`;
+}
+
+/**
+ * What to tell staff when a call to the API failed. Status 0 is supabase-js's "no HTTP reply at
+ * all": the server is down, the URL is wrong or the network is away.
+ */
+export function apiFailureText(
+  what: string,
+  message: string,
+  status: number | undefined,
+  apiUrl: string,
+): string {
+  return `${what}: ${status === 0 ? unreachableText(apiUrl) : message}`;
+}
+
 /** One line saying what a function call did, from its HTTP status and JSON reply. */
 export function describeFunctionReply(
   name: string,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  apiFailureText,
   describeFunctionReply,
   formatAge,
   formatDuration,
@@ -69,5 +70,22 @@ Deno.test("describeFunctionReply() explains each function outcome", () => {
   assert.equal(
     describeFunctionReply("sync-entity", 400, { error: 'Unknown entity "x"' }).text,
     'Failed (HTTP 400): Unknown entity "x"',
+  );
+});
+
+Deno.test('apiFailureText() names the unreachable server instead of "Failed to fetch"', () => {
+  const url = "http://127.0.0.1:1/rest";
+  assert.equal(
+    apiFailureText("Could not load sync status", "TypeError: Failed to fetch", 0, url),
+    "Could not load sync status: the sync API at http://127.0.0.1:1 cannot be reached. " +
+      "Check the network connection and try again.",
+  );
+  assert.equal(
+    apiFailureText("Could not sign in", "Bad Gateway", 502, url),
+    "Could not sign in: Bad Gateway",
+  );
+  assert.equal(
+    apiFailureText("Could not save x", "permission denied", 403, url),
+    "Could not save x: permission denied",
   );
 });

@@ -6,7 +6,7 @@ import { Api } from "./api.ts";
 import { type DashboardConfig, loadConfig } from "./config.ts";
 import { errorText, type NoticeKind, type View, type ViewContext } from "./context.ts";
 import { h } from "./dom.ts";
-import { formatTimestamp } from "./format.ts";
+import { apiFailureText, formatTimestamp } from "./format.ts";
 import { historyView } from "./view_history.ts";
 import { overviewView } from "./view_overview.ts";
 import { rejectsView } from "./view_rejects.ts";
@@ -83,7 +83,7 @@ async function start() {
       if (error) {
         message.textContent = error.code === "invalid_credentials"
           ? "Wrong email or password."
-          : `Could not sign in: ${error.message}`;
+          : apiFailureText("Could not sign in", error.message, error.status, config.supabaseUrl);
         password.select();
       }
     });
@@ -146,12 +146,14 @@ async function start() {
     );
 
     let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+    let failedLoads = 0;
     let current: View | null = null;
     let currentRoute = "";
     const ctx: ViewContext = {
       api,
       email: emailText,
       notify(text: string, kind: NoticeKind = "info") {
+        if (kind === "error") failedLoads++;
         notice.className = `notice ${kind}`;
         notice.setAttribute("role", kind === "error" ? "alert" : "status");
         notice.textContent = text;
@@ -166,8 +168,13 @@ async function start() {
     async function refresh(autoRun: boolean) {
       if (!current) return;
       if (!autoRun) notice.textContent = "";
+      const failedBefore = failedLoads;
       await current.refresh(autoRun);
-      updated.textContent = `Updated ${formatTimestamp(new Date().toISOString())}`;
+      // Views report their own failures through notify(); "Updated" would then be untrue.
+      const at = formatTimestamp(new Date().toISOString());
+      updated.textContent = failedLoads > failedBefore
+        ? `Could not update at ${at}`
+        : `Updated ${at}`;
     }
 
     function route() {
