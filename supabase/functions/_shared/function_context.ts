@@ -16,7 +16,11 @@ export interface FunctionContext {
   sql: Sql;
   /** Values redacted from every message. */
   secrets: readonly string[];
-  syncEnvironment(): Promise<SyncEnvironment>;
+  /**
+   * The environment runs need. `deadline` (epoch ms) is the invocation's: reading the register
+   * count from Lightspeed, when that is needed, never waits past it.
+   */
+  syncEnvironment(options?: { deadline?: number }): Promise<SyncEnvironment>;
 }
 
 // Reading /registers must not itself wait long; a single register's allowance is the floor.
@@ -40,6 +44,7 @@ async function registerCount(
   config: SyncConfig,
   sql: Sql,
   floorBudget: RequestBudget,
+  deadline: number,
 ): Promise<{ registers: number; provisional?: boolean }> {
   if (config.registerCount) return { registers: config.registerCount };
   const [row] = await sql<{ count: number }[]>`
@@ -53,7 +58,10 @@ async function registerCount(
   });
   try {
     return {
-      registers: Math.max(1, await readRegisterCount(probe, Date.now() + REGISTER_PROBE_MS)),
+      registers: Math.max(
+        1,
+        await readRegisterCount(probe, Math.min(deadline, Date.now() + REGISTER_PROBE_MS)),
+      ),
     };
   } catch {
     // One register's allowance is the floor of every store's: safe until the next probe. The
@@ -80,9 +88,10 @@ export function createFunctionContext(env: Record<string, string | undefined>): 
     config,
     sql,
     secrets,
-    syncEnvironment() {
+    syncEnvironment(options = {}) {
       if (environment) return environment;
-      const pending = registerCount(config, sql, budgetFor(1)).then(
+      const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+      const pending = registerCount(config, sql, budgetFor(1), deadline).then(
         ({ registers, provisional }) => {
           // A provisional size is used once and asked for again by the next run.
           if (provisional) environment = null;

@@ -340,3 +340,34 @@ Deno.test("sync-entity checkpoints when the invocation's CPU budget is spent", a
     await stack.stop();
   }
 });
+
+Deno.test("sync-entity counts the register probe in its time budget", async () => {
+  // Nothing synced and no LIGHTSPEED_REGISTER_COUNT: the first call asks /registers first.
+  const stack = await startSyncStack({
+    simulator: { seed: 22, scale: "demo" },
+    functionsEnv: { SYNC_TIME_BUDGET_MS: "5000" },
+  });
+  try {
+    const slowMs = 8_000;
+    await stack.control("/faults", {
+      faults: [{ type: "slow", ms: slowMs, count: 1, path: "/registers" }],
+    });
+    const started = Date.now();
+    const first = await stack.invoke("sync-entity", { entity: "customers" });
+    const elapsed = Date.now() - started;
+    assert.equal(first.status, 200);
+    assert.ok(
+      elapsed < 7_000,
+      `a 5000 ms budget took ${elapsed} ms: ${JSON.stringify(first.body)}`,
+    );
+    assert.equal(first.body.status, "partial");
+    // The register count was provisional; the next call asks again, and gets on with it.
+    const second = await stack.invoke("sync-entity", { entity: "customers" });
+    assert.equal(second.body.status, "completed", JSON.stringify(second.body));
+    await assertMatchesSourceFor(stack, ["customers"]);
+    // Let the simulator finish the reply it was holding before it stops.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + slowMs + 500 - Date.now())));
+  } finally {
+    await stack.stop();
+  }
+});

@@ -36,7 +36,7 @@ export async function runImportSlice(
   // Whatever goes wrong in this slice, the import is handed over below while work remains:
   // an import nobody continues would sit at 'running' until the scheduler noticed.
   try {
-    const environment = await context.syncEnvironment();
+    const environment = await context.syncEnvironment({ deadline });
     // In the order asked for: the caller decides which entities go first.
     const running = new Set(await runningImports(context.sql, entities));
     const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
