@@ -7,7 +7,7 @@ import { applyMigrations, applySupabaseBootstrap } from "../dev/db/migrations.ts
 import { databaseUrlOf, pgInstanceNamed } from "../dev/paths.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
 
-export const chaosInstance = pgInstanceNamed("chaos-postgres", 54352);
+export const chaosInstance = pgInstanceNamed("chaos-postgres", 54352, { durable: true });
 export const chaosDatabaseUrl = databaseUrlOf(chaosInstance);
 
 /** Creates (first time) and starts the cluster, then applies the bootstrap and migrations. */

@@ -34,6 +34,12 @@ export interface PgInstance {
   dataDir: string;
   socketDir: string;
   logFile: string;
+  /**
+   * fsync, synchronous_commit and full_page_writes on, so an acknowledged commit survives a
+   * crash stop as on a real Supabase database. Off (the default) for the shared development
+   * cluster, where speed matters more than surviving an OS crash.
+   */
+  durable?: boolean;
 }
 
 /** The local stack's cluster (127.0.0.1:54322 under .local/postgres): every default. */
@@ -46,11 +52,16 @@ export const localPgInstance: PgInstance = {
 };
 
 /** Another throwaway cluster under .local/<name> on 127.0.0.1:<port> (tests that restart it). */
-export function pgInstanceNamed(name: string, port: number): PgInstance {
+export function pgInstanceNamed(
+  name: string,
+  port: number,
+  options: { durable?: boolean } = {},
+): PgInstance {
   const homeDir = join(stateDir, name);
   return {
     ...localDb,
     port,
+    durable: options.durable ?? false,
     homeDir,
     dataDir: join(homeDir, "data"),
     socketDir: join(homeDir, "socket"),

@@ -9,8 +9,10 @@ import { pgBinDir } from "./system_packages.ts";
 // initdb and postgres refuse to run as root; Debian's packages create this OS user.
 const osUserWhenRoot = "postgres";
 
-const serverSettings = (instance: PgInstance) => `
-# Written by dev/db/cluster.ts for the local stack.
+const settingsMarker = "# Written by dev/db/cluster.ts for the local stack.";
+
+const serverSettings = (instance: PgInstance) =>
+  `${settingsMarker}
 listen_addresses = '${instance.host}'
 port = ${instance.port}
 unix_socket_directories = '${instance.socketDir}'
@@ -21,11 +23,33 @@ cron.use_background_workers = on
 max_worker_processes = 32
 timezone = 'UTC'
 log_timezone = 'UTC'
-# A throwaway development cluster: durability across OS crashes is not needed, speed is.
+${
+    instance.durable
+      ? `# Durable, like a real Supabase database: an acknowledged commit survives a crash stop.
+fsync = on
+synchronous_commit = on
+full_page_writes = on`
+      : `# A throwaway development cluster: durability across OS crashes is not needed, speed is.
 fsync = off
 synchronous_commit = off
-full_page_writes = off
+full_page_writes = off`
+  }
 `;
+
+/**
+ * Puts the current serverSettings at the end of postgresql.conf, replacing the block an earlier
+ * version wrote (initdb's own lines above it are kept), so a cluster made before a setting
+ * changed gets it too. Returns whether the file changed.
+ */
+async function writeServerSettings(instance: PgInstance): Promise<boolean> {
+  const path = `${instance.dataDir}/postgresql.conf`;
+  const current = await Deno.readTextFile(path);
+  const at = current.indexOf(settingsMarker);
+  const wanted = (at === -1 ? `${current}\n` : current.slice(0, at)) + serverSettings(instance);
+  if (wanted === current) return false;
+  await Deno.writeTextFile(path, wanted);
+  return true;
+}
 
 function pgCommand(binary: string, args: string[]): [string, string[]] {
   const path = `${pgBinDir}/${binary}`;
@@ -65,9 +89,7 @@ export async function initCluster(instance: PgInstance = localPgInstance): Promi
     "--no-sync",
   ]);
   await runChecked(cmd, args);
-  await Deno.writeTextFile(`${instance.dataDir}/postgresql.conf`, serverSettings(instance), {
-    append: true,
-  });
+  await writeServerSettings(instance);
 }
 
 /** The pid postmaster.pid names, or null when there is no such file. */
@@ -149,6 +171,14 @@ export async function startCluster(
           instance.logFile,
       );
     }
+    if (await writeServerSettings(instance)) {
+      const [cmd, args] = pgCommand("pg_ctl", ["reload", "-D", instance.dataDir]);
+      await runChecked(cmd, args);
+      console.log(
+        `Server settings of ${instance.dataDir} rewritten and reloaded (a setting that needs a ` +
+          "restart, such as shared_preload_libraries, applies at the next stop and start)",
+      );
+    }
     return "already running";
   }
   if (await isPortInUse(instance)) {
@@ -167,6 +197,7 @@ export async function startCluster(
     await Deno.remove(pidFile);
   }
   await prepareHome(instance);
+  await writeServerSettings(instance);
   const [cmd, args] = pgCommand("pg_ctl", [
     "start",
     "-D",

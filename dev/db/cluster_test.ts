@@ -1,6 +1,6 @@
-// The local clusters on real PostgreSQL: a postmaster.pid whose pid now belongs to another live
-// process is neither trusted ("already running") nor signalled. Each test has a throwaway
-// cluster.
+// The local clusters on real PostgreSQL: durable settings where asked (and rewritten on an
+// existing cluster), and a postmaster.pid whose pid now belongs to another live process is
+// neither trusted ("already running") nor signalled. Each test has a throwaway cluster.
 import assert from "node:assert/strict";
 import { databaseUrlOf, type PgInstance, pgInstanceNamed } from "../paths.ts";
 import { isRoot, runCommand } from "../run_command.ts";
@@ -39,6 +39,36 @@ async function durability(instance: PgInstance): Promise<string[]> {
     await sql.end();
   }
 }
+
+async function settingsBlocks(instance: PgInstance): Promise<number> {
+  const conf = await Deno.readTextFile(`${instance.dataDir}/postgresql.conf`);
+  return conf.split("# Written by dev/db/cluster.ts for the local stack.").length - 1;
+}
+
+Deno.test("a durable instance writes fsync, synchronous_commit and full_page_writes on, also over old settings", async () => {
+  await withCluster("cluster-test-durable", async (fast) => {
+    const durable: PgInstance = { ...fast, durable: true };
+    assert.equal(await startCluster(fast), "started");
+    assert.deepEqual(await durability(fast), ["off", "off", "off"], "the fast default");
+
+    // Already running with the old settings: rewritten and reloaded (all three need no restart).
+    assert.equal(await startCluster(durable), "already running");
+    const deadline = Date.now() + 5000;
+    while ((await durability(durable)).includes("off") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(await durability(durable), ["on", "on", "on"]);
+
+    // Stopped and started as the fast instance again: rewritten before the start.
+    await stopCluster(fast);
+    assert.equal(await startCluster(fast), "started");
+    assert.deepEqual(await durability(fast), ["off", "off", "off"]);
+    await stopCluster(fast);
+    assert.equal(await startCluster(durable), "started");
+    assert.deepEqual(await durability(durable), ["on", "on", "on"]);
+    assert.equal(await settingsBlocks(durable), 1, "the block is replaced, never appended again");
+  });
+});
 
 /** A live process of the OS user PostgreSQL runs as, standing for a reused pid. */
 async function startSleeper(): Promise<{ pid: number; alive(): boolean; stop(): Promise<void> }> {
