@@ -371,3 +371,43 @@ Deno.test("sync-entity counts the register probe in its time budget", async () =
     await stack.stop();
   }
 });
+
+Deno.test("sync-entity: an overlap re-read that fails before its first commit is still due", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 23, scale: "demo" } });
+  try {
+    await stack.invoke("sync-entity", { entity: "customers" });
+    await stack.control("/mutate", { seed: 5, customerEdits: 3 });
+    await stack.invoke("sync-entity", { entity: "customers" });
+    await stack.sql`
+      update public.sync_log set finished_at = now() - interval '2 days'
+      where id = (select min(id) from public.sync_log where entity = 'customers')`;
+    await stack.sql`
+      update public.sync_state set last_overlap_at = now() - interval '26 hours'
+      where entity = 'customers'`;
+    await stack.control("/faults", {
+      faults: [{ type: "status", status: 400, count: 1, path: "/customers" }],
+    });
+    const failed = await stack.invoke("sync-entity", { entity: "customers", trigger: "schedule" });
+    assert.equal(failed.body.status, "failed");
+    const [afterFailure] = await stack.sql`
+      select last_overlap_at < now() - interval '25 hours' as still_due
+      from public.sync_state where entity = 'customers'`;
+    assert.equal(afterFailure.still_due, true, "the failed re-read was counted as done");
+
+    const retried = await stack.invoke("sync-entity", { entity: "customers", trigger: "schedule" });
+    assert.equal(retried.body.status, "completed");
+    assert.ok(retried.body.records > 0, JSON.stringify(retried.body));
+    const [log] = await stack.sql`
+      select trigger from public.sync_log where id = ${retried.body.run_id}`;
+    assert.equal(log.trigger, "overlap");
+    const [afterSuccess] = await stack.sql`
+      select last_overlap_at > now() - interval '1 minute' as done
+      from public.sync_state where entity = 'customers'`;
+    assert.equal(afterSuccess.done, true);
+    // Done now: the next run starts at the cursor.
+    const next = await stack.invoke("sync-entity", { entity: "customers", trigger: "schedule" });
+    assert.equal(next.body.records, 0);
+  } finally {
+    await stack.stop();
+  }
+});

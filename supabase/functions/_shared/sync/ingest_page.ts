@@ -8,6 +8,7 @@ import { identifyRecord, type RejectedRecord } from "../entities/record_validati
 import { redactSecrets } from "../redact.ts";
 import { createInputTable, type IngestStatements, ingestStatements } from "./ingest_statements.ts";
 import { renewLease } from "./lease.ts";
+import { markOverlapRead } from "./overlap.ts";
 
 export interface PageCounts {
   received: number;
@@ -31,6 +32,8 @@ export interface IngestContext {
   leaseTtlMs: number;
   /** Values that must never appear in a reject's reason. */
   secrets?: readonly string[];
+  /** This run re-reads the overlap window: its first commit marks the re-read as done. */
+  overlap?: boolean;
 }
 
 async function fileRejects(
@@ -212,6 +215,7 @@ async function landPage(
     if (rejects.length > 0) {
       await fileRejects(tx, entity.name, context.runId, rejects);
     }
+    if (context.overlap) await markOverlapRead(tx, entity.name);
     const counts: PageCounts = {
       received,
       inserted,

@@ -3,7 +3,9 @@
 // and the guarded upsert makes that cost pages only, never duplicates. Without a nightly run
 // (another scheduler, a paused job) a run re-reads by itself once `overlap_every` plus an
 // hour has passed; the hour keeps that fallback from running just before the nightly one.
-import type { Sql } from "../database.ts";
+// A re-read counts as done (last_overlap_at) only once it commits a page or completes: one that
+// fails first stays due, instead of waiting for the next nightly run.
+import type { Sql, TransactionSql } from "../database.ts";
 
 /** The cursor to start from instead of `cursor`, or null when no overlap re-read is due. */
 export async function overlapStartCursor(
@@ -24,8 +26,15 @@ export async function overlapStartCursor(
     join public.sync_settings as se using (entity)
     where st.entity = ${entity}`;
   if (!due?.due) return null;
-  // Due either way; with no history that old yet there is nothing earlier to re-read.
-  await sql`update public.sync_state set last_overlap_at = now() where entity = ${entity}`;
-  if (due.window_start === null || due.window_start >= cursor) return null;
+  if (due.window_start === null || due.window_start >= cursor) {
+    // With no history that old yet there is nothing earlier to re-read: done for this period.
+    await markOverlapRead(sql, entity);
+    return null;
+  }
   return due.window_start;
+}
+
+/** Records that an overlap re-read happened; in a page's transaction, with that page. */
+export async function markOverlapRead(sql: Sql | TransactionSql, entity: string): Promise<void> {
+  await sql`update public.sync_state set last_overlap_at = now() where entity = ${entity}`;
 }

@@ -14,7 +14,7 @@ import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { redactSecrets } from "../redact.ts";
 import { ingestPage, type PreparedPage } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
-import { overlapStartCursor } from "./overlap.ts";
+import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
 import {
   closeAbandonedRuns,
   closeRun,
@@ -177,7 +177,16 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     fetch: env.fetch,
     clock,
   });
-  const context = { entity, runId, leaseOwner: owner, leaseTtlMs, secrets: env.secrets };
+  const context = {
+    entity,
+    runId,
+    leaseOwner: owner,
+    leaseTtlMs,
+    secrets: env.secrets,
+    // Marked with each page (the first is what counts), so a re-read that fails before it
+    // commits anything stays due.
+    overlap: overlapFrom !== null,
+  };
   let cursor = cursorStart;
   let records = 0;
   let pages = 0;
@@ -236,6 +245,10 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
         reachedEnd = false;
         break;
       }
+    }
+    // A re-read that found no page at all still completed.
+    if (reachedEnd && overlapFrom !== null && pages === 0) {
+      await markOverlapRead(env.sql, entity.name);
     }
     outcome = reachedEnd
       ? { status: "completed", error: null, importStatus: "completed" }
