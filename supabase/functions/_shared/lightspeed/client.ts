@@ -150,9 +150,10 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     const displayPath = "/" + relativePath;
     for (let attempt = 1;; attempt++) {
       signal?.throwIfAborted();
-      await budget.acquire({ deadline, signal });
+      const slot = await budget.acquire({ deadline, signal });
       const remainingMs = deadline - clock.now();
       if (remainingMs <= 0) {
+        void slot?.release();
         throw new DeadlineExceededError(`a reply from "${displayPath}"`, 0, deadline);
       }
       if (attempt > 1) stats.retries++;
@@ -165,6 +166,10 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
         attempt,
         signal,
         redact,
+      }).finally(() => {
+        // Lightspeed counted this request, if at all, before now: the budget counts it from
+        // its claim until one window after this.
+        void slot?.release();
       });
       if (outcome.kind === "ok") {
         stats.parseMs += outcome.parseMs;

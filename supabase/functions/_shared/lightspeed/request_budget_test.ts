@@ -14,13 +14,13 @@ import {
 async function connect(): Promise<postgres.Sql> {
   const sql = await connectTestDatabase({ max: 8 });
   const [{ ready }] = await sql<{ ready: boolean }[]>`
-    select to_regprocedure('sync_private.claim_request_slot(text, integer, integer)') is not null
+    select to_regprocedure('sync_private.claim_request_slot(text, integer, integer, integer)') is not null
       as ready
   `;
   if (!ready) {
     await sql.end({ timeout: 1 });
     throw new Error(
-      `The test database lacks sync_private.claim_request_slot: ` +
+      `The test database lacks sync_private.claim_request_slot(text, integer, integer, integer): ` +
         "apply the migrations with deno task db:reset",
     );
   }
@@ -58,6 +58,10 @@ Deno.test("createPostgresRequestBudget() rejects a limit that leaves no request"
       () => createPostgresRequestBudget(sql, { ...base, requestLimit: 10, safety: 1.5 }),
       /Safety must be above 0/,
     );
+    assert.throws(
+      () => createPostgresRequestBudget(sql, { ...base, requestLimit: 10, maxInFlightMs: -1 }),
+      /Longest in flight must be a whole number of ms, got "-1"/,
+    );
     assert.equal(
       createPostgresRequestBudget(sql, { ...base, requestLimit: 350, safety: 0.9 })
         .allowedRequests,
@@ -68,7 +72,7 @@ Deno.test("createPostgresRequestBudget() rejects a limit that leaves no request"
   }
 });
 
-Deno.test("acquire() grants allowedRequests per window, then waits for the oldest to expire", async () => {
+Deno.test("acquire() grants allowedRequests per window, then waits for the first release to expire", async () => {
   const sql = await connect();
   try {
     const clock = recordingClock();
@@ -81,7 +85,9 @@ Deno.test("acquire() grants allowedRequests per window, then waits for the oldes
     });
     assert.equal(budget.allowedRequests, 4);
     const started = Date.now();
-    for (let i = 0; i < 4; i++) await budget.acquire({ deadline: started + 60_000 });
+    for (let i = 0; i < 4; i++) {
+      await (await budget.acquire({ deadline: started + 60_000 })).release();
+    }
     assert.deepEqual(clock.sleeps, [], "the first four claims need no wait");
 
     await assert.rejects(budget.acquire({ deadline: Date.now() + 50 }), DeadlineExceededError);
@@ -90,6 +96,64 @@ Deno.test("acquire() grants allowedRequests per window, then waits for the oldes
     await budget.acquire({ deadline: started + 60_000 });
     assert.ok(Date.now() - started >= 395, "the fifth claim waited for the window to slide");
     assert.ok(clock.sleeps[0] > 300 && clock.sleeps[0] <= 400, `first wait ${clock.sleeps[0]}`);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("acquire() counts a request until one window after its release, however late that is", async () => {
+  // A slow request is released long after its claim: its slot must stay taken for a whole
+  // window from the release, since Lightspeed may have counted it just before the reply.
+  const sql = await connect();
+  try {
+    const clock = recordingClock();
+    const budget = createPostgresRequestBudget(sql, {
+      storeKey: uniqueStoreKey("late-release"),
+      requestLimit: 1,
+      windowMs: 400,
+      safety: 1,
+      clock,
+    });
+    const slow = await budget.acquire({ deadline: Date.now() + 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const releasedAt = Date.now();
+    await slow.release();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    // One window after the claim has passed, one after the release has not.
+    await assert.rejects(budget.acquire({ deadline: releasedAt + 300 }), DeadlineExceededError);
+    assert.deepEqual(clock.sleeps, [], "the wait was known to pass the deadline");
+    await budget.acquire({ deadline: releasedAt + 60_000 });
+    const freedAfter = Date.now() - releasedAt;
+    assert.ok(freedAfter >= 395, `slot given again ${freedAfter} ms after the release`);
+    assert.ok(freedAfter < 2000, `slot given again only ${freedAfter} ms after the release`);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("acquire() holds a slot never released for maxInFlightMs plus a window", async () => {
+  // A process killed mid-request never releases its slot; it must not hold it for ever.
+  const sql = await connect();
+  try {
+    const clock = recordingClock();
+    const budget = createPostgresRequestBudget(sql, {
+      storeKey: uniqueStoreKey("never-released"),
+      requestLimit: 1,
+      windowMs: 200,
+      safety: 1,
+      maxInFlightMs: 300,
+      clock,
+    });
+    const claimedAt = Date.now();
+    await budget.acquire({ deadline: claimedAt + 60_000 }); // never released
+    // While the request may still be in flight the earliest free moment is a window away.
+    await assert.rejects(budget.acquire({ deadline: Date.now() + 150 }), DeadlineExceededError);
+    await (await budget.acquire({ deadline: claimedAt + 60_000 })).release();
+    const freedAfter = Date.now() - claimedAt;
+    assert.ok(freedAfter >= 495, `slot given again ${freedAfter} ms after the claim`);
+    assert.ok(freedAfter < 3000, `slot given again only ${freedAfter} ms after the claim`);
+    assert.ok(clock.sleeps.every((ms) => ms > 0 && ms <= 200), `waits ${clock.sleeps}`);
   } finally {
     await sql.end();
   }
