@@ -7,6 +7,7 @@ import { buildDashboard } from "../dashboard/build.ts";
 import { type DashboardServer, serveDashboard } from "../dashboard/serve.ts";
 import { ensureDemoStaff } from "./api/auth/users.ts";
 import { type LocalApi, startLocalApi } from "./api/server.ts";
+import { type LocalPgNet, localPgNetWanted, startLocalPgNet } from "./net_worker_local_stack.ts";
 import { startLocalDatabase } from "./db/main.ts";
 import { stopCluster } from "./db/cluster.ts";
 import {
@@ -61,6 +62,8 @@ interface Stack {
   api: LocalApi;
   secret: string;
   dashboard: DashboardServer | null;
+  /** pg_net's local sender, as functions:serve runs it, so the schedule works if switched on. */
+  pgNet: LocalPgNet | null;
   /** The demo started PostgreSQL (rather than reusing a running one), so it stops it too. */
   ownsDatabase: boolean;
 }
@@ -204,7 +207,16 @@ async function startStack(
     functionsEnv: { ...functionsEnv, SUPABASE_DB_URL: localDatabaseUrl },
   });
   log(`  Functions: ${api.url}/functions/v1/{import-history,sync-entity,health}`);
-  return { sql, simulator, api, secret, dashboard: null, ownsDatabase };
+  const pgNet = localPgNetWanted(Deno.env.toObject(), options.apiPort)
+    ? startLocalPgNet({
+      databaseUrl: localDatabaseUrl,
+      apiUrl: api.url,
+      syncSecret: secret,
+      log: () => {},
+    })
+    : null;
+  await pgNet?.ready;
+  return { sql, simulator, api, secret, dashboard: null, pgNet, ownsDatabase };
 }
 
 async function readProgress(sql: Sql, entities: readonly string[]): Promise<EntityProgress[]> {
@@ -372,6 +384,7 @@ async function stopStack(stack: Stack | null): Promise<void> {
   if (!stack) return;
   await stack.dashboard?.stop().catch(() => {});
   stack.dashboard = null;
+  await stack.pgNet?.stop().catch(() => {});
   await stack.api.stop().catch(() => {});
   await stack.simulator?.stop().catch(() => {});
   await stack.sql.end({ timeout: 2 }).catch(() => {});
