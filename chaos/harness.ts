@@ -16,6 +16,10 @@ export type Json = any;
 
 /** What the closing summary reports; every scenario adds to it. */
 export const tally = {
+  /** Names of the scenarios chaos_test.ts registers, and of those a filter let start. */
+  registered: [] as string[],
+  started: [] as string[],
+  /** One line per scenario that finished. */
   scenarios: [] as string[],
   crashPoints: 0,
   dbRestarts: 0,
@@ -133,20 +137,35 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = { "x-sync-secret": syncSecret },
 ): Promise<{ status: number; body: Json; text: string }> {
+  return await callRaw(
+    baseUrl,
+    name,
+    body === undefined ? undefined : JSON.stringify(body),
+    headers,
+  );
+}
+
+/** Like {@link call} with the body text sent exactly as given (e.g. JSON that does not parse). */
+export async function callRaw(
+  baseUrl: string,
+  name: string,
+  text?: string,
+  headers: Record<string, string> = { "x-sync-secret": syncSecret },
+): Promise<{ status: number; body: Json; text: string }> {
   const reply = await fetch(`${baseUrl}/functions/v1/${name}`, {
-    method: body === undefined ? "GET" : "POST",
+    method: text === undefined ? "GET" : "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: text,
   });
-  const text = await reply.text();
-  captured.replies.push(text);
+  const replyText = await reply.text();
+  captured.replies.push(replyText);
   let parsed: Json = null;
   try {
-    parsed = text ? JSON.parse(text) : null;
+    parsed = replyText ? JSON.parse(replyText) : null;
   } catch {
-    parsed = { unparsable: text };
+    parsed = { unparsable: replyText };
   }
-  return { status: reply.status, body: parsed, text };
+  return { status: reply.status, body: parsed, text: replyText };
 }
 
 /** The functions' environment for a simulator and a database. */
@@ -198,16 +217,19 @@ export async function sourceMaxVersions(
 
 /**
  * Rows of sync_log recorded as 'completed' although they did not reach the end of the source:
- * a completed run's cursor_end must be the entity's highest source version (the source does not
- * change while these checks run).
+ * a completed run's cursor_end must be the entity's highest source version. Only runs started
+ * after `startedAfter` (default: all) are judged: the source must not have changed since, while
+ * a run that started before a change may rightly have completed at the old end.
  */
 export async function falseCompletions(
   sql: Sql,
   maxVersions: Record<string, number>,
+  startedAfter: Date = new Date(0),
 ): Promise<string[]> {
   const rows = await sql<{ id: number; entity: string; cursor_end: number }[]>`
     select id::int, entity, cursor_end from public.sync_log
-    where status = 'completed' and entity = any(${Object.keys(maxVersions)})`;
+    where status = 'completed' and entity = any(${Object.keys(maxVersions)})
+      and started_at > ${startedAfter}`;
   return rows.filter((r) => Number(r.cursor_end) !== maxVersions[r.entity])
     .map((r) =>
       `sync_log ${r.id} (${r.entity}) completed at ${r.cursor_end}, source ends at ` +
