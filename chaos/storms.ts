@@ -143,11 +143,15 @@ async function checkTruthful(
   return problems.map((p) => `${entity} run ${runId} (${status}): ${p}`);
 }
 
-/** Requests the budget holds in its sliding window now (what claim_request_slot counts). */
+/**
+ * Requests the budget counts against its limit now, as sync_private.claim_request_slot does: a
+ * slot counts while its request is in flight and for one window after its release.
+ */
 async function budgetInWindow(sql: Sql, windowMs: number): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from sync_private.request_log
-    where sent_at > clock_timestamp() - make_interval(secs => ${windowMs} / 1000.0)`;
+    where released_at is null
+      or released_at > clock_timestamp() - make_interval(secs => ${windowMs} / 1000.0)`;
   return row.n;
 }
 
