@@ -1,8 +1,9 @@
 // Scenario 4, bad input: malformed records (missing ids, non-UUID ids, wrong types, extra
 // fields, line items without ids), hostile HTML/script text, a 1 MB string, a wrong token, a
-// token without permission, and wrong settings. Each gets a clear message in the right place
-// (sync_rejects, sync_log, or a reply naming the setting), and data synced before is untouched
-// (every table's rows hashed before and compared after).
+// token without permission, wrong settings, and bad request bodies sent to the functions.
+// Each gets a clear message in the right place (sync_rejects, sync_log, a reply naming the
+// setting, or a 400 listing the valid entities), and data synced before is untouched (every
+// table's rows hashed before and compared after). The count of bad inputs is what was sent.
 import assert from "node:assert/strict";
 import { resetSyncData } from "../dev/testing/database.ts";
 import { chaosDatabaseUrl, connectChaosDatabase } from "./second_cluster.ts";
@@ -10,6 +11,7 @@ import type { Sql } from "../supabase/functions/_shared/database.ts";
 import { type EntityName, entityNames } from "../supabase/functions/_shared/entities/registry.ts";
 import {
   call,
+  callRaw,
   compare,
   countInjected,
   type Functions,
@@ -49,6 +51,14 @@ async function snapshot(sql: Sql): Promise<Record<string, string>> {
     select entity, cursor from public.sync_state order by entity`;
   for (const s of states) result[`cursor ${s.entity}`] = String(s.cursor);
   return result;
+}
+
+/** Runs and imports recorded so far: a refused request must add neither. */
+async function runLogSize(sql: Sql): Promise<{ runs: number; imports: number }> {
+  const [row] = await sql<{ runs: number; imports: number }[]>`
+    select (select count(*)::int from public.sync_log) as runs,
+      (select count(*)::int from public.sync_state where import_status is not null) as imports`;
+  return { ...row };
 }
 
 /** Per-row hashes of a table, to show which rows changed. */
@@ -156,6 +166,55 @@ export const badInputScenario: Deno.TestDefinition = {
       // The right token catches up with the edits made meanwhile.
       assert.equal((await sync("customers")).status, "completed");
 
+      // Bad request bodies: a 400 saying what was expected and listing the valid entities;
+      // nothing is written (no run, no import, no row).
+      before = await snapshot(sql);
+      const logBefore = await runLogSize(sql);
+      const hostileName = `<img src=x onerror=alert(1)>${"z".repeat(5000)}`;
+      const badRequests: [string, string, string, RegExp][] = [
+        ["unknown entity", "sync-entity", `{"entity":"sale"}`, /Unknown entity "sale"/],
+        ["invalid JSON", "sync-entity", `{"entity": "sales"`, /Expected a JSON body/],
+        ["entity as a number", "sync-entity", `{"entity": 5}`, /Expected a JSON body/],
+        ["no entity", "sync-entity", `{}`, /Expected a JSON body/],
+        ["an array body", "sync-entity", `["sales"]`, /Expected a JSON body/],
+        ["an unknown trigger", "sync-entity", `{"entity":"sales","trigger":"x"}`, /Expected/],
+        [
+          "a hostile 5 kB entity name",
+          "sync-entity",
+          JSON.stringify({ entity: hostileName }),
+          /Unknown entity/,
+        ],
+        [
+          "entities not an array",
+          "import-history",
+          `{"entities": "sales"}`,
+          /Expected a JSON body/,
+        ],
+        ["an empty entity list", "import-history", `{"entities": []}`, /Expected a JSON body/],
+        [
+          "an unknown entity in the list",
+          "import-history",
+          `{"entities": ["sales", "salez"]}`,
+          /Unknown entities: "salez"/,
+        ],
+        ["invalid JSON", "import-history", `{"entities": [`, /Expected a JSON body/],
+        ["restart not a boolean", "import-history", `{"restart": "yes"}`, /Expected a JSON body/],
+      ];
+      for (const [label, name, text, message] of badRequests) {
+        const reply = await callRaw(fx.url, name, text);
+        assert.equal(reply.status, 400, `${name} with ${label}: ${reply.text.slice(0, 300)}`);
+        assert.match(reply.body.error, message, `${name} with ${label}`);
+        assert.ok(reply.body.error.length <= 200, `${name} with ${label}: a short message`);
+        assert.deepEqual(reply.body.valid_entities, [...entityNames], `${name} with ${label}`);
+      }
+      assert.deepEqual(await snapshot(sql), before, "bad request bodies touched synced data");
+      assert.deepEqual(await runLogSize(sql), logBefore, "bad request bodies started a run");
+      badInputs += badRequests.length;
+      lines.push(
+        `bad request bodies: ${badRequests.length} x 400 listing the valid entities, e.g. ` +
+          `"${(await callRaw(fx.url, "sync-entity", `{"entity":"sale"}`)).body.error}"`,
+      );
+
       // Wrong settings: a 500 that names each one and what it expects, echoing no value.
       before = await snapshot(sql);
       const shortSecret = "Tiny-Secret-9";
@@ -197,13 +256,14 @@ export const badInputScenario: Deno.TestDefinition = {
       // Malformed records: each one filed in sync_rejects with a reason, the rest synced.
       const customersBefore = await rowHashes(sql, "lightspeed_customers");
       const salesBefore = await rowHashes(sql, "lightspeed_sales");
-      await simulator.control("/faults", {
+      const malformed = await simulator.control("/faults", {
         faults: [
           { type: "malformed", entity: "customers", count: 6 },
           { type: "malformed", entity: "sales", count: 6 },
           { type: "malformed", entity: "products", count: 6 },
         ],
       });
+      assert.equal(malformed.injected.length, 18, "the simulator injected every malformed record");
       for (const entity of ["customers", "sales", "products"] as const) {
         const result = await sync(entity);
         assert.equal(result.status, "completed", JSON.stringify(result));
@@ -231,7 +291,7 @@ export const badInputScenario: Deno.TestDefinition = {
           assert.equal(now.get(id), hash, `${table} ${id} changed by a malformed batch`);
         }
       }
-      badInputs += 18;
+      badInputs += malformed.injected.length;
       lines.push(
         `malformed records: ${rejects.length} rejects, e.g. ${
           [...new Set(rejects.map((r) => r.reason.slice(0, 70)))].slice(0, 4).join(" | ")
@@ -239,7 +299,10 @@ export const badInputScenario: Deno.TestDefinition = {
       );
 
       // Hostile HTML/script text is stored exactly as received (the dashboard escapes it).
-      await simulator.control("/faults", { faults: [{ type: "hostile", entity: "customers" }] });
+      const hostileFault = await simulator.control("/faults", {
+        faults: [{ type: "hostile", entity: "customers" }],
+      });
+      assert.ok(hostileFault.injected.length > 0, "hostile records injected");
       assert.equal((await sync("customers")).status, "completed");
       const dump: Json[] =
         (await (await fetch(`${simulator.controlUrl}/dump?entity=customers`)).json()).data;
@@ -255,8 +318,11 @@ export const badInputScenario: Deno.TestDefinition = {
           assert.ok(reject, `hostile record ${record.id} is stored or rejected`);
         }
       }
-      badInputs += hostile.length;
-      lines.push(`hostile text: ${hostile.length} records stored verbatim`);
+      badInputs += hostileFault.injected.length;
+      lines.push(
+        `hostile text: ${hostileFault.injected.length} injected, ${hostile.length} hostile ` +
+          `records in the feed stored verbatim or rejected`,
+      );
 
       // A 1 MB string in a record: stored whole, or rejected with a reason; nothing else moves.
       const edited = await simulator.control("/mutate", { seed: 7, customerEdits: 1 });
@@ -286,7 +352,9 @@ export const badInputScenario: Deno.TestDefinition = {
       assert.deepEqual(await secretsInDatabase(sql, secrets), []);
       console.log(`chaos 4 (bad input):\n  ${lines.join("\n  ")}`);
       tally.badInputs += badInputs;
-      tally.scenarios.push(`bad input (${badInputs} bad records, tokens and settings)`);
+      tally.scenarios.push(
+        `bad input (${badInputs} bad records, tokens, settings and request bodies)`,
+      );
     } finally {
       for (const fx of processes) await fx.stop();
       await proxy.stop();
