@@ -1,6 +1,6 @@
 // Scenario 5, access: `anon` and a signed-in user who is not staff read nothing through the
-// Data API (/rest/v1 runs as their role, so PostgreSQL's grants and RLS decide) and change
-// nothing; the functions refuse every caller without the secret or a staff JWT (expired,
+// Data API (/rest/v1 runs as their role, so PostgreSQL's grants and RLS decide), change
+// nothing, and can call no SQL function beyond the two granted on purpose; the functions refuse every caller without the secret or a staff JWT (expired,
 // service-role or API keys included) and give anonymous callers of health only the colours;
 // and no secret value appears in any log, table or reply the whole suite captured.
 import assert from "node:assert/strict";
@@ -30,6 +30,35 @@ import {
 } from "./harness.ts";
 
 const publicHealthKeys = ["cursor", "entity", "lag_seconds", "last_success_at", "status"];
+const publicSchedulerKeys = ["enabled", "last_dispatch_at", "status"];
+
+/**
+ * The product's schema the Data API exposes (supabase/config.toml, api.schemas; the other one,
+ * graphql_public, is the platform's pg_graphql entry point, which obeys the same grants).
+ */
+const exposedSchemas = ["public"];
+
+/**
+ * The functions signed-in users may execute, on purpose, each with a query through it and what
+ * that must give a non-staff user and staff: is_staff() answers only about the caller (through
+ * staff_members' own-row policy), the colour rule is pure (its arguments alone), and the
+ * scheduler's health reads tables whose policies show staff only. A function granted later
+ * fails the catalog check below until it is reviewed and listed here.
+ */
+const signedInFunctions: Record<string, { query: string; nonStaff: unknown; staff: unknown }> = {
+  "is_staff()": { query: "select public.is_staff() as value", nonStaff: false, staff: true },
+  "sync_health_colour(timestamp with time zone,text,interval,interval,timestamp with time zone)": {
+    query: "select public.sync_health_colour(now() - interval '3 hours', 'completed', " +
+      "null, null) as value",
+    nonStaff: "yellow",
+    staff: "yellow",
+  },
+  "sync_scheduler_health(timestamp with time zone)": {
+    query: "select count(*)::int as value from public.sync_scheduler_health()",
+    nonStaff: 0,
+    staff: 1,
+  },
+};
 
 export const accessScenario: Deno.TestDefinition = {
   name:
@@ -80,7 +109,9 @@ export const accessScenario: Deno.TestDefinition = {
         staff: true,
         note: "chaos suite",
       });
-      await createLocalUser(sql, userLogin.email, userLogin.password, { staff: false });
+      const user = await createLocalUser(sql, userLogin.email, userLogin.password, {
+        staff: false,
+      });
       const signIn = async (login: { email: string; password: string }) => {
         const reply = await fetch(`${url}/auth/v1/token?grant_type=password`, {
           method: "POST",
@@ -159,6 +190,67 @@ export const accessScenario: Deno.TestDefinition = {
         `Data API: ${relations.length} tables and views x (anon, non-staff): nothing read`,
       );
 
+      // SQL functions: PostgREST serves /rest/v1/rpc/<name> for every function of an exposed
+      // schema the caller's role may execute. The local stand-in has no rpc route, so the
+      // catalog says which ones a role could reach, and each is called as PostgREST would call
+      // it: in a transaction as the role, with the JWT's claims set.
+      const functions = await sql<
+        { signature: string; definer: boolean; anon: boolean; authenticated: boolean }[]
+      >`
+      select p.oid::regprocedure::text as signature, p.prosecdef as definer,
+        has_function_privilege('anon', p.oid, 'execute') as anon,
+        has_function_privilege('authenticated', p.oid, 'execute') as authenticated
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = any(${exposedSchemas}) order by 1`;
+      assert.ok(functions.length >= 2, "the catalog lists the public functions");
+      assert.deepEqual(functions.filter((f) => f.anon).map((f) => f.signature), [], "anon rpc");
+      const reachable = functions.filter((f) => f.authenticated);
+      assert.deepEqual(
+        reachable.map((f) => f.signature),
+        Object.keys(signedInFunctions).sort(),
+        "signed-in users may execute exactly the functions granted on purpose",
+      );
+      assert.deepEqual(reachable.filter((f) => f.definer).map((f) => f.signature), []);
+      const [privateSchema] = await sql<{ anon: boolean; authenticated: boolean }[]>`
+      select has_schema_privilege('anon', 'sync_private', 'usage') as anon,
+        has_schema_privilege('authenticated', 'sync_private', 'usage') as authenticated`;
+      assert.deepEqual({ ...privateSchema }, { anon: false, authenticated: false });
+      const asRole = async (role: "anon" | "authenticated", sub: string | null, query: string) => {
+        try {
+          return await sql.begin(async (tx) => {
+            await tx.unsafe(`set local role ${role}`);
+            await tx`select set_config('request.jwt.claims', ${
+              JSON.stringify(sub ? { sub, role, aud: "authenticated" } : { role })
+            }, true)`;
+            const [row] = await tx.unsafe<{ value: unknown }[]>(query);
+            return { value: row.value };
+          });
+        } catch (error) {
+          return { error: (error as { code?: string }).code ?? String(error) };
+        }
+      };
+      for (
+        const [signature, { query, nonStaff, staff: asStaff }] of Object.entries(signedInFunctions)
+      ) {
+        assert.deepEqual(await asRole("anon", null, query), { error: "42501" }, `anon: ${query}`);
+        assert.deepEqual(
+          await asRole("authenticated", user.id, query),
+          { value: nonStaff },
+          signature,
+        );
+        assert.deepEqual(
+          await asRole("authenticated", staff.id, query),
+          { value: asStaff },
+          signature,
+        );
+      }
+      const names = reachable.map((f) => f.signature.split("(")[0]).join(", ");
+      lines.push(
+        `SQL functions: ${functions.length} in public; anon may execute none, signed-in users ` +
+          `${names}, which give a non-staff user nothing but their own staff flag (false) and ` +
+          `colours computed from the arguments`,
+      );
+
       // The functions: only the secret or a staff JWT starts a sync.
       const refusedCallers: [string, Record<string, string>][] = [
         ["no credentials", {}],
@@ -200,7 +292,13 @@ export const accessScenario: Deno.TestDefinition = {
         ] as const
       ) {
         const reply = await call(url, "health", undefined, headers);
-        assert.deepEqual(Object.keys(reply.body).sort(), ["checked_at", "entities", "status"]);
+        assert.deepEqual(
+          Object.keys(reply.body).sort(),
+          ["checked_at", "entities", "scheduler", "status"],
+          `${who}: ${reply.text}`,
+        );
+        // The scheduler's colour and when it last dispatched: no error text, nothing else.
+        assert.deepEqual(Object.keys(reply.body.scheduler).sort(), publicSchedulerKeys, who);
         for (const entity of reply.body.entities as Json[]) {
           assert.deepEqual(Object.keys(entity).sort(), publicHealthKeys, `${who}: ${reply.text}`);
         }
@@ -224,7 +322,8 @@ export const accessScenario: Deno.TestDefinition = {
       );
       console.log(`chaos 5 (access):\n  ${lines.join("\n  ")}`);
       tally.scenarios.push(
-        `access (${relations.length} relations, ${refusedCallers.length} callers)`,
+        `access (${relations.length} relations, ${functions.length} SQL functions, ` +
+          `${refusedCallers.length} callers)`,
       );
     } finally {
       if (api) await api.stop();
