@@ -148,6 +148,7 @@ export const crashScenario: Deno.TestDefinition = {
     select coalesce(max(id), 0)::int as max from sync_private.scheduled_calls`;
     let fx: Functions | null = null;
     let crashPoints = 0;
+    let sigkills = 0;
     const perSeed: string[] = [];
     try {
       await worker.ready;
@@ -181,6 +182,7 @@ export const crashScenario: Deno.TestDefinition = {
             await sleep(200 + Math.floor(random() * 1800));
             await fx.kill();
             fx = null;
+            sigkills++;
             // The process is dead: a run still 'running' that no earlier kill left behind was
             // in progress at this kill, and only then is the kill a crash point.
             const hit = (await runningRunIds(sql)).filter((id) => !interrupted.has(id));
@@ -263,7 +265,8 @@ export const crashScenario: Deno.TestDefinition = {
       });
       assert.deepEqual(await secretsInDatabase(sql, secrets), []);
       console.log(
-        `chaos 1 (process crashes): ${crashPoints} crash points; store changes between kills: ` +
+        `chaos 1 (process crashes): ${crashPoints} crash points in ${sigkills} SIGKILLs; ` +
+          `store changes between kills: ` +
           `${changed.deletes} deletes, ${changed.voids} voids, ${changed.removedLines} removed ` +
           `line items, ${changed.newSales} new sales, ${changed.edits} edits\n  ` +
           perSeed.join("\n  "),
@@ -271,7 +274,8 @@ export const crashScenario: Deno.TestDefinition = {
       assert.ok(changed.deletes > 0 && changed.removedLines > 0 && changed.voids > 0);
       assert.ok(crashPoints >= MIN_CRASH_POINTS, `${crashPoints} crash points`);
       tally.scenarios.push(
-        `process crashes (${crashPoints} SIGKILLs over ${perSeed.length} seeds)`,
+        `process crashes (${crashPoints} crash points in ${sigkills} SIGKILLs over ` +
+          `${perSeed.length} seeds, store changed between kills)`,
       );
     } finally {
       if (fx) await (fx as Functions).kill();
