@@ -215,8 +215,9 @@ async function startSimulatorProcess(options: { registers: number; timeScale: nu
   let announced: () => void;
   const ready = new Promise<void>((resolve) => announced = resolve);
   const drain = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      output += text;
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      output += decoder.decode(chunk, { stream: true });
       if (output.includes("Press Ctrl-C")) announced();
     }
   };
