@@ -18,6 +18,8 @@ const body = z.object({
   entities: z.array(z.string()).min(1).optional(),
   restart: z.boolean().optional(),
   generation: z.number().int().min(0).optional(),
+  // Set by the previous slice of a chain: how many slices in a row made no progress.
+  idle: z.number().int().min(0).max(1_000).optional(),
 });
 
 export const handleImportHistory: FunctionHandler = async (req, context, caller) => {
@@ -49,6 +51,7 @@ export const handleImportHistory: FunctionHandler = async (req, context, caller)
   });
   background(runImportSlice(context, plan.importId, plan.running, {
     generation: parsed.data.generation ?? 0,
+    idle: parsed.data.idle ?? 0,
   }));
   return jsonReply(202, {
     import_id: plan.importId,

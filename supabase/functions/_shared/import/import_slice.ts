@@ -13,9 +13,16 @@ import {
 } from "../sync/run_entity_sync.ts";
 import { runningImports } from "./import_state.ts";
 
-// With no progress at all (every entity held by another run), wait before handing over so
-// the chain never spins.
+// With no progress at all (every entity failing, or held by another run), wait before handing
+// over so the chain never spins: 5 s, doubling with each idle slice in a row, at most 40 s. An
+// outage then costs a few invocations a minute, and progress resets the wait.
 const IDLE_HANDOVER_DELAY_MS = 5_000;
+const MAX_IDLE_DOUBLINGS = 3;
+
+/** How long a slice that made no progress waits before handing over, after `idle` such slices. */
+export function idleHandoverDelayMs(idle: number): number {
+  return IDLE_HANDOVER_DELAY_MS * 2 ** Math.min(Math.max(idle, 0), MAX_IDLE_DOUBLINGS);
+}
 
 export interface SliceReport {
   results: RunResult[];
@@ -27,7 +34,12 @@ export async function runImportSlice(
   context: FunctionContext,
   importId: string,
   entities: readonly string[],
-  options: { generation: number; fetch?: typeof fetch } = { generation: 0 },
+  options: {
+    generation: number;
+    /** Slices in a row before this one that made no progress. */
+    idle?: number;
+    fetch?: typeof fetch;
+  } = { generation: 0 },
 ): Promise<SliceReport> {
   const deadline = Date.now() + context.config.timeBudgetMs;
   const limit = pLimit(context.config.concurrency);
@@ -77,10 +89,15 @@ export async function runImportSlice(
   const remaining = await runningImports(context.sql, entities);
   if (remaining.length === 0) return { results, remaining, handedOver: false };
   const progressed = results.some((r) => r.pages > 0 || r.status === "completed");
+  const idle = progressed ? 0 : (options.idle ?? 0) + 1;
   if (!progressed) {
-    await new Promise((resolve) => setTimeout(resolve, IDLE_HANDOVER_DELAY_MS));
+    await new Promise((resolve) => setTimeout(resolve, idleHandoverDelayMs(idle - 1)));
   }
-  const handedOver = await handOver(context, remaining, options.generation + 1, options.fetch);
+  const handedOver = await handOver(
+    context,
+    { entities: remaining, generation: options.generation + 1, idle },
+    options.fetch,
+  );
   return { results, remaining, handedOver };
 }
 
@@ -91,8 +108,7 @@ function describe(error: unknown, secrets: readonly string[]): string {
 /** Starts the next invocation of import-history; the scheduler is the safety net if it fails. */
 async function handOver(
   context: FunctionContext,
-  entities: string[],
-  generation: number,
+  next: { entities: string[]; generation: number; idle: number },
   fetchImpl: typeof fetch = fetch,
 ): Promise<boolean> {
   const base = context.config.supabaseUrl;
@@ -104,7 +120,7 @@ async function handOver(
     const reply = await fetchImpl(`${base.replace(/\/+$/, "")}/functions/v1/import-history`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-sync-secret": context.config.syncSecret },
-      body: JSON.stringify({ entities, generation }),
+      body: JSON.stringify(next),
       signal: AbortSignal.timeout(30_000),
     });
     await reply.body?.cancel();

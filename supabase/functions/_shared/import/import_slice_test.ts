@@ -11,13 +11,13 @@ import {
 import { testSyncSecret } from "../../../../dev/testing/sync_stack.ts";
 import type { Sql } from "../database.ts";
 import { createFunctionContext, type FunctionContext } from "../function_context.ts";
-import { runImportSlice } from "./import_slice.ts";
+import { idleHandoverDelayMs, runImportSlice } from "./import_slice.ts";
 import { startOrContinueImport } from "./import_state.ts";
 
 interface HandOver {
   path: string;
   secret: string | null;
-  body: { entities: string[]; generation: number };
+  body: { entities: string[]; generation: number; idle: number };
 }
 
 interface SliceSetup {
@@ -82,7 +82,7 @@ Deno.test("an import slice starts no queued entity once the invocation's CPU bud
     assert.deepEqual(handOvers, [{
       path: "/functions/v1/import-history",
       secret: testSyncSecret,
-      body: { entities: ["customers", "outlets", "sales"], generation: 1 },
+      body: { entities: ["customers", "outlets", "sales"], generation: 1, idle: 0 },
     }]);
   });
 });
@@ -115,7 +115,9 @@ Deno.test("an import slice hands over when one of its runs throws, and logs it w
       ]);
       assert.deepEqual(report.remaining, ["outlets"]);
       assert.equal(report.handedOver, true);
-      assert.deepEqual(handOvers.map((h) => h.body), [{ entities: ["outlets"], generation: 5 }]);
+      assert.deepEqual(handOvers.map((h) => h.body), [
+        { entities: ["outlets"], generation: 5, idle: 0 },
+      ]);
       const [state] = await sql`
         select import_status from public.sync_state where entity = 'outlets'`;
       assert.equal(state.import_status, "running");
@@ -127,5 +129,51 @@ Deno.test("an import slice hands over when one of its runs throws, and logs it w
     assert.ok(failure, `no log line for the failed run: ${JSON.stringify(logged)}`);
     assert.match(failure, /refused by the test/);
     assert.ok(!logged.some((line) => line.includes(testSyncSecret)), JSON.stringify(logged));
+  });
+});
+
+Deno.test("idleHandoverDelayMs() doubles from 5 s with each idle slice in a row, up to 40 s", () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 50].map(idleHandoverDelayMs), [
+    5_000,
+    10_000,
+    20_000,
+    40_000,
+    40_000,
+    40_000,
+  ]);
+});
+
+Deno.test("an import slice that makes no progress hands over with its idle count raised", async () => {
+  await withSlice({ scale: "demo" }, async ({ sql, context, handOvers }) => {
+    // Every run of this slice fails before it lands anything: no progress at all.
+    const drop = async () => {
+      await sql`drop trigger if exists import_slice_test_idle on public.sync_log`;
+      await sql`drop function if exists public.import_slice_test_idle()`;
+    };
+    await drop();
+    await sql.unsafe(`
+      create function public.import_slice_test_idle() returns trigger language plpgsql as $$
+      begin raise exception 'refused by the test'; end $$`);
+    await sql`
+      create trigger import_slice_test_idle before insert on public.sync_log
+      for each row execute function public.import_slice_test_idle()`;
+    const consoleError = console.error;
+    console.error = () => {};
+    try {
+      const entities = ["outlets"];
+      const plan = await startOrContinueImport(sql, entities, { restart: false });
+      const report = await runImportSlice(context, plan.importId, entities, {
+        generation: 2,
+        idle: 0,
+      });
+      assert.deepEqual(report.results, []);
+      assert.equal(report.handedOver, true);
+      assert.deepEqual(handOvers.map((h) => h.body), [
+        { entities: ["outlets"], generation: 3, idle: 1 },
+      ]);
+    } finally {
+      console.error = consoleError;
+      await drop();
+    }
   });
 });
