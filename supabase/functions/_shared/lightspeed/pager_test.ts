@@ -87,6 +87,15 @@ Deno.test("pageByVersion() yields nothing when after is beyond the newest versio
   });
 });
 
+Deno.test("pageByVersion() on an empty store makes one request and yields no page", async () => {
+  await withSimulator({ seed: 7, scale: { sales: 0 } }, async (simulator, client) => {
+    assert.deepEqual(await dump(simulator, "sales"), []);
+    const pages = await collect(client, { path: "/sales", pageSize: 500, deleted: false });
+    assert.deepEqual(pages, []);
+    assert.equal(client.stats.requests, 1, "the empty first page ends the list");
+  });
+});
+
 Deno.test("pageByVersion() reads a short list in one page and one empty page", async () => {
   await withSimulator({ seed: 7, outlets: 3 }, async (simulator, client) => {
     const pages = await collect(client, { path: "/outlets", pageSize: 100, deleted: true });
