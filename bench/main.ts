@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { repoRoot } from "../dev/paths.ts";
 import { benchDatabaseUrl, startBenchDatabase, stopBenchDatabase } from "./isolated_db.ts";
-import { resetSyncData } from "../dev/testing/database.ts";
+import { resetSyncData, syncedTables } from "../dev/testing/database.ts";
 import type { ScaleOption } from "../simulator/mod.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
 import {
@@ -168,17 +168,6 @@ async function phaseIngest(sql: Sql) {
     await store.stop();
   }
 }
-
-const syncedTables = [
-  "lightspeed_outlets",
-  "lightspeed_registers",
-  "lightspeed_customers",
-  "lightspeed_products",
-  "lightspeed_sales",
-  "lightspeed_sale_line_items",
-  "lightspeed_sale_payments",
-  "lightspeed_inventory",
-];
 
 /** Rows in every synced table, to check the baseline did the same work as the engine. */
 async function countAllRows(sql: Sql): Promise<number> {

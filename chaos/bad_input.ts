@@ -5,7 +5,7 @@
 // setting, or a 400 listing the valid entities), and data synced before is untouched (every
 // table's rows hashed before and compared after). The count of bad inputs is what was sent.
 import assert from "node:assert/strict";
-import { resetSyncData } from "../dev/testing/database.ts";
+import { resetSyncData, syncedTables } from "../dev/testing/database.ts";
 import { chaosDatabaseUrl, connectChaosDatabase } from "./second_cluster.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import { type EntityName, entityNames } from "../supabase/functions/_shared/entities/registry.ts";
@@ -24,17 +24,6 @@ import {
   startSim,
   tally,
 } from "./harness.ts";
-
-const syncedTables = [
-  "lightspeed_outlets",
-  "lightspeed_registers",
-  "lightspeed_customers",
-  "lightspeed_products",
-  "lightspeed_sales",
-  "lightspeed_sale_line_items",
-  "lightspeed_sale_payments",
-  "lightspeed_inventory",
-];
 
 /** One hash per table over every row and column, plus the cursors. */
 async function snapshot(sql: Sql): Promise<Record<string, string>> {

@@ -20,7 +20,8 @@ export async function connectTestDatabase(options: { max?: number } = {}): Promi
   return sql;
 }
 
-const syncedTables = [
+/** Every table the sync writes synced data to. */
+export const syncedTables = [
   "lightspeed_sale_line_items",
   "lightspeed_sale_payments",
   "lightspeed_sales",

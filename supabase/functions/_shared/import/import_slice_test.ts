@@ -65,6 +65,33 @@ async function withSlice(
   }
 }
 
+/**
+ * Runs `fn` while the database refuses every sync_log insert matching `when` with `message`:
+ * runEntitySync then throws before its run can record anything.
+ */
+async function withRunsRefused(
+  sql: Sql,
+  options: { when: string; message: string },
+  fn: () => Promise<void>,
+) {
+  const drop = async () => {
+    await sql`drop trigger if exists import_slice_test_refuse on public.sync_log`;
+    await sql`drop function if exists public.import_slice_test_refuse()`;
+  };
+  await drop();
+  await sql.unsafe(`
+    create function public.import_slice_test_refuse() returns trigger language plpgsql as $$
+    begin raise exception '${options.message.replaceAll("'", "''")}'; end $$`);
+  await sql.unsafe(`
+    create trigger import_slice_test_refuse before insert on public.sync_log
+    for each row when (${options.when}) execute function public.import_slice_test_refuse()`);
+  try {
+    await fn();
+  } finally {
+    await drop();
+  }
+}
+
 Deno.test("an import slice starts no queued entity once the invocation's CPU budget is spent", async () => {
   await withSlice({
     scale: { sales: 8_000 },
@@ -91,39 +118,32 @@ Deno.test("an import slice hands over when one of its runs throws, and logs it w
   await withSlice({ scale: "demo" }, async ({ sql, context, handOvers }) => {
     // The database refuses to open a run for outlets: runEntitySync itself throws (a failure
     // inside a run is recorded by the run; this one cannot be). The error carries the secret.
-    const drop = async () => {
-      await sql`drop trigger if exists import_slice_test_refuse on public.sync_log`;
-      await sql`drop function if exists public.import_slice_test_refuse()`;
-    };
-    await drop();
-    await sql.unsafe(`
-      create function public.import_slice_test_refuse() returns trigger language plpgsql as $$
-      begin raise exception 'refused by the test, secret ${testSyncSecret}'; end $$`);
-    await sql`
-      create trigger import_slice_test_refuse before insert on public.sync_log
-      for each row when (new.entity = 'outlets') execute function public.import_slice_test_refuse()`;
     const logged: string[] = [];
     const consoleError = console.error;
     console.error = (...args: unknown[]) => logged.push(args.join(" "));
     try {
-      const entities = ["customers", "outlets", "registers"];
-      const plan = await startOrContinueImport(sql, entities, { restart: false });
-      const report = await runImportSlice(context, plan.importId, entities, { generation: 4 });
-      assert.deepEqual(report.results.map((r) => [r.entity, r.status]), [
-        ["customers", "completed"],
-        ["registers", "completed"],
-      ]);
-      assert.deepEqual(report.remaining, ["outlets"]);
-      assert.equal(report.handedOver, true);
-      assert.deepEqual(handOvers.map((h) => h.body), [
-        { entities: ["outlets"], generation: 5, idle: 0 },
-      ]);
-      const [state] = await sql`
-        select import_status from public.sync_state where entity = 'outlets'`;
-      assert.equal(state.import_status, "running");
+      await withRunsRefused(sql, {
+        when: "new.entity = 'outlets'",
+        message: `refused by the test, secret ${testSyncSecret}`,
+      }, async () => {
+        const entities = ["customers", "outlets", "registers"];
+        const plan = await startOrContinueImport(sql, entities, { restart: false });
+        const report = await runImportSlice(context, plan.importId, entities, { generation: 4 });
+        assert.deepEqual(report.results.map((r) => [r.entity, r.status]), [
+          ["customers", "completed"],
+          ["registers", "completed"],
+        ]);
+        assert.deepEqual(report.remaining, ["outlets"]);
+        assert.equal(report.handedOver, true);
+        assert.deepEqual(handOvers.map((h) => h.body), [
+          { entities: ["outlets"], generation: 5, idle: 0 },
+        ]);
+        const [state] = await sql`
+          select import_status from public.sync_state where entity = 'outlets'`;
+        assert.equal(state.import_status, "running");
+      });
     } finally {
       console.error = consoleError;
-      await drop();
     }
     const failure = logged.find((line) => line.includes("outlets"));
     assert.ok(failure, `no log line for the failed run: ${JSON.stringify(logged)}`);
@@ -146,34 +166,24 @@ Deno.test("idleHandoverDelayMs() doubles from 5 s with each idle slice in a row,
 Deno.test("an import slice that makes no progress hands over with its idle count raised", async () => {
   await withSlice({ scale: "demo" }, async ({ sql, context, handOvers }) => {
     // Every run of this slice fails before it lands anything: no progress at all.
-    const drop = async () => {
-      await sql`drop trigger if exists import_slice_test_idle on public.sync_log`;
-      await sql`drop function if exists public.import_slice_test_idle()`;
-    };
-    await drop();
-    await sql.unsafe(`
-      create function public.import_slice_test_idle() returns trigger language plpgsql as $$
-      begin raise exception 'refused by the test'; end $$`);
-    await sql`
-      create trigger import_slice_test_idle before insert on public.sync_log
-      for each row execute function public.import_slice_test_idle()`;
     const consoleError = console.error;
     console.error = () => {};
     try {
-      const entities = ["outlets"];
-      const plan = await startOrContinueImport(sql, entities, { restart: false });
-      const report = await runImportSlice(context, plan.importId, entities, {
-        generation: 2,
-        idle: 0,
+      await withRunsRefused(sql, { when: "true", message: "refused by the test" }, async () => {
+        const entities = ["outlets"];
+        const plan = await startOrContinueImport(sql, entities, { restart: false });
+        const report = await runImportSlice(context, plan.importId, entities, {
+          generation: 2,
+          idle: 0,
+        });
+        assert.deepEqual(report.results, []);
+        assert.equal(report.handedOver, true);
+        assert.deepEqual(handOvers.map((h) => h.body), [
+          { entities: ["outlets"], generation: 3, idle: 1 },
+        ]);
       });
-      assert.deepEqual(report.results, []);
-      assert.equal(report.handedOver, true);
-      assert.deepEqual(handOvers.map((h) => h.body), [
-        { entities: ["outlets"], generation: 3, idle: 1 },
-      ]);
     } finally {
       console.error = consoleError;
-      await drop();
     }
   });
 });
