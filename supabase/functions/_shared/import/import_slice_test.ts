@@ -139,8 +139,10 @@ Deno.test("an import slice hands over when one of its runs throws, and logs it w
           { entities: ["outlets"], generation: 5, idle: 0 },
         ]);
         const [state] = await sql`
-          select import_status from public.sync_state where entity = 'outlets'`;
+          select import_status, lease_owner from public.sync_state where entity = 'outlets'`;
         assert.equal(state.import_status, "running");
+        // The run that could not open gave its lease back: the next slice need not wait for it.
+        assert.equal(state.lease_owner, null);
       });
     } finally {
       console.error = consoleError;

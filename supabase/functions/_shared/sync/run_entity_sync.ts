@@ -13,7 +13,7 @@ import { pageByVersion, type VersionPage } from "../lightspeed/pager.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { redactSecrets } from "../redact.ts";
 import { ingestPage, type PreparedPage } from "./ingest_page.ts";
-import { acquireLease, LeaseLostError } from "./lease.ts";
+import { acquireLease, type LeasedState, LeaseLostError, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
 import {
   closeAbandonedRuns,
@@ -128,6 +128,31 @@ async function closeRunPatiently(
   }
 }
 
+/** Closes what a crashed predecessor left open, picks the start cursor and opens the run. */
+async function openLeasedRun(
+  sql: Sql,
+  entityName: string,
+  leased: LeasedState,
+  request: RunRequest,
+  importId: string | null,
+): Promise<{ runId: number; cursorStart: number; overlapFrom: number | null }> {
+  await closeAbandonedRuns(sql, entityName);
+  const importing = leased.importStatus === "running";
+  const overlapFrom = importing || request.trigger === "import"
+    ? null
+    : await overlapStartCursor(sql, entityName, leased.cursor, {
+      requested: request.overlap ?? false,
+    });
+  const cursorStart = overlapFrom ?? leased.cursor;
+  const runId = await openRun(sql, {
+    entity: entityName,
+    trigger: overlapFrom !== null ? "overlap" : request.trigger,
+    importId: importId ?? (importing ? leased.importId : null),
+    cursorStart,
+  });
+  return { runId, cursorStart, overlapFrom };
+}
+
 export async function runEntitySync(env: SyncEnvironment, request: RunRequest): Promise<RunResult> {
   const clock = env.clock ?? systemClock;
   const started = clock.now();
@@ -155,20 +180,16 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     };
   }
 
-  await closeAbandonedRuns(env.sql, entity.name);
-  const importing = leased.importStatus === "running";
-  const overlapFrom = importing || request.trigger === "import"
-    ? null
-    : await overlapStartCursor(env.sql, entity.name, leased.cursor, {
-      requested: request.overlap ?? false,
-    });
-  const cursorStart = overlapFrom ?? leased.cursor;
-  const runId = await openRun(env.sql, {
-    entity: entity.name,
-    trigger: overlapFrom !== null ? "overlap" : request.trigger,
-    importId: importId ?? (importing ? leased.importId : null),
-    cursorStart,
-  });
+  // Until the run is open nothing would release the lease if a step threw (the database
+  // refusing, a connection lost): give it back at once rather than when it expires.
+  let opened: { runId: number; cursorStart: number; overlapFrom: number | null };
+  try {
+    opened = await openLeasedRun(env.sql, entity.name, leased, request, importId);
+  } catch (error) {
+    await releaseLease(env.sql, entity.name, owner).catch(() => {});
+    throw error;
+  }
+  const { runId, cursorStart, overlapFrom } = opened;
 
   const client = createLightspeedClient({
     baseUrl: env.lightspeedBaseUrl,
