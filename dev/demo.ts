@@ -28,7 +28,7 @@ import {
   type SummaryRow,
 } from "./demo_report.ts";
 import { readEnvFile } from "./env_file.ts";
-import { join } from "./path_helpers.ts";
+import { join, pathExists } from "./path_helpers.ts";
 import { localDatabaseUrl, repoRoot } from "./paths.ts";
 import { resetSyncData } from "./testing/database.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/mod.ts";
@@ -75,7 +75,7 @@ export async function ensureLocalFunctionsEnv(
   path = Deno.env.get("DEMO_FUNCTIONS_ENV_FILE") ?? functionsEnvFile,
 ): Promise<{ values: Record<string, string>; created: boolean }> {
   const existing = await readEnvFile(path);
-  if (Object.keys(existing).length > 0 || (await exists(path))) {
+  if (Object.keys(existing).length > 0 || pathExists(path)) {
     return { values: existing, created: false };
   }
   const secret = randomSecret();
@@ -90,15 +90,6 @@ SUPABASE_DB_URL=${localDatabaseUrl}
 `;
   await Deno.writeTextFile(path, text, { mode: 0o600, createNew: true });
   return { values: await readEnvFile(path), created: true };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function randomSecret(): string {

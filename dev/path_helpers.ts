@@ -9,3 +9,13 @@ export function fromFileUrl(url: URL): string {
 export function join(...parts: string[]): string {
   return nodePath.join(...parts);
 }
+
+/** True when something exists at `path` (a file, a folder, a link's target). */
+export function pathExists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@
 import { localPgInstance, type PgInstance } from "../paths.ts";
 import { isRoot, runChecked, runCommand } from "../run_command.ts";
 import { pgBinDir } from "./system_packages.ts";
+import { pathExists } from "../path_helpers.ts";
 
 // initdb and postgres refuse to run as root; Debian's packages create this OS user.
 const osUserWhenRoot = "postgres";
@@ -56,15 +57,6 @@ function pgCommand(binary: string, args: string[]): [string, string[]] {
   return isRoot() ? ["runuser", ["-u", osUserWhenRoot, "--", path, ...args]] : [path, args];
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function prepareHome(instance: PgInstance): Promise<void> {
   await Deno.mkdir(instance.socketDir, { recursive: true });
   if (isRoot()) {
@@ -73,7 +65,7 @@ async function prepareHome(instance: PgInstance): Promise<void> {
 }
 
 export function clusterExists(instance: PgInstance = localPgInstance): boolean {
-  return exists(`${instance.dataDir}/PG_VERSION`);
+  return pathExists(`${instance.dataDir}/PG_VERSION`);
 }
 
 export async function initCluster(instance: PgInstance = localPgInstance): Promise<void> {
@@ -112,7 +104,7 @@ function pidFileOf(instance: PgInstance): string {
  * Without /proc (not Linux) nothing can be told apart, and pg_ctl's answer stands.
  */
 async function isOurPostmaster(instance: PgInstance, pid: number): Promise<boolean> {
-  if (!exists("/proc/self")) return true;
+  if (!pathExists("/proc/self")) return true;
   try {
     const name = (await Deno.readTextFile(`/proc/${pid}/comm`)).trim();
     const cwd = await Deno.readLink(`/proc/${pid}/cwd`);
@@ -188,7 +180,7 @@ export async function startCluster(
     );
   }
   const pidFile = pidFileOf(instance);
-  if (exists(pidFile)) {
+  if (pathExists(pidFile)) {
     const pid = await pidFromFile(instance);
     console.log(
       `Removing a stale PostgreSQL pid file left by a crash: ${pidFile} (pid ${pid} is not ` +

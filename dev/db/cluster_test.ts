@@ -15,6 +15,7 @@ import {
   startCluster,
   stopCluster,
 } from "./cluster.ts";
+import { pathExists } from "../path_helpers.ts";
 
 async function withCluster(name: string, work: (instance: PgInstance) => Promise<void>) {
   const instance = pgInstanceNamed(`${name}-${Deno.pid}`, freePort());
@@ -135,7 +136,7 @@ Deno.test("a stale postmaster.pid naming another live process is removed, and th
       await writeStalePidFile(instance, sleeper.pid);
       assert.equal(await stopCluster(instance), "not running");
       assert.ok(sleeper.alive(), "stopping did not signal the unrelated process");
-      assert.equal(await exists(`${instance.dataDir}/postmaster.pid`), false, "stale file removed");
+      assert.equal(pathExists(`${instance.dataDir}/postmaster.pid`), false, "stale file removed");
     } finally {
       await sleeper.stop();
     }
@@ -164,12 +165,3 @@ Deno.test("a running cluster that does not answer on its port is reported with i
     assert.match(conf, new RegExp(`^port = ${instance.port}$`, "m"), "settings left alone");
   });
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,7 @@
 // Makes sure the Debian packages the local stack needs are present, installing them with
 // apt-get when running as root, and otherwise naming the exact command to run.
 import { isRoot, runChecked } from "../run_command.ts";
+import { pathExists } from "../path_helpers.ts";
 
 export const pgBinDir = "/usr/lib/postgresql/15/bin";
 export const pgShareDir = "/usr/share/postgresql/15";
@@ -21,18 +22,9 @@ const requirements: Requirement[] = [
   { debianPackage: "libtap-parser-sourcehandler-pgtap-perl", presentWhen: "/usr/bin/pg_prove" },
 ];
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Installs missing Debian packages (root) or explains how (everyone else). */
 export async function ensureDebianPackages(extra: Requirement[] = []): Promise<void> {
-  const missing = [...requirements, ...extra].filter((r) => !exists(r.presentWhen));
+  const missing = [...requirements, ...extra].filter((r) => !pathExists(r.presentWhen));
   if (missing.length === 0) return;
   const names = missing.map((r) => r.debianPackage);
   const command = `apt-get update && apt-get install -y ${names.join(" ")}`;
