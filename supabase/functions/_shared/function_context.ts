@@ -3,9 +3,9 @@
 import { ConfigError, loadConfig, type SyncConfig } from "./config.ts";
 import { createDatabase, type Sql } from "./database.ts";
 import { createLightspeedClient } from "./lightspeed/client.ts";
+import { readRegisterCount } from "./lightspeed/register_count.ts";
 import {
   createPostgresRequestBudget,
-  readRegisterCount,
   registerCountToLimit,
   type RequestBudget,
 } from "./lightspeed/request_budget.ts";

@@ -5,7 +5,7 @@ import { type Caller, identifyCaller } from "./auth/caller.ts";
 import { ConfigError } from "./config.ts";
 import { type FunctionContext, isolateFunctionContext } from "./function_context.ts";
 import { errorReply } from "./http/json_reply.ts";
-import { redactSecrets } from "./redact.ts";
+import { describeError } from "./redact.ts";
 
 export type FunctionHandler = (
   req: Request,
@@ -74,10 +74,7 @@ export function serveFunction(
       });
       return await handler(req, context, caller);
     } catch (error) {
-      const message = redactSecrets(
-        error instanceof Error ? error.message : String(error),
-        context.secrets,
-      );
+      const message = describeError(error, context.secrets);
       console.error(`Unexpected failure: ${message}`);
       if (caller.kind === "anonymous") return errorReply(failureStatus, GENERIC_FAILURE);
       return errorReply(failureStatus, `Unexpected failure: ${message}`);

@@ -4,7 +4,7 @@
 import pLimit from "p-limit";
 import { getEntity, isEntityName } from "../entities/registry.ts";
 import type { FunctionContext } from "../function_context.ts";
-import { redactSecrets } from "../redact.ts";
+import { describeError } from "../redact.ts";
 import {
   CLOSING_RESERVE_MS,
   CpuBudget,
@@ -75,14 +75,16 @@ export async function runImportSlice(
         if (outcome.value) results.push(outcome.value);
       } else {
         console.error(
-          `The import run of ${todo[i]} failed (${describe(outcome.reason, context.secrets)}); ` +
+          `The import run of ${todo[i]} failed (${
+            describeError(outcome.reason, context.secrets)
+          }); ` +
             "the next slice continues it",
         );
       }
     });
   } catch (error) {
     console.error(
-      `The import slice failed before its runs ended (${describe(error, context.secrets)}); ` +
+      `The import slice failed before its runs ended (${describeError(error, context.secrets)}); ` +
         "the next slice continues it",
     );
   }
@@ -99,10 +101,6 @@ export async function runImportSlice(
     options.fetch,
   );
   return { results, remaining, handedOver };
-}
-
-function describe(error: unknown, secrets: readonly string[]): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error), secrets);
 }
 
 /** Starts the next invocation of import-history; the scheduler is the safety net if it fails. */
@@ -133,7 +131,7 @@ async function handOver(
     return true;
   } catch (error) {
     console.error(
-      `Handing the import over failed (${describe(error, context.secrets)}); ` +
+      `Handing the import over failed (${describeError(error, context.secrets)}); ` +
         "the scheduler continues it",
     );
     return false;

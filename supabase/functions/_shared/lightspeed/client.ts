@@ -6,10 +6,13 @@
  * whole store after a 429, and refuse any wait that would pass the caller's deadline.
  */
 import ky, { isKyError, isTimeoutError, type KyInstance } from "ky";
+import { type Clock, systemClock } from "../clock.ts";
+import { DeadlineExceededError } from "../deadline.ts";
+import { describeError, redactSecrets } from "../redact.ts";
 import {
-  DeadlineExceededError,
   LightspeedConfigurationError,
   type LightspeedError,
+  type LightspeedHttpErrorDetails,
   LightspeedNetworkError,
   LightspeedRateLimitError,
   LightspeedRequestError,
@@ -18,14 +21,14 @@ import {
   LightspeedTimeoutError,
 } from "./errors.ts";
 import type { RequestBudget } from "./request_budget.ts";
-import { backoffDelay, classify, RATE_LIMIT_FALLBACK_MS, rateLimitDelay } from "./retry_policy.ts";
-
-/** Time source; injected so tests run the whole retry matrix without real waits. */
-export interface Clock {
-  now(): number;
-  /** Resolves after ms, rejects with the signal's reason when it aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+import {
+  backoffDelay,
+  classify,
+  isRetryableStatus,
+  RATE_LIMIT_FALLBACK_MS,
+  rateLimitDelay,
+  type StatusClass,
+} from "./retry_policy.ts";
 
 /** Options of {@link createLightspeedClient}. */
 export interface LightspeedClientOptions {
@@ -69,40 +72,22 @@ export interface LightspeedClientStats {
   parseMs: number;
 }
 
+/** A parsed reply, with the text it was parsed from (passed on to SQL, not re-serialized). */
+export interface JsonReply {
+  body: unknown;
+  text: string;
+}
+
 /** The Lightspeed API as the sync sees it. */
 export interface LightspeedClient {
-  /** GETs a path (relative to the base URL) and returns its parsed JSON body. */
-  getJson(path: string, params: QueryParams, options: RequestOptions): Promise<unknown>;
-  /** Like getJson, with the reply text the body was parsed from (passed on, not re-serialized). */
-  getJsonWithText(
-    path: string,
-    params: QueryParams,
-    options: RequestOptions,
-  ): Promise<{ body: unknown; text: string }>;
+  /** GETs a path (relative to the base URL) and returns its parsed JSON body and its text. */
+  getJson(path: string, params: QueryParams, options: RequestOptions): Promise<JsonReply>;
   readonly stats: Readonly<LightspeedClientStats>;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_ATTEMPTS = 8;
 const BODY_EXCERPT_CHARS = 300;
-
-/** The real clock: Date.now and an abortable setTimeout. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
 
 /** Creates the shared Lightspeed client. */
 export function createLightspeedClient(options: LightspeedClientOptions): LightspeedClient {
@@ -134,13 +119,13 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     serverErrors: 0,
     parseMs: 0,
   };
-  const redact = (text: string) => text.replaceAll(token, "[redacted]");
+  const redact = (text: string) => redactSecrets(text, [token]);
 
-  async function getJson(path: string, params: QueryParams, request: RequestOptions) {
-    return (await getJsonWithText(path, params, request)).body;
-  }
-
-  async function getJsonWithText(path: string, params: QueryParams, request: RequestOptions) {
+  async function getJson(
+    path: string,
+    params: QueryParams,
+    request: RequestOptions,
+  ): Promise<JsonReply> {
     const { deadline, signal } = request;
     const relativePath = path.replace(/^\/+/, "");
     // An absolute URL would make ky bypass the base URL and send the token elsewhere.
@@ -158,7 +143,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
       }
       if (attempt > 1) stats.retries++;
       stats.requests++;
-      const outcome = await _attempt(http, {
+      const outcome = await sendAttempt(http, {
         relativePath,
         displayPath,
         params,
@@ -197,8 +182,19 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     }
   }
 
-  return { getJson, getJsonWithText, stats };
+  return { getJson, stats };
 }
+
+// The error each failing status class becomes.
+const httpErrorClass: Record<
+  Exclude<StatusClass, "success">,
+  new (details: LightspeedHttpErrorDetails) => LightspeedError
+> = {
+  rate_limited: LightspeedRateLimitError,
+  server_error: LightspeedServerError,
+  configuration: LightspeedConfigurationError,
+  request: LightspeedRequestError,
+};
 
 type AttemptOutcome =
   | { kind: "ok"; body: unknown; text: string; parseMs: number }
@@ -216,14 +212,14 @@ interface AttemptInput {
   redact: (text: string) => string;
 }
 
-async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptOutcome> {
+async function sendAttempt(http: KyInstance, input: AttemptInput): Promise<AttemptOutcome> {
   const { displayPath, attempt, redact } = input;
   let status: number;
   let retryAfter: string | null;
   let text: string;
   try {
     const pending = http.get(input.relativePath, {
-      searchParams: _searchParams(input.params),
+      searchParams: searchParams(input.params),
       timeout: input.timeoutMs,
       signal: input.signal,
     });
@@ -240,7 +236,9 @@ async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptO
         error: new LightspeedTimeoutError(displayPath, input.timeoutMs, { attempts: attempt }),
       };
     }
-    const detail = redact(_describe(error));
+    // ky wraps the fetch failure; its cause says what went wrong on the wire.
+    const failure = isKyError(error) && error.cause instanceof Error ? error.cause : error;
+    const detail = redact(describeError(failure, []));
     return {
       kind: "transient",
       error: new LightspeedNetworkError(displayPath, detail, { attempts: attempt }),
@@ -253,17 +251,13 @@ async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptO
     bodyExcerpt: redact(text.slice(0, BODY_EXCERPT_CHARS)),
     attempts: attempt,
   };
-  switch (classify(status)) {
-    case "success":
-      break;
-    case "rate_limited":
-      return { kind: "rate_limited", retryAfter, error: new LightspeedRateLimitError(details) };
-    case "server_error":
-      return { kind: "server_error", error: new LightspeedServerError(details) };
-    case "configuration":
-      return { kind: "fatal", error: new LightspeedConfigurationError(details) };
-    case "request":
-      return { kind: "fatal", error: new LightspeedRequestError(details) };
+  const statusClass = classify(status);
+  if (statusClass !== "success") {
+    const error = new httpErrorClass[statusClass](details);
+    if (!isRetryableStatus(status)) return { kind: "fatal", error };
+    return statusClass === "rate_limited"
+      ? { kind: "rate_limited", retryAfter, error }
+      : { kind: "server_error", error };
   }
 
   try {
@@ -282,16 +276,10 @@ async function _attempt(http: KyInstance, input: AttemptInput): Promise<AttemptO
   }
 }
 
-function _searchParams(params: QueryParams): Record<string, string> {
+function searchParams(params: QueryParams): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     if (value !== undefined) result[name] = String(value);
   }
   return result;
-}
-
-function _describe(error: unknown): string {
-  if (isKyError(error) && error.cause instanceof Error) return error.cause.message;
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { type Clock, createLightspeedClient, type LightspeedClientOptions } from "./client.ts";
+import type { Clock } from "../clock.ts";
+import { DeadlineExceededError } from "../deadline.ts";
+import { createLightspeedClient, type LightspeedClientOptions } from "./client.ts";
 import {
-  DeadlineExceededError,
   LightspeedConfigurationError,
   LightspeedError,
   LightspeedHttpError,
@@ -96,7 +97,7 @@ interface MatrixRow {
   deadlineInMs?: number;
   maxAttempts?: number;
   /** Expected error class; success (OK_BODY) when absent. */
-  error?: new (...args: never[]) => LightspeedError;
+  error?: new (...args: never[]) => Error;
   status?: number;
   waits: number[];
   /** Store-wide pauses, in ms after T0. */
@@ -251,11 +252,14 @@ for (const row of matrix) {
         assert.ok(!error.bodyExcerpt.includes(TOKEN), "body excerpt leaks the token");
       }
       if (row.error !== DeadlineExceededError) {
+        assert.ok(error instanceof LightspeedError);
         assert.equal(error.attempts, row.steps.length);
       }
       assert.ok(!JSON.stringify(error).includes(TOKEN));
     } else {
-      assert.deepEqual(await call, OK_BODY);
+      const reply = await call;
+      assert.deepEqual(reply.body, OK_BODY);
+      assert.deepEqual(JSON.parse(reply.text), OK_BODY, "the text the body was parsed from");
     }
     assert.equal(requests.length, row.steps.length, "requests sent");
     assert.equal(calls.acquires, row.steps.length, "budget claimed before every request");

@@ -1,24 +1,19 @@
 /**
  * Typed failures of the Lightspeed API client. Callers branch on the class, never on message
- * text. No error ever carries the access token: the client redacts it from body excerpts and
- * messages before constructing any of these.
+ * text; which of them a retry can fix is decided in one place, retry_policy.ts. No error ever
+ * carries the access token: the client redacts it from body excerpts and messages before
+ * constructing any of these.
  */
 
 /** Base class of every failure raised by the Lightspeed client. */
 export class LightspeedError extends Error {
   /** Attempts made for the request that failed (1 when it was not retried). */
   readonly attempts: number;
-  /** Whether a later attempt could succeed (5xx, 429, network, timeout, malformed reply). */
-  readonly retryable: boolean;
 
-  constructor(
-    message: string,
-    options: { attempts?: number; retryable?: boolean; cause?: unknown },
-  ) {
+  constructor(message: string, options: { attempts?: number; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "LightspeedError";
     this.attempts = options.attempts ?? 1;
-    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -37,8 +32,8 @@ export class LightspeedHttpError extends LightspeedError {
   readonly path: string;
   readonly bodyExcerpt: string;
 
-  constructor(message: string, details: LightspeedHttpErrorDetails, retryable = false) {
-    super(message, { attempts: details.attempts, retryable });
+  constructor(message: string, details: LightspeedHttpErrorDetails) {
+    super(message, { attempts: details.attempts });
     this.name = "LightspeedHttpError";
     this.status = details.status;
     this.path = details.path;
@@ -49,7 +44,7 @@ export class LightspeedHttpError extends LightspeedError {
 /** 401 or 403: the operator must fix the token or its scopes; retrying cannot help. */
 export class LightspeedConfigurationError extends LightspeedHttpError {
   constructor(details: LightspeedHttpErrorDetails) {
-    super(_configurationMessage(details), details);
+    super(configurationMessage(details), details);
     this.name = "LightspeedConfigurationError";
   }
 }
@@ -59,7 +54,7 @@ export class LightspeedRequestError extends LightspeedHttpError {
   constructor(details: LightspeedHttpErrorDetails) {
     super(
       `Lightspeed rejected the request to "${details.path}" (${details.status})` +
-        _bodySuffix(details.bodyExcerpt),
+        bodySuffix(details.bodyExcerpt),
       details,
     );
     this.name = "LightspeedRequestError";
@@ -71,9 +66,8 @@ export class LightspeedServerError extends LightspeedHttpError {
   constructor(details: LightspeedHttpErrorDetails) {
     super(
       `Lightspeed failed to serve "${details.path}" (${details.status})` +
-        _attemptsSuffix(details.attempts) + _bodySuffix(details.bodyExcerpt),
+        attemptsSuffix(details.attempts) + bodySuffix(details.bodyExcerpt),
       details,
-      true,
     );
     this.name = "LightspeedServerError";
   }
@@ -83,9 +77,8 @@ export class LightspeedServerError extends LightspeedHttpError {
 export class LightspeedRateLimitError extends LightspeedHttpError {
   constructor(details: LightspeedHttpErrorDetails) {
     super(
-      `Lightspeed kept rate limiting "${details.path}" (429)` + _attemptsSuffix(details.attempts),
+      `Lightspeed kept rate limiting "${details.path}" (429)` + attemptsSuffix(details.attempts),
       details,
-      true,
     );
     this.name = "LightspeedRateLimitError";
   }
@@ -97,8 +90,8 @@ export class LightspeedNetworkError extends LightspeedError {
 
   constructor(path: string, detail: string, options: { attempts?: number; cause?: unknown } = {}) {
     super(
-      `Network error calling Lightspeed "${path}": ${detail}` + _attemptsSuffix(options.attempts),
-      { ...options, retryable: true },
+      `Network error calling Lightspeed "${path}": ${detail}` + attemptsSuffix(options.attempts),
+      options,
     );
     this.name = "LightspeedNetworkError";
     this.path = path;
@@ -117,8 +110,8 @@ export class LightspeedTimeoutError extends LightspeedError {
   ) {
     super(
       `Lightspeed did not answer "${path}" within ${timeoutMs} ms` +
-        _attemptsSuffix(options.attempts),
-      { ...options, retryable: true },
+        attemptsSuffix(options.attempts),
+      options,
     );
     this.name = "LightspeedTimeoutError";
     this.path = path;
@@ -133,34 +126,15 @@ export class LightspeedResponseError extends LightspeedError {
   constructor(path: string, problem: string, options: { attempts?: number; cause?: unknown } = {}) {
     super(
       `Lightspeed sent an invalid reply for "${path}": ${problem}` +
-        _attemptsSuffix(options.attempts),
-      { ...options, retryable: true },
+        attemptsSuffix(options.attempts),
+      options,
     );
     this.name = "LightspeedResponseError";
     this.path = path;
   }
 }
 
-/** Waiting (for a retry or for the shared budget) would pass the caller's deadline. */
-export class DeadlineExceededError extends LightspeedError {
-  /** Epoch ms the caller must finish by. */
-  readonly deadline: number;
-  /** How long the wait would have been. */
-  readonly waitMs: number;
-
-  constructor(what: string, waitMs: number, deadline: number, options: { cause?: unknown } = {}) {
-    super(
-      `Waiting ${Math.ceil(waitMs)} ms for ${what} would pass the deadline ` +
-        `"${new Date(deadline).toISOString()}"`,
-      { ...options, retryable: true },
-    );
-    this.name = "DeadlineExceededError";
-    this.deadline = deadline;
-    this.waitMs = waitMs;
-  }
-}
-
-function _configurationMessage(details: LightspeedHttpErrorDetails): string {
+function configurationMessage(details: LightspeedHttpErrorDetails): string {
   if (details.status === 401) {
     return `Lightspeed rejected the token (401) calling "${details.path}": ` +
       "set a valid LIGHTSPEED_TOKEN";
@@ -169,10 +143,10 @@ function _configurationMessage(details: LightspeedHttpErrorDetails): string {
     "give the LIGHTSPEED_TOKEN user the permission or scope it needs";
 }
 
-function _attemptsSuffix(attempts: number | undefined): string {
+function attemptsSuffix(attempts: number | undefined): string {
   return attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : "";
 }
 
-function _bodySuffix(bodyExcerpt: string): string {
+function bodySuffix(bodyExcerpt: string): string {
   return bodyExcerpt === "" ? "" : `: ${JSON.stringify(bodyExcerpt)}`;
 }

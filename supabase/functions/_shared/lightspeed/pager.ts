@@ -1,6 +1,7 @@
 /**
- * Version paging of Lightspeed API 2.0 lists (reference §2): ask for `after`, then continue
- * from the `version.max` of the page just read, until a page comes back with no data.
+ * Version paging of Lightspeed API 2.0 lists: ask for `after`, then continue from the
+ * `version.max` of the page just read, until a page comes back with no data (README, "How it
+ * works").
  */
 import type { LightspeedClient } from "./client.ts";
 import { LightspeedResponseError } from "./errors.ts";
@@ -13,7 +14,7 @@ export interface VersionPage {
   versionMax: number;
   /** The `after` this page was requested with. */
   requestAfter: number;
-  /** The reply text the page was parsed from, when the client provides it. */
+  /** The reply text the page was parsed from; dropped once the page is validated. */
   text?: string;
 }
 
@@ -44,13 +45,13 @@ export async function* pageByVersion(
 ): AsyncGenerator<VersionPage, void, undefined> {
   const { path, before, pageSize, deleted, deadline, signal } = options;
   let after = options.after ?? 0;
-  _requireSafeInteger("after", after, 0);
-  if (before !== undefined) _requireSafeInteger("before", before, 0);
-  _requireSafeInteger("pageSize", pageSize, 1);
+  requireSafeInteger("after", after, 0);
+  if (before !== undefined) requireSafeInteger("before", before, 0);
+  requireSafeInteger("pageSize", pageSize, 1);
 
   while (true) {
     // Fetched in a helper so nothing but the page itself stays referenced while it is used.
-    const page = await _fetchPage(client, path, after, before, pageSize, deleted, {
+    const page = await fetchPage(client, path, after, before, pageSize, deleted, {
       deadline,
       signal,
     });
@@ -60,11 +61,9 @@ export async function* pageByVersion(
   }
 }
 
-type PagingClient =
-  & Pick<LightspeedClient, "getJson">
-  & Partial<Pick<LightspeedClient, "getJsonWithText">>;
+type PagingClient = Pick<LightspeedClient, "getJson">;
 
-async function _fetchPage(
+async function fetchPage(
   client: PagingClient,
   path: string,
   after: number,
@@ -74,20 +73,18 @@ async function _fetchPage(
   options: { deadline: number; signal?: AbortSignal },
 ): Promise<VersionPage | undefined> {
   const params = { after, before, page_size: pageSize, deleted: deleted ? "true" : undefined };
-  const reply = client.getJsonWithText
-    ? await client.getJsonWithText(path, params, options)
-    : { body: await client.getJson(path, params, options), text: undefined };
-  const page = _readPage(path, after, reply.body);
-  return page && reply.text !== undefined ? { ...page, text: reply.text } : page;
+  const reply = await client.getJson(path, params, options);
+  const page = readPage(path, after, reply.body);
+  return page && { ...page, text: reply.text };
 }
 
-function _readPage(path: string, after: number, body: unknown): VersionPage | undefined {
-  if (!_isObject(body) || !Array.isArray(body.data)) {
+function readPage(path: string, after: number, body: unknown): VersionPage | undefined {
+  if (!isObject(body) || !Array.isArray(body.data)) {
     throw new LightspeedResponseError(path, 'expected an object with a "data" array');
   }
   if (body.data.length === 0) return undefined;
   const version = body.version;
-  if (!_isObject(version)) {
+  if (!isObject(version)) {
     throw new LightspeedResponseError(path, 'a non-empty page has no "version" object');
   }
   const { min, max } = version;
@@ -114,11 +111,11 @@ function _readPage(path: string, after: number, body: unknown): VersionPage | un
   return { records: body.data, versionMin, versionMax, requestAfter: after };
 }
 
-function _isObject(value: unknown): value is Record<string, unknown> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function _requireSafeInteger(name: string, value: number, min: number): void {
+function requireSafeInteger(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${name} must be a safe integer of at least ${min}, got "${value}"`);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "../../../../simulator/mod.ts";
-import { createLightspeedClient, type LightspeedClient } from "./client.ts";
+import { createLightspeedClient, type JsonReply, type LightspeedClient } from "./client.ts";
 import { LightspeedResponseError } from "./errors.ts";
 import { pageByVersion, type PageByVersionOptions, type VersionPage } from "./pager.ts";
 import type { RequestBudget } from "./request_budget.ts";
@@ -55,6 +55,9 @@ async function collect(
   }
   return pages;
 }
+
+/** A client reply carrying `body`, as the real client returns it. */
+const reply = (body: unknown): JsonReply => ({ body, text: JSON.stringify(body) ?? "" });
 
 const idsOf = (pages: VersionPage[]) =>
   pages.flatMap((page) => page.records.map((record) => (record as VersionedRecord).id));
@@ -197,7 +200,7 @@ for (const emptyPageVersion of ["null", "missing", "zeros", "nulls"] as const) {
 
 Deno.test("pageByVersion() rejects a page whose version.max does not advance", async () => {
   const stuck = {
-    getJson: () => Promise.resolve({ data: [{ id: "a" }], version: { min: 5, max: 5 } }),
+    getJson: () => Promise.resolve(reply({ data: [{ id: "a" }], version: { min: 5, max: 5 } })),
   };
   const pages = pageByVersion(stuck, {
     path: "/customers",
@@ -224,15 +227,15 @@ Deno.test("pageByVersion() rejects envelopes without data or with unsafe version
     { data: [{}], version: { min: "1", max: "2" } },
     { data: [{}], version: { min: 9, max: 3 } },
   ];
-  for (const reply of replies) {
-    const client = { getJson: () => Promise.resolve(reply) };
+  for (const body of replies) {
+    const client = { getJson: () => Promise.resolve(reply(body)) };
     const pages = pageByVersion(client, {
       path: "/sales",
       pageSize: 10,
       deleted: false,
       deadline: Date.now() + 1000,
     });
-    await assert.rejects(pages.next(), LightspeedResponseError, JSON.stringify(reply));
+    await assert.rejects(pages.next(), LightspeedResponseError, JSON.stringify(body));
   }
 });
 
@@ -241,7 +244,7 @@ Deno.test("pageByVersion() sends after, before, page_size and deleted as query p
   const client = {
     getJson: (_path: string, params: Record<string, unknown>) => {
       calls.push(params);
-      return Promise.resolve({ data: [], version: null });
+      return Promise.resolve(reply({ data: [], version: null }));
     },
   };
   await collect(client as unknown as LightspeedClient, {

@@ -6,9 +6,8 @@
  * and is claimed one request at a time.
  */
 import type postgres from "postgres";
-import { type Clock, type LightspeedClient, systemClock } from "./client.ts";
-import { DeadlineExceededError } from "./errors.ts";
-import { pageByVersion } from "./pager.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { DeadlineExceededError } from "../deadline.ts";
 
 /** One claimed request. */
 export interface RequestSlot {
@@ -65,27 +64,6 @@ export function registerCountToLimit(registerCount: number): number {
     throw new RangeError(`Register count must be a whole number, got "${registerCount}"`);
   }
   return 300 * registerCount + 50;
-}
-
-/** Counts the store's registers that are not deleted (they set the rate limit). */
-export async function readRegisterCount(
-  client: Pick<LightspeedClient, "getJson">,
-  deadline: number,
-): Promise<number> {
-  let count = 0;
-  const pages = pageByVersion(client, {
-    path: "/registers",
-    pageSize: 200,
-    deleted: false,
-    deadline,
-  });
-  for await (const page of pages) {
-    for (const register of page.records) {
-      const deletedAt = (register as { deleted_at?: unknown } | null)?.deleted_at;
-      if (deletedAt === undefined || deletedAt === null) count++;
-    }
-  }
-  return count;
 }
 
 /** See {@link PostgresRequestBudgetOptions.maxInFlightMs}. */

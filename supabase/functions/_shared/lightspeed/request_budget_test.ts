@@ -3,13 +3,11 @@ import postgres from "postgres";
 import { startSimulator } from "../../../../simulator/mod.ts";
 import { connectTestDatabase } from "../../../../dev/testing/database.ts";
 import { repoRoot } from "../../../../dev/paths.ts";
-import { type Clock, createLightspeedClient, systemClock } from "./client.ts";
-import { DeadlineExceededError } from "./errors.ts";
-import {
-  createPostgresRequestBudget,
-  readRegisterCount,
-  registerCountToLimit,
-} from "./request_budget.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { DeadlineExceededError } from "../deadline.ts";
+import { createLightspeedClient } from "./client.ts";
+import { readRegisterCount } from "./register_count.ts";
+import { createPostgresRequestBudget, registerCountToLimit } from "./request_budget.ts";
 
 /** Opens a pool, failing loudly (never skipping) when the test database is not there. */
 async function connect(): Promise<postgres.Sql> {

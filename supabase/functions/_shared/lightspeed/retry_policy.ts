@@ -1,7 +1,9 @@
 /**
- * Pure retry decisions for the Lightspeed client: how to treat a status, how long to back
- * off, how to read Retry-After. No I/O, no clock: time and randomness come in as arguments.
+ * Pure retry decisions for the Lightspeed client: how to treat a status, which failures a retry
+ * can fix, how long to back off, how to read Retry-After. The one place retryability is decided.
+ * No I/O, no clock: time and randomness come in as arguments.
  */
+import { LightspeedHttpError } from "./errors.ts";
 
 /** First backoff step; doubles per attempt before jitter. */
 export const BACKOFF_BASE_MS = 500;
@@ -26,6 +28,30 @@ export function classify(status: number): StatusClass {
   if (status >= 500 || status === 408) return "server_error";
   if (status === 401 || status === 403) return "configuration";
   return "request";
+}
+
+// Whether another attempt could succeed. A failure without a status (network, timeout, a reply
+// that is not the expected JSON) is always worth another attempt.
+const retryableByClass: Record<Exclude<StatusClass, "success">, boolean> = {
+  rate_limited: true,
+  server_error: true,
+  configuration: false,
+  request: false,
+};
+
+/** Whether a reply with this (non-2xx) status may succeed when sent again. */
+export function isRetryableStatus(status: number): boolean {
+  const statusClass = classify(status);
+  return statusClass !== "success" && retryableByClass[statusClass];
+}
+
+/**
+ * Failures no retry can fix: Lightspeed refused the token, its scopes or the request itself.
+ * An import stops on them instead of spending requests; every other failure (429, 5xx,
+ * network, timeout, an invalid reply, a deadline) may pass on a later attempt or run.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof LightspeedHttpError && !isRetryableStatus(error.status);
 }
 
 /**

@@ -1,8 +1,20 @@
 import assert from "node:assert/strict";
+import { DeadlineExceededError } from "../deadline.ts";
+import {
+  LightspeedConfigurationError,
+  LightspeedNetworkError,
+  LightspeedRateLimitError,
+  LightspeedRequestError,
+  LightspeedResponseError,
+  LightspeedServerError,
+  LightspeedTimeoutError,
+} from "./errors.ts";
 import {
   BACKOFF_CAP_MS,
   backoffDelay,
   classify,
+  isPermanentFailure,
+  isRetryableStatus,
   parseRetryAfter,
   RATE_LIMIT_FALLBACK_MS,
   rateLimitDelay,
@@ -65,4 +77,28 @@ Deno.test("classify() sorts statuses into retry classes", () => {
     [302, "request"],
   ];
   for (const [status, expected] of cases) assert.equal(classify(status), expected, `${status}`);
+});
+
+Deno.test("isRetryableStatus(): 429, 5xx and 408 may pass later; 401, 403 and other 4xx never", () => {
+  for (const status of [429, 500, 502, 503, 504, 408]) {
+    assert.equal(isRetryableStatus(status), true);
+  }
+  for (const status of [400, 401, 403, 404, 409, 422]) {
+    assert.equal(isRetryableStatus(status), false);
+  }
+  assert.equal(isRetryableStatus(200), false, "a success is not a failure to retry");
+});
+
+Deno.test("isPermanentFailure(): only a refused token, scope or request is permanent", () => {
+  const details = (status: number) => ({ status, path: "/sales", bodyExcerpt: "" });
+  assert.equal(isPermanentFailure(new LightspeedConfigurationError(details(401))), true);
+  assert.equal(isPermanentFailure(new LightspeedConfigurationError(details(403))), true);
+  assert.equal(isPermanentFailure(new LightspeedRequestError(details(404))), true);
+  assert.equal(isPermanentFailure(new LightspeedServerError(details(503))), false);
+  assert.equal(isPermanentFailure(new LightspeedRateLimitError(details(429))), false);
+  assert.equal(isPermanentFailure(new LightspeedNetworkError("/sales", "reset")), false);
+  assert.equal(isPermanentFailure(new LightspeedTimeoutError("/sales", 30_000)), false);
+  assert.equal(isPermanentFailure(new LightspeedResponseError("/sales", "empty body")), false);
+  assert.equal(isPermanentFailure(new DeadlineExceededError("a slot", 10, Date.now())), false);
+  assert.equal(isPermanentFailure(new Error("database went away")), false);
 });

@@ -3,17 +3,15 @@
 import type { Sql } from "../database.ts";
 import { type LightspeedRecord, validatePage } from "../entities/record_validation.ts";
 import { type EntityDefinition, pageSizeFor } from "../entities/registry.ts";
-import { type Clock, createLightspeedClient, systemClock } from "../lightspeed/client.ts";
-import {
-  DeadlineExceededError,
-  LightspeedConfigurationError,
-  LightspeedRequestError,
-} from "../lightspeed/errors.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { DeadlineExceededError } from "../deadline.ts";
+import { createLightspeedClient } from "../lightspeed/client.ts";
 import { pageByVersion, type VersionPage } from "../lightspeed/pager.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
-import { redactSecrets } from "../redact.ts";
+import { isPermanentFailure } from "../lightspeed/retry_policy.ts";
+import { describeError } from "../redact.ts";
 import { ingestPage, type PreparedPage } from "./ingest_page.ts";
-import { acquireLease, type LeasedState, LeaseLostError, releaseLease } from "./lease.ts";
+import { acquireLease, type LeasedState, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
 import {
   closeAbandonedRuns,
@@ -77,11 +75,6 @@ export interface RunResult {
 export const CLOSING_RESERVE_MS = 2_000;
 // A crashed run's lease outlives its deadline by this much, then anyone may take it.
 const LEASE_GRACE_MS = 30_000;
-
-/** Errors that no retry can fix: an import stops instead of spending requests on them. */
-function isPermanent(error: unknown): boolean {
-  return error instanceof LightspeedConfigurationError || error instanceof LightspeedRequestError;
-}
 
 /**
  * Validates a page and keeps only what landing it needs, releasing the parsed records so the
@@ -278,13 +271,11 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     if (error instanceof DeadlineExceededError) {
       outcome = { status: "partial", error: null };
     } else {
-      const message = error instanceof LeaseLostError || error instanceof Error
-        ? error.message
-        : String(error);
       outcome = {
         status: "failed",
-        error: redactSecrets(message, env.secrets),
-        importStatus: isPermanent(error) ? "failed" : undefined,
+        error: describeError(error, env.secrets),
+        // No retry can fix these: an import stops instead of spending requests on them.
+        importStatus: isPermanentFailure(error) ? "failed" : undefined,
       };
     }
   }
