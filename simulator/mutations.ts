@@ -1,7 +1,7 @@
 import type { MutationRequest } from "./options.ts";
 import { round2, round5 } from "./money.ts";
 import { SeededRandom } from "./random.ts";
-import type { SaleRow } from "./records.ts";
+import type { PlainRecord, SaleRow } from "./records.ts";
 import { buildSale, payOffBalance, saleTotalIncludingTax } from "./sale_builder.ts";
 import type { SimulatorStore } from "./store.ts";
 import { isoUtc } from "./time.ts";
@@ -36,9 +36,37 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
   const random = new SeededRandom(
     request.seed ?? `${store.options.seed}:round-${++store.mutationRounds}`,
   );
-  const summary: MutationSummary = {
-    previousMaxVersion: store.maxVersion,
-    maxVersion: store.maxVersion,
+  const summary = emptySummary(store.maxVersion);
+  // Each round happens a little later in the store's day.
+  store.nowMs += random.int(10, 120) * 60_000;
+  const tick = () => (store.nowMs += random.int(1, 20) * 1000);
+  const round: MutationRound = { store, random, summary, tick };
+  // The steps share one random stream, so their order is part of what a seed produces.
+  editCustomers(round, request.customerEdits);
+  editProducts(round, request.productEdits);
+  deleteCustomers(round, request.customerDeletes);
+  deleteProducts(round, request.productDeletes);
+  closeSales(round, request);
+  removeLineItems(round, request.lineItemRemovals);
+  addSales(round, request.newSales ?? 0);
+  moveStock(round, request.stockMovements);
+  summary.maxVersion = store.maxVersion;
+  return summary;
+}
+
+/** What the steps of one mutation round share. */
+interface MutationRound {
+  store: SimulatorStore;
+  random: SeededRandom;
+  summary: MutationSummary;
+  /** Moves the store's clock on a few seconds and returns the new time. */
+  tick: () => number;
+}
+
+function emptySummary(maxVersion: number): MutationSummary {
+  return {
+    previousMaxVersion: maxVersion,
+    maxVersion,
     customerEdits: [],
     productEdits: [],
     customerDeletes: [],
@@ -53,22 +81,24 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
     stockMovements: [],
     registersTouched: [],
   };
-  const { catalog } = store;
-  // Each round happens a little later in the store's day.
-  store.nowMs += random.int(10, 120) * 60_000;
-  const tick = () => (store.nowMs += random.int(1, 20) * 1000);
+}
 
-  const liveCustomers = () => catalog.customers.filter((c) => c.deleted_at === null);
-  for (const customer of sample(random, liveCustomers(), request.customerEdits)) {
+function live(records: PlainRecord[]): PlainRecord[] {
+  return records.filter((r) => r.deleted_at === null);
+}
+
+function editCustomers({ store, random, summary, tick }: MutationRound, count?: number): void {
+  for (const customer of sample(random, live(store.catalog.customers), count)) {
     customer.email = `updated.${random.hex(6)}@example.test`;
     customer.loyalty_balance = round5(random.next() * 80);
     customer.updated_at = isoUtc(tick());
     store.touchPlain("customers", customer);
     summary.customerEdits.push(customer.id);
   }
+}
 
-  const liveProducts = () => catalog.products.filter((p) => p.deleted_at === null);
-  for (const product of sample(random, liveProducts(), request.productEdits)) {
+function editProducts({ store, random, summary, tick }: MutationRound, count?: number): void {
+  for (const product of sample(random, live(store.catalog.products), count)) {
     const priceEx = round2((product.price_excluding_tax as number) * random.pick([0.9, 1.05, 1.1]));
     product.price_excluding_tax = priceEx;
     product.price_including_tax = round5(priceEx * 1.15);
@@ -76,17 +106,23 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
     store.touchPlain("products", product);
     summary.productEdits.push(product.id);
   }
+}
 
-  for (const customer of sample(random, liveCustomers(), request.customerDeletes)) {
+function deleteCustomers({ store, random, summary, tick }: MutationRound, count?: number): void {
+  for (const customer of sample(random, live(store.catalog.customers), count)) {
     const at = isoUtc(tick());
     customer.deleted_at = at;
     customer.updated_at = at;
     store.touchPlain("customers", customer);
     summary.customerDeletes.push(customer.id);
   }
+}
 
-  const deletableProducts = liveProducts().filter((p) => p.has_variants !== true);
-  for (const product of sample(random, deletableProducts, request.productDeletes)) {
+/** Deletes standalone products and variant children (never parents) with their stock rows. */
+function deleteProducts({ store, random, summary, tick }: MutationRound, count?: number): void {
+  const { catalog } = store;
+  const deletable = live(catalog.products).filter((p) => p.has_variants !== true);
+  for (const product of sample(random, deletable, count)) {
     const at = isoUtc(tick());
     product.deleted_at = at;
     product.updated_at = at;
@@ -100,43 +136,55 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
       summary.inventoryDeletes.push(row.id);
     }
   }
+}
 
+/** Pays off laybys and on-account sales, then voids closed sales. */
+function closeSales(round: MutationRound, request: MutationRequest): void {
+  const { store, random, summary, tick } = round;
   const salesWith = (test: (sale: SaleRow) => boolean) => store.sales.filter(test);
-  const closeSale = (sale: SaleRow, status: SaleRow["status"], pay: boolean) => {
+  const close = (sale: SaleRow, status: SaleRow["status"], pay: boolean) => {
     const at = tick();
-    if (pay) payOffBalance(random, catalog, sale, at);
+    if (pay) payOffBalance(random, store.catalog, sale, at);
     sale.status = status;
     sale.updatedAtMs = at;
     store.touchSale(sale);
   };
   for (const sale of sample(random, salesWith((s) => s.status === "LAYBY"), request.laybyPayoffs)) {
-    closeSale(sale, "LAYBY_CLOSED", true);
+    close(sale, "LAYBY_CLOSED", true);
     summary.laybyPayoffs.push(sale.id);
   }
   const onAccount = salesWith((s) => s.status === "ONACCOUNT");
   for (const sale of sample(random, onAccount, request.onAccountPayoffs)) {
-    closeSale(sale, "ONACCOUNT_CLOSED", true);
+    close(sale, "ONACCOUNT_CLOSED", true);
     summary.onAccountPayoffs.push(sale.id);
   }
   const voidable = salesWith((s) => s.status === "CLOSED" && s.returnFor === null);
   for (const sale of sample(random, voidable, request.voids)) {
-    closeSale(sale, "VOIDED", false);
+    close(sale, "VOIDED", false);
     summary.voids.push(sale.id);
   }
-  const editable = salesWith((s) =>
+}
+
+/** Takes one line out of closed non-return sales with two or more, trimming their payments. */
+function removeLineItems({ store, random, summary, tick }: MutationRound, count?: number): void {
+  const editable = store.sales.filter((s) =>
     s.status === "CLOSED" && s.returnFor === null && s.lines.length >= 2
   );
-  for (const sale of sample(random, editable, request.lineItemRemovals)) {
+  for (const sale of sample(random, editable, count)) {
     const [removed] = sale.lines.splice(random.int(0, sale.lines.length - 1), 1);
-    rebalancePayments(sale, saleTotalIncludingTax(catalog, sale));
+    rebalancePayments(sale, saleTotalIncludingTax(store.catalog, sale));
     sale.updatedAtMs = tick();
     store.touchSale(sale);
     summary.lineItemRemovals.push(sale.id);
     summary.removedLineItemIds.push(removed.id);
   }
+}
 
+/** New sales move their register's invoice sequence on: touched registers get a new version. */
+function addSales({ store, random, summary, tick }: MutationRound, count: number): void {
+  const { catalog } = store;
   const touchedRegisters = new Set<number>();
-  for (let i = 0; i < (request.newSales ?? 0); i++) {
+  for (let i = 0; i < count; i++) {
     const status = random.weighted([["CLOSED", 90], ["LAYBY", 4], ["ONACCOUNT", 6]] as const);
     const sale = buildSale(random, catalog, {
       outletIndex: random.int(0, catalog.outlets.length - 1),
@@ -156,18 +204,16 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
     store.touchPlain("registers", register);
     summary.registersTouched.push(register.id);
   }
+}
 
-  const liveStock = catalog.inventory.filter((row) => row.deleted_at === null);
-  for (const row of sample(random, liveStock, request.stockMovements)) {
+function moveStock({ store, random, summary }: MutationRound, count?: number): void {
+  for (const row of sample(random, live(store.catalog.inventory), count)) {
     const level = (row.inventory_level as number) + random.pick([-3, -2, -1, 5, 10, 24]);
     row.inventory_level = level;
     row.current_amount = level;
     store.touchPlain("inventory", row);
     summary.stockMovements.push(row.id);
   }
-
-  summary.maxVersion = store.maxVersion;
-  return summary;
 }
 
 /** Makes payments add up to a sale's new total by trimming the latest ones. */
