@@ -40,7 +40,7 @@ Deno.test("outlets, taxes and registers line up by index", () => {
   assert.ok(catalog.registers.every((r) => r.cash_managed_payment_type_id === cash.id));
 });
 
-Deno.test("every sellable product has one inventory row per outlet, found by inventoryIndex", () => {
+Deno.test("each sellable product has an inventory row per outlet, found by inventoryIndex", () => {
   const catalog = generateCatalog(new SeededRandom(4), options);
   const sellable = catalog.sellableProductIndexes.map((i) => catalog.products[i]);
   assert.ok(sellable.every((p) => p.has_variants === false));
