@@ -1,10 +1,11 @@
-// deno task bench: the sync engine against the physical limit, in one run (issue 7).
+// deno task bench: the sync engine against the physical limit, in one run (README § Benchmark).
 //
 // A. Ingest: a large simulated store (300,000 sales, about 1.35 million line items), the
 //    rate limit time-scaled out of the way (x200), imported entity by entity through the real
 //    functions in their own process: CPU per 1,000 sales and customers, database ingest rate,
 //    peak resident memory.
-// B. No-change incremental sync of the five contract entities right after A: requests, time.
+// B. No-change incremental sync of five entities (outlets, customers, products, sales,
+//    inventory) right after A: requests, time.
 // C. Rate-bound full import: a 1-register store whose import needs about twice the window's
 //    allowance, time-scaled x10: wall time against requests ÷ allowed rate; then the same
 //    import by a naive baseline.
@@ -124,7 +125,7 @@ async function phaseIngest(sql: Sql) {
     const salesStep = steps.find((s) => s.entities[0] === "sales")!;
     const customersStep = steps.find((s) => s.entities[0] === "customers")!;
 
-    // B. Nothing changed: one incremental pass over the five contract entities.
+    // B. Nothing changed: one incremental pass over those five entities.
     log("\nB. No-change incremental sync of outlets, customers, products, sales, inventory");
     const requestsBefore = store.state.stats.requests;
     const incStarted = performance.now();

@@ -1,6 +1,6 @@
-// The whole-system fault and security suite (issue 8). The scenarios are registered here, in
-// this order, with the summary last (module evaluation order is not reliable for that: some
-// imports use top-level await). Part of `npm test`; alone: `deno task test:chaos`.
+// The whole-system fault and security suite (README § Tests). The scenarios are registered
+// here, in this order, with the summary last (module evaluation order is not reliable for that:
+// some imports use top-level await). Part of `npm test`; alone: `deno task test:chaos`.
 // Every scenario runs on the suite's own PostgreSQL (chaos/second_cluster.ts, 127.0.0.1:54352),
 // never truncating or restarting the shared 54322.
 import { pgBinDir } from "../dev/db/system_packages.ts";

@@ -1,6 +1,6 @@
 // The closing summary of the whole suite, printed and checked. On a full run (no --filter left
-// a scenario out) it also holds the suite to issue 8's acceptance: every scenario finished and
-// at least MIN_CRASH_POINTS kills hit a run in progress.
+// a scenario out) it also holds the suite to its own bar: every scenario finished and at least
+// MIN_CRASH_POINTS kills hit a run in progress.
 import assert from "node:assert/strict";
 import { tally } from "./harness.ts";
 import { stopChaosDatabase } from "./second_cluster.ts";

@@ -46,7 +46,7 @@ Deno.test("versions are above 2^32, unique across entities and ascending in each
   assert.equal(Math.max(...all), store.maxVersion);
 });
 
-Deno.test("records carry the reference's fields with realistic formats", () => {
+Deno.test("records carry Lightspeed's fields with realistic formats", () => {
   const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
   const customer = dump("customers")[0];
   for (

@@ -20,7 +20,7 @@ export function isEntityName(value: string): value is EntityName {
 /**
  * Where Lightspeed accepts `deleted=true`, soft-deleted rows are hidden without it.
  * Elsewhere the param is ignored and rows carrying `deleted_at` are always listed
- * (the reference leaves that UNVERIFIED; listing them is the choice that lets a sync
+ * (Lightspeed's behaviour there is not established; listing them is the choice that lets a sync
  * see tombstones).
  */
 export const ENTITIES_WITH_DELETED_PARAM: ReadonlySet<EntityName> = new Set([

@@ -1,4 +1,5 @@
--- Tables, keys and column types the contract and analysts depend on.
+-- Tables, keys and column types users and analysts depend on (docs/interface.md § Tables and
+-- views).
 begin;
 set local search_path = public, extensions;
 select plan(26);

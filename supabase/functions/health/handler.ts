@@ -1,6 +1,6 @@
-// GET /functions/v1/health: the freshness colour of every enabled entity (contract §3), and
-// the scheduler's own colour, so a stopped scheduler (pg_cron dead, job unscheduled, dispatcher
-// raising) turns health red within minutes instead of after yellow_after.
+// GET /functions/v1/health (docs/interface.md § health): the freshness colour of every enabled
+// entity, and the scheduler's own colour, so a stopped scheduler (pg_cron dead, job unscheduled,
+// dispatcher raising) turns health red within minutes instead of after yellow_after.
 // Anyone may ask; only operators and staff get error text.
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import { errorReply, jsonReply } from "../_shared/http/json_reply.ts";

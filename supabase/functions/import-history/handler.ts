@@ -1,6 +1,7 @@
 // POST /functions/v1/import-history {} | {"entities": [...], "restart": true}: starts or
-// continues the historical import and answers 202 at once (contract §3); the work runs in the
-// background and hands itself to fresh invocations until every entity reaches the end.
+// continues the historical import and answers 202 at once (docs/interface.md § import-history);
+// the work runs in the background and hands itself to fresh invocations until every entity
+// reaches the end.
 import { z } from "zod";
 import { background } from "../_shared/background.ts";
 import { entityNames, isEntityName } from "../_shared/entities/registry.ts";

@@ -1,5 +1,5 @@
 // POST /functions/v1/sync-entity {"entity": "<name>"}: one bounded, checkpointed incremental
-// pass for one entity (contract §3).
+// pass for one entity (docs/interface.md § sync-entity).
 import { z } from "zod";
 import { entityNames, getEntity, isEntityName } from "../_shared/entities/registry.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
