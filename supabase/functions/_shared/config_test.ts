@@ -120,6 +120,9 @@ Deno.test("loadConfig() lists every malformed setting with what is expected", ()
   ]);
   assert.match(error.message, /SYNC_TIME_BUDGET_MS: an integer number of milliseconds from 5000/);
   assert.match(error.message, /SYNC_CONCURRENCY: an integer from 1 to 10/);
+  // A URL that fails its check is explained like any other setting (it once read "Invalid input").
+  assert.match(error.message, /SUPABASE_URL: the project's URL starting with "http:\/\/"/);
+  assert.match(error.message, /SUPABASE_DB_URL: required: a PostgreSQL URL starting with/);
   assert.match(error.message, /^Invalid configuration \(10 problems\):\n- /);
 });
 

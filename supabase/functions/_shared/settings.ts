@@ -1,0 +1,175 @@
+/**
+ * The functions' settings (README "Settings (function secrets)"), declared once. The check
+ * (setting_rules.ts builds the zod schema) and the text an operator reads when a setting is
+ * wrong are both derived from these declarations, so a range or default cannot differ between
+ * them.
+ */
+
+/** The shape of a setting's value; ranges and defaults live here and nowhere else. */
+export type SettingShape =
+  /** Free text; trimmed unless keepSpaces, and at least minLength characters (default 1). */
+  | { kind: "text"; minLength?: number; keepSpaces?: true }
+  /** A URL with one of these protocols (without "://"), trimmed. */
+  | {
+    kind: "url";
+    protocols: readonly string[];
+    example?: string;
+    /** Refuse the retired vendhq.com API host with an explanation. */
+    refusesVendHq?: true;
+  }
+  /** A whole decimal number from min to max inclusive. */
+  | { kind: "integer"; min: number; max: number; default?: number; unit?: "milliseconds" }
+  /** A decimal number above `above` and at most `atMost`. */
+  | { kind: "fraction"; above: number; atMost: number; default?: number }
+  /** The store's domain prefix, with explanations for pasted URLs and vendhq.com hosts. */
+  | { kind: "storePrefix" };
+
+export interface SettingDeclaration {
+  /**
+   * What the value is, as the operator reads it. Text and URL settings' error messages lead
+   * with it; numbers are described by their kind and range instead.
+   */
+  description: string;
+  shape: SettingShape;
+  /** true, false, or required only while another (declared) setting is unset. */
+  required: boolean | { unlessSet: string };
+  /** Whether the value must never appear in a message or log (no value ever does). */
+  secret: boolean;
+  /**
+   * Who sets it: the operator (supabase/functions/.env.example), the platform (Supabase
+   * provides it to every function), or the tests only.
+   */
+  setBy: "operator" | "platform" | "tests";
+}
+
+export const settings = {
+  LIGHTSPEED_DOMAIN_PREFIX: {
+    description: 'the store\'s prefix, e.g. "mystore" for https://mystore.retail.lightspeed.app',
+    shape: { kind: "storePrefix" },
+    required: { unlessSet: "LIGHTSPEED_API_BASE_URL" },
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_API_BASE_URL: {
+    description: "the whole API base URL",
+    shape: {
+      kind: "url",
+      protocols: ["http", "https"],
+      example: "http://127.0.0.1:54330/api/2.0",
+      refusesVendHq: true,
+    },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_TOKEN: {
+    description: "a Lightspeed personal access token",
+    shape: { kind: "text" },
+    required: true,
+    secret: true,
+    setBy: "operator",
+  },
+  SYNC_SECRET: {
+    description: "a random secret",
+    // Compared byte for byte with what callers send, so never trimmed.
+    shape: { kind: "text", minLength: 16, keepSpaces: true },
+    required: true,
+    secret: true,
+    setBy: "operator",
+  },
+  SUPABASE_DB_URL: {
+    description: "a PostgreSQL URL",
+    shape: { kind: "url", protocols: ["postgres", "postgresql"] },
+    required: true,
+    secret: true,
+    setBy: "platform",
+  },
+  SUPABASE_URL: {
+    description: "the project's URL",
+    shape: { kind: "url", protocols: ["http", "https"] },
+    required: false,
+    secret: false,
+    setBy: "platform",
+  },
+  SUPABASE_ANON_KEY: {
+    description: "the project's anon key",
+    shape: { kind: "text" },
+    required: false,
+    secret: false,
+    setBy: "platform",
+  },
+  SYNC_TIME_BUDGET_MS: {
+    description: "how long one invocation may work before it checkpoints and stops",
+    // sync-entity replies only when its run ends, and the platform drops a request that has
+    // sent nothing for 150 s (a 504): the budget stays below that with room to close the run.
+    shape: { kind: "integer", unit: "milliseconds", min: 5_000, max: 140_000, default: 60_000 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  SYNC_CPU_BUDGET_MS: {
+    description: "CPU the sync's own parsing and validation may use per invocation",
+    shape: { kind: "integer", unit: "milliseconds", min: 100, max: 10_000, default: 600 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_PAGE_SIZE: {
+    description: "page size override (sales are always capped at 500)",
+    shape: { kind: "integer", min: 1, max: 10_000 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  SYNC_CONCURRENCY: {
+    description: "entities imported at once",
+    shape: { kind: "integer", min: 1, max: 10, default: 3 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_REGISTER_COUNT: {
+    description: "registers that set the rate limit; read from /registers when absent",
+    shape: { kind: "integer", min: 1, max: 100_000 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_RATE_WINDOW_MS: {
+    description: "Lightspeed's rate-limit window (5 minutes; shrunk in tests)",
+    shape: {
+      kind: "integer",
+      unit: "milliseconds",
+      min: 100,
+      max: 3_600_000,
+      default: 300_000,
+    },
+    required: false,
+    secret: false,
+    setBy: "tests",
+  },
+  LIGHTSPEED_RATE_SAFETY: {
+    description: "share of Lightspeed's rate limit the sync allows itself",
+    shape: { kind: "fraction", above: 0, atMost: 1, default: 0.9 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+} as const satisfies Record<string, SettingDeclaration>;
+
+export type SettingName = keyof typeof settings;
+
+type Declared<N extends SettingName> = (typeof settings)[N];
+type ValueOf<S> = S extends { shape: { kind: "integer" | "fraction" } } ? number : string;
+type AlwaysSet<S> = S extends { required: true } | { shape: { default: number } } ? true : false;
+
+/** The validated values by setting name; unset optional settings are undefined. */
+export type SettingValues = {
+  [N in SettingName]: AlwaysSet<Declared<N>> extends true ? ValueOf<Declared<N>>
+    : ValueOf<Declared<N>> | undefined;
+};
+
+/** Every declared setting with its name, in declaration order. */
+export function declaredSettings(): (SettingDeclaration & { name: SettingName })[] {
+  return (Object.keys(settings) as SettingName[]).map((name) => ({ name, ...settings[name] }));
+}

@@ -1,0 +1,193 @@
+// Every declared setting: the text the operator reads states the same range, minimum length,
+// protocols and default that the check enforces.
+import assert from "node:assert/strict";
+import { ConfigError, readSettings } from "./config.ts";
+import { expectedText } from "./setting_rules.ts";
+import { declaredSettings, type SettingName, settings } from "./settings.ts";
+
+/** A valid value for every setting (the record's type makes it list them all). */
+const sample: Record<SettingName, string> = {
+  LIGHTSPEED_DOMAIN_PREFIX: "mystore",
+  LIGHTSPEED_API_BASE_URL: "http://127.0.0.1:54330/api/2.0",
+  LIGHTSPEED_TOKEN: "lsxs_pt_token",
+  SYNC_SECRET: "sync-secret-that-is-long-enough",
+  SUPABASE_DB_URL: "postgresql://postgres:pw@127.0.0.1:54322/postgres",
+  SUPABASE_URL: "http://127.0.0.1:54321",
+  SUPABASE_ANON_KEY: "anon-key",
+  SYNC_TIME_BUDGET_MS: "30000",
+  SYNC_CPU_BUDGET_MS: "500",
+  LIGHTSPEED_PAGE_SIZE: "200",
+  SYNC_CONCURRENCY: "2",
+  LIGHTSPEED_REGISTER_COUNT: "4",
+  LIGHTSPEED_RATE_WINDOW_MS: "3000",
+  LIGHTSPEED_RATE_SAFETY: "0.5",
+};
+
+/** The text the operator reads for `name` when it alone is set to `value` (or unset). */
+function problemText(name: SettingName, value: string | undefined): string {
+  try {
+    readSettings({ ...valid, [name]: value });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.deepEqual(error.problems.map((problem) => problem.name), [name], `${name}=${value}`);
+    assert.ok(error.message.includes(`- ${name}: ${error.problems[0].expected}`));
+    return error.problems[0].expected;
+  }
+  assert.fail(`${name}=${JSON.stringify(value)} was accepted`);
+}
+
+/** Just the required settings, set. */
+const valid: Record<string, string> = Object.fromEntries(
+  (["LIGHTSPEED_DOMAIN_PREFIX", "LIGHTSPEED_TOKEN", "SYNC_SECRET", "SUPABASE_DB_URL"] as const)
+    .map((name) => [name, sample[name]]),
+);
+
+function accepted(name: SettingName, value: string | undefined): unknown {
+  return readSettings({ ...valid, [name]: value })[name];
+}
+
+function withShape<K extends string>(kind: K) {
+  return declaredSettings().flatMap((setting) =>
+    setting.shape.kind === kind
+      ? [{ ...setting, shape: setting.shape as Extract<typeof setting.shape, { kind: K }> }]
+      : []
+  );
+}
+
+Deno.test("each setting's message is exactly the text below", () => {
+  const texts: Record<SettingName, string> = {
+    LIGHTSPEED_DOMAIN_PREFIX: "required unless LIGHTSPEED_API_BASE_URL is set: the store's " +
+      'prefix, e.g. "mystore" for https://mystore.retail.lightspeed.app',
+    LIGHTSPEED_API_BASE_URL: 'the whole API base URL starting with "http://" or "https://", ' +
+      'e.g. "http://127.0.0.1:54330/api/2.0"',
+    LIGHTSPEED_TOKEN: "required: a Lightspeed personal access token",
+    SYNC_SECRET: "required: a random secret of at least 16 characters",
+    SUPABASE_DB_URL: 'required: a PostgreSQL URL starting with "postgres://" or "postgresql://"',
+    SUPABASE_URL: 'the project\'s URL starting with "http://" or "https://"',
+    SUPABASE_ANON_KEY: "the project's anon key",
+    SYNC_TIME_BUDGET_MS: "an integer number of milliseconds from 5000 to 140000 (default 60000)",
+    SYNC_CPU_BUDGET_MS: "an integer number of milliseconds from 100 to 10000 (default 600)",
+    LIGHTSPEED_PAGE_SIZE: "an integer from 1 to 10000",
+    SYNC_CONCURRENCY: "an integer from 1 to 10 (default 3)",
+    LIGHTSPEED_REGISTER_COUNT: "an integer from 1 to 100000",
+    LIGHTSPEED_RATE_WINDOW_MS:
+      "an integer number of milliseconds from 100 to 3600000 (default 300000)",
+    LIGHTSPEED_RATE_SAFETY: "a fraction above 0 and at most 1 (default 0.9)",
+  };
+  for (const setting of declaredSettings()) {
+    assert.equal(expectedText(setting), texts[setting.name], setting.name);
+  }
+});
+
+Deno.test("every setting accepts its sample value", () => {
+  const values = readSettings(sample);
+  assert.equal(values.SYNC_TIME_BUDGET_MS, 30_000);
+  assert.equal(values.LIGHTSPEED_RATE_SAFETY, 0.5);
+  assert.equal(values.SUPABASE_ANON_KEY, "anon-key");
+});
+
+Deno.test("an integer setting takes exactly its stated range and its stated default", () => {
+  const integers = withShape("integer");
+  assert.ok(integers.length >= 6);
+  for (const { name, shape } of integers) {
+    const text = problemText(name, String(shape.max + 1));
+    assert.ok(text.includes(`from ${shape.min} to ${shape.max}`), `${name}: ${text}`);
+    assert.equal(problemText(name, String(shape.min - 1)), text);
+    assert.equal(problemText(name, `${shape.min}.5`), text);
+    assert.equal(problemText(name, "ten"), text);
+    assert.equal(accepted(name, String(shape.min)), shape.min);
+    assert.equal(accepted(name, ` ${shape.max} `), shape.max);
+    const fallback = "default" in shape ? shape.default : undefined;
+    assert.equal(accepted(name, ""), fallback, `${name} blank`);
+    assert.equal(accepted(name, undefined), fallback, `${name} unset`);
+    assert.equal(text.endsWith(` (default ${fallback})`), fallback !== undefined, text);
+    if (fallback !== undefined) {
+      assert.ok(fallback >= shape.min && fallback <= shape.max, `${name}: default out of range`);
+    }
+  }
+});
+
+Deno.test("a fraction setting takes exactly its stated bounds and its stated default", () => {
+  const fractions = withShape("fraction");
+  assert.ok(fractions.length >= 1);
+  for (const { name, shape } of fractions) {
+    const text = problemText(name, String(shape.above));
+    assert.ok(text.includes(`above ${shape.above} and at most ${shape.atMost}`), text);
+    assert.equal(problemText(name, String(shape.atMost + 0.001)), text);
+    assert.equal(problemText(name, "half"), text);
+    assert.equal(accepted(name, String(shape.atMost)), shape.atMost);
+    assert.equal(accepted(name, String(shape.above + 0.001)), shape.above + 0.001);
+    assert.equal(accepted(name, " "), shape.default);
+    assert.equal(text.endsWith(` (default ${shape.default})`), shape.default !== undefined, text);
+  }
+});
+
+Deno.test("a text setting takes exactly its stated minimum length", () => {
+  for (const { name, shape, required } of withShape("text")) {
+    const minLength = shape.minLength ?? 1;
+    const value = "x".repeat(minLength);
+    assert.equal(accepted(name, value), value);
+    if (minLength > 1) {
+      const text = problemText(name, "x".repeat(minLength - 1));
+      assert.ok(text.includes(`at least ${minLength} characters`), text);
+    }
+    if (required === true) assert.match(problemText(name, undefined), /^required: /);
+  }
+  const padded = ` ${valid.SYNC_SECRET} `;
+  assert.equal(accepted("SYNC_SECRET", padded), padded, "compared as sent, never trimmed");
+  assert.equal(accepted("LIGHTSPEED_TOKEN", " token "), "token");
+});
+
+Deno.test("a URL setting takes exactly the protocols its message names", () => {
+  for (const { name, shape } of withShape("url")) {
+    for (const protocol of shape.protocols) {
+      assert.equal(accepted(name, ` ${protocol}://example.com/x `), `${protocol}://example.com/x`);
+    }
+    const text = problemText(name, "ftp://example.com");
+    for (const protocol of shape.protocols) assert.ok(text.includes(`"${protocol}://"`), text);
+    assert.equal(problemText(name, "example.com"), text);
+  }
+});
+
+Deno.test("exactly the settings marked required are reported when nothing is set", () => {
+  const error = (() => {
+    try {
+      readSettings({});
+    } catch (error) {
+      return error as ConfigError;
+    }
+    assert.fail("an empty environment was accepted");
+  })();
+  const required = declaredSettings().filter((setting) => setting.required !== false);
+  assert.deepEqual(
+    error.problems,
+    required.map((setting) => ({
+      name: setting.name,
+      expected: expectedText(setting),
+    })),
+  );
+  for (const { name, required } of declaredSettings()) {
+    if (typeof required !== "object") continue;
+    assert.ok(required.unlessSet in settings, `${name}: ${required.unlessSet} is not declared`);
+    const alternative = sample[required.unlessSet as SettingName];
+    const values = readSettings({ ...valid, [name]: "", [required.unlessSet]: alternative });
+    assert.equal(values[name], undefined);
+  }
+});
+
+Deno.test("no setting's malformed value is ever echoed, secret or not", () => {
+  const marker = "zz-Leak-Marker-0123456789";
+  const malformed: Record<string, string> = {
+    text: marker.slice(0, 3),
+    url: `ftp://${marker}`,
+    integer: marker,
+    fraction: marker,
+    storePrefix: `https://${marker}.example/`,
+  };
+  for (const { name, shape, secret } of declaredSettings()) {
+    const value = malformed[shape.kind];
+    if (shape.kind === "text" && (shape.minLength ?? 1) <= value.length) continue;
+    const text = problemText(name, value);
+    assert.ok(!text.includes(marker.slice(0, 3)), `${name} (secret: ${secret}) echoes: ${text}`);
+  }
+});
