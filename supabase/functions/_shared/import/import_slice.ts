@@ -42,46 +42,11 @@ export async function runImportSlice(
   } = { generation: 0 },
 ): Promise<SliceReport> {
   const deadline = Date.now() + context.config.timeBudgetMs;
-  const limit = pLimit(context.config.concurrency);
-  const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
-  const results: RunResult[] = [];
   // Whatever goes wrong in this slice, the import is handed over below while work remains:
   // an import nobody continues would sit at 'running' until the scheduler noticed.
+  let results: RunResult[] = [];
   try {
-    const environment = await context.syncEnvironment({ deadline });
-    // In the order asked for: the caller decides which entities go first.
-    const running = new Set(await runningImports(context.sql, entities));
-    const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
-    const settled = await Promise.allSettled(
-      todo.map((name) =>
-        limit(() => {
-          // An entity queued behind others may find the invocation's CPU or time already
-          // spent; started anyway it would still fetch and land a page. The next slice takes it.
-          if (cpuBudget.exhausted || deadline - Date.now() <= CLOSING_RESERVE_MS) {
-            return Promise.resolve(null);
-          }
-          return runEntitySync(environment, {
-            entity: getEntity(name),
-            trigger: "import",
-            deadline,
-            importId,
-            cpuBudget,
-          });
-        })
-      ),
-    );
-    settled.forEach((outcome, i) => {
-      if (outcome.status === "fulfilled") {
-        if (outcome.value) results.push(outcome.value);
-      } else {
-        console.error(
-          `The import run of ${todo[i]} failed (${
-            describeError(outcome.reason, context.secrets)
-          }); ` +
-            "the next slice continues it",
-        );
-      }
-    });
+    results = await runUnfinishedEntities(context, importId, entities, deadline);
   } catch (error) {
     console.error(
       `The import slice failed before its runs ended (${describeError(error, context.secrets)}); ` +
@@ -101,6 +66,52 @@ export async function runImportSlice(
     options.fetch,
   );
   return { results, remaining, handedOver };
+}
+
+/**
+ * Runs every entity whose import is still running, `concurrency` at a time, sharing the
+ * invocation's CPU budget; a run that throws is logged and left to the next slice.
+ */
+async function runUnfinishedEntities(
+  context: FunctionContext,
+  importId: string,
+  entities: readonly string[],
+  deadline: number,
+): Promise<RunResult[]> {
+  const limit = pLimit(context.config.concurrency);
+  const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
+  const environment = await context.syncEnvironment({ deadline });
+  // In the order asked for: the caller decides which entities go first.
+  const running = new Set(await runningImports(context.sql, entities));
+  const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
+  const settled = await Promise.allSettled(
+    todo.map((name) =>
+      limit(() => {
+        // An entity queued behind others may find the invocation's CPU or time already
+        // spent; started anyway it would still fetch and land a page. The next slice takes it.
+        if (cpuBudget.exhausted || deadline - Date.now() <= CLOSING_RESERVE_MS) {
+          return Promise.resolve(null);
+        }
+        return runEntitySync(environment, {
+          entity: getEntity(name),
+          trigger: "import",
+          deadline,
+          importId,
+          cpuBudget,
+        });
+      })
+    ),
+  );
+  const results: RunResult[] = [];
+  settled.forEach((outcome, i) => {
+    if (outcome.status === "fulfilled") {
+      if (outcome.value) results.push(outcome.value);
+    } else {
+      const reason = describeError(outcome.reason, context.secrets);
+      console.error(`The import run of ${todo[i]} failed (${reason}); the next slice continues it`);
+    }
+  });
+  return results;
 }
 
 /** Starts the next invocation of import-history; the scheduler is the safety net if it fails. */

@@ -79,49 +79,11 @@ export function createPostgresRequestBudget(
   sql: postgres.Sql,
   options: PostgresRequestBudgetOptions,
 ): PostgresRequestBudget {
-  const {
-    storeKey,
-    requestLimit,
-    windowMs,
-    safety,
-    maxInFlightMs = DEFAULT_MAX_IN_FLIGHT_MS,
-    clock = systemClock,
-  } = options;
-  if (storeKey === "") throw new RangeError("Store key must not be empty");
-  if (!(safety > 0 && safety <= 1)) {
-    throw new RangeError(`Safety must be above 0 and at most 1, got "${safety}"`);
-  }
-  if (!Number.isSafeInteger(windowMs) || windowMs < 1 || windowMs > 2 ** 31 - 1) {
-    throw new RangeError(`Window must be a positive whole number of ms, got "${windowMs}"`);
-  }
-  if (!Number.isSafeInteger(maxInFlightMs) || maxInFlightMs < 0 || maxInFlightMs > 2 ** 31 - 1) {
-    throw new RangeError(`Longest in flight must be a whole number of ms, got "${maxInFlightMs}"`);
-  }
-  const allowedRequests = Math.floor(requestLimit * safety);
-  if (!Number.isSafeInteger(allowedRequests) || allowedRequests < 1) {
-    throw new RangeError(
-      `Request limit "${requestLimit}" with safety "${safety}" leaves no request to send`,
-    );
-  }
-
-  // Releases of one turn of the event loop go in one statement.
-  let pendingReleases: number[] = [];
-  let flushed: Promise<void> | null = null;
-  function releaseLater(slotId: number): Promise<void> {
-    pendingReleases.push(slotId);
-    flushed ??= new Promise<void>((resolve) => queueMicrotask(resolve)).then(async () => {
-      const slotIds = pendingReleases;
-      pendingReleases = [];
-      flushed = null;
-      try {
-        await sql`select sync_private.release_request_slots(${storeKey}, ${slotIds}::bigint[])`;
-      } catch {
-        // Safe to drop: an unreleased slot is held for maxInFlightMs plus a window, longer than
-        // a released one. A database that fails here fails the next claim loudly.
-      }
-    });
-    return flushed;
-  }
+  const { storeKey, windowMs } = options;
+  const maxInFlightMs = options.maxInFlightMs ?? DEFAULT_MAX_IN_FLIGHT_MS;
+  const clock = options.clock ?? systemClock;
+  const allowedRequests = checkedAllowance(options, maxInFlightMs);
+  const releaseLater = batchedReleases(sql, storeKey);
 
   function slot(slotId: number): RequestSlot {
     let released: Promise<void> | null = null;
@@ -153,4 +115,47 @@ export function createPostgresRequestBudget(
   }
 
   return { acquire, pauseUntil, allowedRequests };
+}
+
+/** Checks the options and returns floor(requestLimit × safety), the requests per window. */
+function checkedAllowance(options: PostgresRequestBudgetOptions, maxInFlightMs: number): number {
+  const { storeKey, requestLimit, windowMs, safety } = options;
+  if (storeKey === "") throw new RangeError("Store key must not be empty");
+  if (!(safety > 0 && safety <= 1)) {
+    throw new RangeError(`Safety must be above 0 and at most 1, got "${safety}"`);
+  }
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1 || windowMs > 2 ** 31 - 1) {
+    throw new RangeError(`Window must be a positive whole number of ms, got "${windowMs}"`);
+  }
+  if (!Number.isSafeInteger(maxInFlightMs) || maxInFlightMs < 0 || maxInFlightMs > 2 ** 31 - 1) {
+    throw new RangeError(`Longest in flight must be a whole number of ms, got "${maxInFlightMs}"`);
+  }
+  const allowedRequests = Math.floor(requestLimit * safety);
+  if (!Number.isSafeInteger(allowedRequests) || allowedRequests < 1) {
+    throw new RangeError(
+      `Request limit "${requestLimit}" with safety "${safety}" leaves no request to send`,
+    );
+  }
+  return allowedRequests;
+}
+
+/** Releases slots in one statement per turn of the event loop, whatever their number. */
+function batchedReleases(sql: postgres.Sql, storeKey: string): (slotId: number) => Promise<void> {
+  let pendingReleases: number[] = [];
+  let flushed: Promise<void> | null = null;
+  return (slotId) => {
+    pendingReleases.push(slotId);
+    flushed ??= new Promise<void>((resolve) => queueMicrotask(resolve)).then(async () => {
+      const slotIds = pendingReleases;
+      pendingReleases = [];
+      flushed = null;
+      try {
+        await sql`select sync_private.release_request_slots(${storeKey}, ${slotIds}::bigint[])`;
+      } catch {
+        // Safe to drop: an unreleased slot is held for maxInFlightMs plus a window, longer than
+        // a released one. A database that fails here fails the next claim loudly.
+      }
+    });
+    return flushed;
+  };
 }

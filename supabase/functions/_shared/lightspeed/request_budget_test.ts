@@ -247,6 +247,74 @@ async function startSimulatorProcess(options: { registers: number; timeScale: nu
   return { apiBaseUrl: field("API"), controlUrl: field("Control"), token: field("Token"), stop };
 }
 
+type SimulatorProcess = Awaited<ReturnType<typeof startSimulatorProcess>>;
+
+/**
+ * Four workers per pool, each a client of the shared budget `budgetKey`, send requests until
+ * `until`; resolves with the time of every reply.
+ */
+function runWorkers(
+  simulator: SimulatorProcess,
+  pools: postgres.Sql[],
+  budget: { key: string; limit: number; windowMs: number },
+  until: number,
+): Promise<number[]> {
+  const clients = pools.map((sql) =>
+    createLightspeedClient({
+      baseUrl: simulator.apiBaseUrl,
+      token: simulator.token,
+      budget: createPostgresRequestBudget(sql, {
+        storeKey: budget.key,
+        requestLimit: budget.limit,
+        windowMs: budget.windowMs,
+        safety: 1,
+      }),
+      rateLimitFallbackMs: 200,
+    })
+  );
+  const served: number[] = [];
+  const worker = async (client: (typeof clients)[number]) => {
+    while (Date.now() < until) {
+      try {
+        await client.getJson("/outlets", { page_size: 1 }, { deadline: until });
+        served.push(Date.now());
+      } catch (error) {
+        if (error instanceof DeadlineExceededError) return;
+        throw error;
+      }
+    }
+  };
+  const done = Promise.all(clients.flatMap((client) => [1, 2, 3, 4].map(() => worker(client))));
+  return done.then(() => served);
+}
+
+/** The store's registers, read through a budget of its own. */
+function probeRegisters(simulator: SimulatorProcess, sql: postgres.Sql, windowMs: number) {
+  return readRegisterCount(
+    createLightspeedClient({
+      baseUrl: simulator.apiBaseUrl,
+      token: simulator.token,
+      budget: createPostgresRequestBudget(sql, {
+        storeKey: uniqueStoreKey("probe"),
+        requestLimit: 50,
+        windowMs,
+        safety: 1,
+      }),
+    }),
+    Date.now() + 10_000,
+  );
+}
+
+/** How many of `served` fall in each window from `started`. */
+function countPerWindow(served: number[], started: number, windowMs: number, windows: number) {
+  return Array.from(
+    { length: windows },
+    (_, k) =>
+      served.filter((at) => at - started >= k * windowMs && at - started < (k + 1) * windowMs)
+        .length,
+  );
+}
+
 Deno.test("createPostgresRequestBudget() keeps two processes within the simulator's limit and uses it", async () => {
   // No headroom (safety 1): the budget is exactly the simulator's limit, so a slot given again
   // while the simulator's window still holds its last request is a violation (a budget that
@@ -258,53 +326,13 @@ Deno.test("createPostgresRequestBudget() keeps two processes within the simulato
   const simulator = await startSimulatorProcess({ registers: 1, timeScale: 300_000 / windowMs });
   const pools = [await connect(), await connect()];
   try {
-    const registers = await readRegisterCount(
-      createLightspeedClient({
-        baseUrl: simulator.apiBaseUrl,
-        token: simulator.token,
-        budget: createPostgresRequestBudget(pools[0], {
-          storeKey: uniqueStoreKey("probe"),
-          requestLimit: 50,
-          windowMs,
-          safety: 1,
-        }),
-      }),
-      Date.now() + 10_000,
-    );
+    const registers = await probeRegisters(simulator, pools[0], windowMs);
     assert.equal(registers, 1);
     const limit = registerCountToLimit(registers);
-    const workers = (budgetKey: string, until: number) => {
-      const clients = pools.map((sql) =>
-        createLightspeedClient({
-          baseUrl: simulator.apiBaseUrl,
-          token: simulator.token,
-          budget: createPostgresRequestBudget(sql, {
-            storeKey: budgetKey,
-            requestLimit: limit,
-            windowMs,
-            safety: 1,
-          }),
-          rateLimitFallbackMs: 200,
-        })
-      );
-      const served: number[] = [];
-      const worker = async (client: (typeof clients)[number]) => {
-        while (Date.now() < until) {
-          try {
-            await client.getJson("/outlets", { page_size: 1 }, { deadline: until });
-            served.push(Date.now());
-          } catch (error) {
-            if (error instanceof DeadlineExceededError) return;
-            throw error;
-          }
-        }
-      };
-      const done = Promise.all(clients.flatMap((client) => [1, 2, 3, 4].map(() => worker(client))));
-      return done.then(() => served);
-    };
     // Open the pools' connections and the HTTP connections, and compile the code paths, so the
     // first window measures the budget rather than a cold start.
-    await workers(uniqueStoreKey("warm-up"), Date.now() + 300);
+    const warmUp = { key: uniqueStoreKey("warm-up"), limit, windowMs };
+    await runWorkers(simulator, pools, warmUp, Date.now() + 300);
     // Start from a fresh simulator window and counters, as the budget's store key is fresh.
     for (const route of ["rate-limit/reset", "stats/reset"]) {
       const reply = await fetch(`${simulator.controlUrl}/${route}`, { method: "POST" });
@@ -312,18 +340,14 @@ Deno.test("createPostgresRequestBudget() keeps two processes within the simulato
     }
 
     const started = Date.now();
-    const served = await workers(uniqueStoreKey("shared"), started + windows * windowMs);
+    const shared = { key: uniqueStoreKey("shared"), limit, windowMs };
+    const served = await runWorkers(simulator, pools, shared, started + windows * windowMs);
 
     const stats = await fetch(`${simulator.controlUrl}/stats`).then((r) => r.json());
     // The most a sliding window lets through in `windows` windows from a fresh start: `limit`
     // at once, then `limit` again as each window ends.
     const most = windows * limit;
-    const perWindow = Array.from(
-      { length: windows },
-      (_, k) =>
-        served.filter((at) => at - started >= k * windowMs && at - started < (k + 1) * windowMs)
-          .length,
-    );
+    const perWindow = countPerWindow(served, started, windowMs, windows);
     console.log(
       `limit ${limit} per ${windowMs} ms; simulator served ${stats.served} of ${most} ` +
         `(${(stats.served / most).toFixed(3)}), clients had ${served.length} replies, ` +
