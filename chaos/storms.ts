@@ -38,12 +38,13 @@ import {
   tally,
   waitFor,
 } from "./harness.ts";
+import { settings } from "../supabase/functions/_shared/settings.ts";
 
 const TIME_SCALE = 30;
 /** One record per page: the import then needs ~900 requests against a budget of 315 a window. */
 const PAGE_SIZE = 1;
-/** The product's default LIGHTSPEED_RATE_SAFETY (supabase/functions/_shared/config.ts). */
-const RATE_SAFETY = 0.9;
+/** The product's default LIGHTSPEED_RATE_SAFETY, as declared. */
+const RATE_SAFETY = settings.LIGHTSPEED_RATE_SAFETY.shape.default;
 
 interface Storm {
   name: string;
