@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
+import type { Sql } from "postgres";
 import { localAnonKey, localJwtSecret, signJwt, verifyJwt } from "../local_keys.ts";
 import { startTestStack, uniqueSuffix } from "./test_stack.ts";
 import { createLocalUser, deleteLocalUser } from "./users.ts";
@@ -7,14 +8,16 @@ import { createLocalUser, deleteLocalUser } from "./users.ts";
 const noPersist = { auth: { persistSession: false, autoRefreshToken: false } };
 
 async function withStack(
-  run: (ctx: { url: string; email: string; password: string; userId: string }) => Promise<void>,
+  run: (
+    ctx: { url: string; sql: Sql; email: string; password: string; userId: string },
+  ) => Promise<void>,
 ) {
   const stack = await startTestStack();
   const email = `auth-test-${uniqueSuffix()}@example.com`;
   const password = "correct horse battery";
   try {
     const user = await createLocalUser(stack.sql, email, password, { staff: true });
-    await run({ url: stack.url, email, password, userId: user.id });
+    await run({ url: stack.url, sql: stack.sql, email, password, userId: user.id });
   } finally {
     await deleteLocalUser(stack.sql, email);
     await stack.close();
@@ -143,5 +146,31 @@ Deno.test("refresh tokens rotate, and sign-out ends the session everywhere", asy
     });
     assert.equal(again.status, 400);
     assert.equal((await again.json()).error_code, "refresh_token_not_found");
+  });
+});
+
+Deno.test("a refresh token reused after the reuse interval ends the whole session", async () => {
+  await withStack(async ({ url, sql, email, password }) => {
+    const client = createClient(url, localAnonKey, noPersist);
+    const { data } = await client.auth.signInWithPassword({ email, password });
+    const first = data.session!;
+    const refreshed = await client.auth.refreshSession({ refresh_token: first.refresh_token });
+    const second = refreshed.data.session!;
+    // Age the rotation past GoTrue's 10-second reuse interval instead of waiting for it.
+    await sql`
+      update auth.refresh_tokens set updated_at = now() - interval '1 minute'
+      where token = ${first.refresh_token}`;
+    const grant = (refreshToken: string) =>
+      fetch(`${url}/auth/v1/token?grant_type=refresh_token`, {
+        method: "POST",
+        headers: { apikey: localAnonKey, "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      });
+    const stolen = await grant(first.refresh_token);
+    assert.equal(stolen.status, 400);
+    assert.equal((await stolen.json()).error_code, "refresh_token_already_used");
+    const current = await grant(second.refresh_token);
+    assert.equal(current.status, 400);
+    assert.equal((await current.json()).error_code, "refresh_token_not_found");
   });
 });
