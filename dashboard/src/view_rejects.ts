@@ -1,16 +1,18 @@
 /// <reference lib="dom" />
-// Rejected records per entity: what could not be stored, why, and the payload as received.
-// The payload is hostile until proven otherwise: it is shown as JSON text only.
+// Rejected records per entity: what could not be stored, why, and the payload as received
+// (rejects_table.ts). This file holds the entity picker and loads the records.
 import { errorText, type View, type ViewContext } from "./context.ts";
 import { h } from "./dom.ts";
-import { formatNumber, formatRelative, formatTimestamp, truncate } from "./format.ts";
+import { formatNumber } from "./format.ts";
+import { rejectsTable } from "./rejects_table.ts";
 
-export function rejectsView(ctx: ViewContext, initialEntity?: string): View {
-  const entity = h("select", { id: "rejects-entity" });
-  const resolved = h("input", { id: "rejects-resolved", attrs: { type: "checkbox" } });
-  const summary = h("p", { class: "muted", attrs: { role: "status", "aria-live": "polite" } });
-  const list = h("div", { class: "table-wrap" });
-  const el = h(
+function layout(
+  entity: HTMLElement,
+  resolved: HTMLElement,
+  summary: HTMLElement,
+  list: HTMLElement,
+) {
+  return h(
     "div",
     { class: "view" },
     h("h2", {}, "Rejected records"),
@@ -33,86 +35,49 @@ export function rejectsView(ctx: ViewContext, initialEntity?: string): View {
     summary,
     list,
   );
+}
+
+function summaryText(entity: string, includeResolved: boolean, shown: number, total: number) {
+  const open = includeResolved ? "" : "open ";
+  return total === 0
+    ? `No ${open}rejected records for ${entity}.`
+    : `${formatNumber(total)} ${open}rejected records` +
+      (total > shown ? ` (newest ${shown} shown)` : "");
+}
+
+export function rejectsView(ctx: ViewContext, initialEntity?: string): View {
+  const entity = h("select", { id: "rejects-entity" });
+  const resolved = h("input", { id: "rejects-resolved", attrs: { type: "checkbox" } });
+  const summary = h("p", { class: "muted", attrs: { role: "status", "aria-live": "polite" } });
+  const list = h("div", { class: "table-wrap" });
+  const el = layout(entity, resolved, summary, list);
   entity.addEventListener("change", () => refresh(false));
   resolved.addEventListener("change", () => refresh(false));
 
+  async function fillEntities() {
+    for (const row of await ctx.api.status()) {
+      entity.append(
+        h(
+          "option",
+          { attrs: { value: row.entity } },
+          `${row.entity} (${formatNumber(row.open_rejects)} open)`,
+        ),
+      );
+    }
+    if (initialEntity) entity.value = initialEntity;
+  }
+
   async function refresh(_auto: boolean) {
     try {
-      if (entity.options.length === 0) {
-        const rows = await ctx.api.status();
-        for (const row of rows) {
-          entity.append(
-            h(
-              "option",
-              { attrs: { value: row.entity } },
-              `${row.entity} (${formatNumber(row.open_rejects)} open)`,
-            ),
-          );
-        }
-        if (initialEntity) entity.value = initialEntity;
-      }
+      if (entity.options.length === 0) await fillEntities();
       if (!entity.value) {
         summary.textContent = "No entities are visible to this account.";
         list.replaceChildren();
         return;
       }
       const { rows, total } = await ctx.api.rejects(entity.value, resolved.checked);
-      summary.textContent = total === 0
-        ? `No ${resolved.checked ? "" : "open "}rejected records for ${entity.value}.`
-        : `${formatNumber(total)} ${resolved.checked ? "" : "open "}rejected records` +
-          (total > rows.length ? ` (newest ${rows.length} shown)` : "");
-      if (rows.length === 0) {
-        list.replaceChildren();
-        return;
-      }
-      list.replaceChildren(
-        h(
-          "table",
-          {},
-          h("caption", { class: "sr-only" }, `Rejected ${entity.value} records`),
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              ...["Record", "Version", "Reason", "Seen", "Last seen", "Payload"].map(
-                (c) => h("th", { attrs: { scope: "col" } }, c),
-              ),
-            ),
-          ),
-          h(
-            "tbody",
-            {},
-            ...rows.map((row) =>
-              h(
-                "tr",
-                { attrs: { "data-reject": row.id } },
-                h("td", { class: "mono" }, row.record_id ?? "(no id)"),
-                h("td", { class: "mono" }, row.version === null ? "—" : String(row.version)),
-                h("td", { class: "reason" }, truncate(row.reason, 400)),
-                h("td", { class: "num" }, `${formatNumber(row.seen_count)}×`),
-                h(
-                  "td",
-                  { attrs: { title: formatTimestamp(row.last_seen_at) } },
-                  formatRelative(row.last_seen_at),
-                  row.resolved_at ? " (resolved)" : "",
-                ),
-                h(
-                  "td",
-                  {},
-                  h(
-                    "details",
-                    {},
-                    h("summary", {}, "Show payload"),
-                    h("pre", { class: "raw" }, truncate(JSON.stringify(row.raw, null, 2), 8000)),
-                  ),
-                ),
-              )
-            ),
-          ),
-        ),
-      );
+      summary.textContent = summaryText(entity.value, resolved.checked, rows.length, total);
+      list.replaceChildren(...(rows.length === 0 ? [] : [rejectsTable(entity.value, rows)]));
     } catch (error) {
       ctx.notify(errorText(error), "error");
     }
