@@ -1,5 +1,6 @@
-// The column types the registry can declare. Each kind knows how to validate a JSON value
-// (zod) and how PostgreSQL casts it from the record's text value, so the two never disagree.
+// The column types the registry can declare, and which JSON values each accepts: exactly the
+// ones PostgreSQL's cast to that type accepts from the record's text value (the casts are built
+// in sync/sql_text.ts, whose test holds the two together on a real database).
 import { z } from "zod";
 
 export type ColumnKind =
@@ -196,36 +197,4 @@ export function requiredValueSchema(kind: ColumnKind): z.ZodType {
   const { accepts, message } = kindChecks[kind];
   // z.any (not z.unknown): a missing key reaches the refinement and gets its message.
   return z.any().refine(accepts, { message });
-}
-
-/** SQL that reads field `source` of the jsonb record `recordAlias` as this kind. */
-export function castExpression(recordAlias: string, source: string, kind: ColumnKind): string {
-  const field = quoteLiteral(source);
-  const text = `${recordAlias} ->> ${field}`;
-  switch (kind) {
-    case "text":
-      return text;
-    case "date":
-      return `(nullif(${text}, '')::timestamp)::date`;
-    // jsonb keeps a number as written: JSON 1.0 reads as '1.0', which ::bigint refuses. The
-    // validator lets only integral values through, so going through numeric never rounds.
-    case "bigint":
-    case "integer":
-      return `nullif(${text}, '')::numeric::${kind}`;
-    // Likewise a JSON 1.0 or 0.0 the validator takes for 1 or 0 (::boolean refuses '1.0').
-    case "boolean":
-      return `case jsonb_typeof(${recordAlias} -> ${field}) when 'number' ` +
-        `then (${text})::numeric <> 0 else nullif(${text}, '')::boolean end`;
-    default:
-      return `nullif(${text}, '')::${kind}`;
-  }
-}
-
-export function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-export function quoteIdentifier(name: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsafe SQL identifier "${name}"`);
-  return `"${name}"`;
 }

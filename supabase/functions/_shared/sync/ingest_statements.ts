@@ -1,12 +1,12 @@
 // Builds, once per entity, the set-based SQL that lands a page: the page arrives as one jsonb
 // parameter and every statement works on all of its records at once.
-import { castExpression, quoteIdentifier, quoteLiteral } from "../entities/column_kinds.ts";
 import {
   type ChildCollection,
   type ColumnMap,
   columnSpec,
   type EntityDefinition,
 } from "../entities/registry.ts";
+import { castExpression, quoteIdentifier, quoteLiteral } from "./sql_text.ts";
 
 export interface ChildStatements {
   /** $1 = uuid[] of parents whose children are replaced. */
