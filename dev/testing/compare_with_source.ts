@@ -2,11 +2,10 @@
 // state row for row (ids, versions, deletes, sale line items and payments), with every record
 // the sync cannot store accounted for in sync_rejects.
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
-import {
-  type LightspeedRecord,
-  validatePage,
-} from "../../supabase/functions/_shared/entities/record_validation.ts";
+import type { LightspeedRecord } from "../../supabase/functions/_shared/entities/record_check.ts";
+import { validatePage } from "../../supabase/functions/_shared/entities/record_validation.ts";
 import { type EntityName, getEntity } from "../../supabase/functions/_shared/entities/registry.ts";
+import { withoutUnstorable } from "../../supabase/functions/_shared/sync/page_payload.ts";
 
 export interface Comparison {
   rowsCompared: number;
@@ -33,7 +32,10 @@ export async function compareWithSource(
   let rowsCompared = 0;
   for (const name of entities) {
     const entity = getEntity(name);
-    const { records, rejects } = validatePage(entity, await sourceRecords(controlUrl, name));
+    // What the sync stores of the source: the valid records jsonb can hold; the rest are rejects.
+    const { records, rejects } = withoutUnstorable(
+      validatePage(entity, await sourceRecords(controlUrl, name)),
+    );
     const rows = await sql.unsafe<{ id: string; version: number; deleted_at: Date | null }[]>(
       `select id::text, version, deleted_at from public.${entity.table}`,
     );

@@ -1,7 +1,6 @@
 // The column types the registry can declare, and which JSON values each accepts: exactly the
 // ones PostgreSQL's cast to that type accepts from the record's text value (the casts are built
 // in sync/sql_text.ts, whose test holds the two together on a real database).
-import { z } from "zod";
 
 export type ColumnKind =
   | "uuid"
@@ -146,7 +145,7 @@ interface KindCheck {
 }
 
 // The one definition of what each kind accepts. The fast path of validation calls these
-// directly; the zod schemas below wrap the same predicates to name what failed.
+// directly; the zod schemas (record_schema.ts) wrap the same predicates to name what failed.
 export const kindChecks: Record<ColumnKind, KindCheck> = {
   uuid: {
     accepts: (v) => typeof v === "string" && isUuidShaped(v),
@@ -184,17 +183,3 @@ export const kindChecks: Record<ColumnKind, KindCheck> = {
     message: "expected an integer within the integer range",
   },
 };
-
-/** The zod schema of an optional column of this kind (absent, null, "" or a valid value). */
-export function optionalValueSchema(kind: ColumnKind): z.ZodType {
-  const { accepts, message } = kindChecks[kind];
-  // .optional() lets zod 4 accept a missing key (a refinement alone makes the key required).
-  return z.any().refine((v) => isAbsent(v) || accepts(v), { message }).optional();
-}
-
-/** The zod schema of a required column of this kind (present, not null, not empty). */
-export function requiredValueSchema(kind: ColumnKind): z.ZodType {
-  const { accepts, message } = kindChecks[kind];
-  // z.any (not z.unknown): a missing key reaches the refinement and gets its message.
-  return z.any().refine(accepts, { message });
-}

@@ -9,6 +9,7 @@ import { redactSecrets } from "../redact.ts";
 import { createInputTable, type IngestStatements, ingestStatements } from "./ingest_statements.ts";
 import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
+import type { PagePayload } from "./page_payload.ts";
 
 export interface PageCounts {
   received: number;
@@ -16,13 +17,6 @@ export interface PageCounts {
   updated: number;
   unchanged: number;
   rejected: number;
-}
-
-/** What a page needs to land: its valid records as JSON, how many, and its rejects. */
-export interface PreparedPage {
-  json: string;
-  validCount: number;
-  rejects: readonly RejectedRecord[];
 }
 
 export interface IngestContext {
@@ -156,7 +150,7 @@ async function landRecordByRecord(
 export async function ingestPage(
   sql: Sql,
   context: IngestContext,
-  page: PreparedPage,
+  page: PagePayload,
   received: number,
   versionMax: number,
 ): Promise<PageCounts> {
@@ -192,7 +186,7 @@ export async function ingestPage(
 async function landPage(
   sql: Sql,
   context: IngestContext,
-  page: PreparedPage,
+  page: PagePayload,
   received: number,
   versionMax: number,
   land: (tx: TransactionSql) => Promise<Landed>,

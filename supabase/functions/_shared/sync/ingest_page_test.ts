@@ -3,8 +3,9 @@ import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/data
 import type { Sql } from "../database.ts";
 import { validatePage } from "../entities/record_validation.ts";
 import { type EntityDefinition, getEntity } from "../entities/registry.ts";
-import { ingestPage, type PageCounts, type PreparedPage } from "./ingest_page.ts";
+import { ingestPage, type PageCounts } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
+import { type PagePayload, pagePayload } from "./page_payload.ts";
 import { openRun } from "./run_log.ts";
 
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
@@ -14,7 +15,7 @@ type Land = (entity: EntityDefinition, records: unknown[]) => Promise<unknown>;
 /** Lands a page as given, past the validator: what a gap in the validator would let through. */
 type LandPrepared = (
   entity: EntityDefinition,
-  page: PreparedPage,
+  page: PagePayload,
   received: number,
   versionMax: number,
   secrets?: string[],
@@ -48,8 +49,7 @@ async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) =>
       );
     };
     const land: Land = async (entity, records) => {
-      const validated = validatePage(entity, records);
-      const page = { ...validated, validCount: validated.records.length };
+      const page = pagePayload(validatePage(entity, records));
       const max = Math.max(
         ...records.map((r) => Number((r as { version?: unknown } | null)?.version) || 0),
       );

@@ -1,7 +1,7 @@
 // One bounded, checkpointed pass over one entity: take the lease, page from the cursor, land
 // each page in its own transaction, stop before the time budget, and close the run truthfully.
 import type { Sql } from "../database.ts";
-import { type LightspeedRecord, validatePage } from "../entities/record_validation.ts";
+import { validatePage } from "../entities/record_validation.ts";
 import { type EntityDefinition, pageSizeFor } from "../entities/registry.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { DeadlineExceededError } from "../deadline.ts";
@@ -10,9 +10,10 @@ import { pageByVersion, type VersionPage } from "../lightspeed/pager.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { isPermanentFailure } from "../lightspeed/retry_policy.ts";
 import { describeError } from "../redact.ts";
-import { ingestPage, type PreparedPage } from "./ingest_page.ts";
+import { ingestPage } from "./ingest_page.ts";
 import { acquireLease, type LeasedState, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
+import { type PagePayload, pagePayload } from "./page_payload.ts";
 import {
   closeAbandonedRuns,
   closeRun,
@@ -85,18 +86,18 @@ function preparePage(
   page: VersionPage,
   cpuBudget: CpuBudget | undefined,
   parseMs: number,
-): PreparedPage {
+): PagePayload {
   const started = performance.now();
-  const validated = validatePage(entity, page.records as LightspeedRecord[], page.text);
+  const payload = pagePayload(validatePage(entity, page.records), page.text);
   if (cpuBudget) cpuBudget.spentMs += performance.now() - started + parseMs;
   page.records = [];
   page.text = undefined;
-  return { json: validated.json, validCount: validated.records.length, rejects: validated.rejects };
+  return payload;
 }
 
 /** A fetched, validated page waiting for its transaction. */
 interface LandablePage {
-  prepared: PreparedPage;
+  prepared: PagePayload;
   received: number;
   versionMax: number;
 }
