@@ -9,7 +9,8 @@ import {
   readJsonObject,
   unauthorizedReply,
 } from "../_shared/http/json_reply.ts";
-import { CpuBudget, runEntitySync } from "../_shared/sync/run_entity_sync.ts";
+import { CpuBudget } from "../_shared/sync/cpu_budget.ts";
+import { runEntitySync } from "../_shared/sync/run_entity_sync.ts";
 
 const body = z.object({
   entity: z.string(),

@@ -10,6 +10,7 @@ import { pageByVersion, type VersionPage } from "../lightspeed/pager.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { isPermanentFailure } from "../lightspeed/retry_policy.ts";
 import { describeError } from "../redact.ts";
+import type { CpuBudget } from "./cpu_budget.ts";
 import { ingestPage } from "./ingest_page.ts";
 import { acquireLease, type LeasedState, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
@@ -34,19 +35,6 @@ export interface SyncEnvironment {
   secrets: readonly string[];
   fetch?: typeof fetch;
   clock?: Clock;
-}
-
-/**
- * CPU spent by the sync's own parsing and validation in one invocation, shared by the runs it
- * makes; a run stops with a checkpoint once this is spent. Edge Functions get 2 s of CPU per
- * request, and the isolate's real CPU is roughly 1.5 times what is counted here.
- */
-export class CpuBudget {
-  spentMs = 0;
-  constructor(readonly limitMs: number) {}
-  get exhausted(): boolean {
-    return this.spentMs >= this.limitMs;
-  }
 }
 
 export interface RunRequest {
