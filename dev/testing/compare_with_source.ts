@@ -5,7 +5,7 @@ import type { Sql } from "../../supabase/functions/_shared/database.ts";
 import type { LightspeedRecord } from "../../supabase/functions/_shared/entities/record_check.ts";
 import { validatePage } from "../../supabase/functions/_shared/entities/record_validation.ts";
 import { type EntityName, getEntity } from "../../supabase/functions/_shared/entities/registry.ts";
-import { withoutUnstorable } from "../../supabase/functions/_shared/sync/page_payload.ts";
+import { withoutUnstorable } from "../../supabase/functions/_shared/sync/prepared_page.ts";
 
 export interface Comparison {
   rowsCompared: number;

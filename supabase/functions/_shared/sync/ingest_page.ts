@@ -9,7 +9,7 @@ import { redactSecrets } from "../redact.ts";
 import { createInputTable, type IngestStatements, ingestStatements } from "./ingest_statements.ts";
 import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
-import type { PagePayload } from "./page_payload.ts";
+import type { PreparedPage } from "./prepared_page.ts";
 
 export interface PageCounts {
   received: number;
@@ -150,20 +150,11 @@ async function landRecordByRecord(
 export async function ingestPage(
   sql: Sql,
   context: IngestContext,
-  page: PagePayload,
-  received: number,
-  versionMax: number,
+  page: PreparedPage,
 ): Promise<PageCounts> {
   const statements = ingestStatements(context.entity);
   try {
-    return await landPage(
-      sql,
-      context,
-      page,
-      received,
-      versionMax,
-      (tx) => landRecords(tx, statements, page.json),
-    );
+    return await landPage(sql, context, page, (tx) => landRecords(tx, statements, page.json));
   } catch (error) {
     if (!isRefusedData(error) || page.validCount === 0) throw error;
     // Retrying the page as a whole would fail the same way forever.
@@ -171,13 +162,12 @@ export async function ingestPage(
       `A page of ${context.entity.name} was refused by the database (SQLSTATE ${error.code}); ` +
         "landing it record by record",
     );
+    const secrets = context.secrets ?? [];
     return await landPage(
       sql,
       context,
       page,
-      received,
-      versionMax,
-      (tx) => landRecordByRecord(tx, statements, page.json, context.secrets ?? []),
+      (tx) => landRecordByRecord(tx, statements, page.json, secrets),
     );
   }
 }
@@ -186,12 +176,11 @@ export async function ingestPage(
 async function landPage(
   sql: Sql,
   context: IngestContext,
-  page: PagePayload,
-  received: number,
-  versionMax: number,
+  page: PreparedPage,
   land: (tx: TransactionSql) => Promise<Landed>,
 ): Promise<PageCounts> {
   const { entity } = context;
+  const { received, versionMax } = page;
   return await sql.begin(async (tx) => {
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
     const landed: Landed = page.validCount > 0

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/database.ts";
 import type { Sql } from "../database.ts";
-import { validatePage } from "../entities/record_validation.ts";
 import { type EntityDefinition, getEntity } from "../entities/registry.ts";
 import { ingestPage, type PageCounts } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
-import { type PagePayload, pagePayload } from "./page_payload.ts";
+import { type PreparedPage, preparePage } from "./prepared_page.ts";
 import { openRun } from "./run_log.ts";
 
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
@@ -15,9 +14,7 @@ type Land = (entity: EntityDefinition, records: unknown[]) => Promise<unknown>;
 /** Lands a page as given, past the validator: what a gap in the validator would let through. */
 type LandPrepared = (
   entity: EntityDefinition,
-  page: PagePayload,
-  received: number,
-  versionMax: number,
+  page: PreparedPage,
   secrets?: string[],
 ) => Promise<PageCounts>;
 
@@ -26,7 +23,7 @@ async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) =>
   try {
     await resetSyncData(sql);
     const owners = new Map<string, { owner: string; runId: number }>();
-    const landPrepared: LandPrepared = async (entity, page, received, versionMax, secrets) => {
+    const landPrepared: LandPrepared = async (entity, page, secrets) => {
       let run = owners.get(entity.name);
       if (!run) {
         const owner = crypto.randomUUID();
@@ -44,16 +41,14 @@ async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) =>
         sql,
         { entity, runId: run.runId, leaseOwner: run.owner, leaseTtlMs: 60_000, secrets },
         page,
-        received,
-        versionMax,
       );
     };
     const land: Land = async (entity, records) => {
-      const page = pagePayload(validatePage(entity, records));
-      const max = Math.max(
+      const versionMax = Math.max(
         ...records.map((r) => Number((r as { version?: unknown } | null)?.version) || 0),
       );
-      return await landPrepared(entity, page, records.length, max);
+      const page = preparePage(entity, { records, versionMin: 0, versionMax, requestAfter: 0 });
+      return await landPrepared(entity, page);
     };
     await fn(sql, land, landPrepared);
   } finally {
@@ -218,9 +213,7 @@ Deno.test("ingestPage() lands a page the database refuses record by record, fili
     ], "version": {"min": ${base + 1}, "max": ${base + 4}}}`;
     const counts = await landPrepared(
       customers,
-      { json, validCount: 4, rejects: [] },
-      4,
-      base + 4,
+      { json, validCount: 4, rejects: [], received: 4, versionMax: base + 4 },
       [secret],
     );
     assert.deepEqual(counts, { received: 4, inserted: 3, updated: 0, unchanged: 0, rejected: 1 });
@@ -251,9 +244,13 @@ Deno.test("ingestPage() refuses a sale whose child the database refuses, with it
     const records = [sale(600, 1), sale(610, "two"), sale(620, 3)];
     const counts = await landPrepared(
       sales,
-      { json: JSON.stringify({ data: records }), validCount: 3, rejects: [] },
-      3,
-      base + 620,
+      {
+        json: JSON.stringify({ data: records }),
+        validCount: 3,
+        rejects: [],
+        received: 3,
+        versionMax: base + 620,
+      },
     );
     assert.equal(counts.inserted, 2);
     assert.equal(counts.rejected, 1);

@@ -1,12 +1,11 @@
 // One bounded, checkpointed pass over one entity: take the lease, page from the cursor, land
 // each page in its own transaction, stop before the time budget, and close the run truthfully.
 import type { Sql } from "../database.ts";
-import { validatePage } from "../entities/record_validation.ts";
 import { type EntityDefinition, pageSizeFor } from "../entities/registry.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { DeadlineExceededError } from "../deadline.ts";
 import { createLightspeedClient } from "../lightspeed/client.ts";
-import { pageByVersion, type VersionPage } from "../lightspeed/pager.ts";
+import { pageByVersion } from "../lightspeed/pager.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { isPermanentFailure } from "../lightspeed/retry_policy.ts";
 import { describeError } from "../redact.ts";
@@ -14,7 +13,7 @@ import type { CpuBudget } from "./cpu_budget.ts";
 import { ingestPage } from "./ingest_page.ts";
 import { acquireLease, type LeasedState, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
-import { type PagePayload, pagePayload } from "./page_payload.ts";
+import { type PreparedPage, preparePage } from "./prepared_page.ts";
 import {
   closeAbandonedRuns,
   closeRun,
@@ -64,31 +63,6 @@ export interface RunResult {
 export const CLOSING_RESERVE_MS = 2_000;
 // A crashed run's lease outlives its deadline by this much, then anyone may take it.
 const LEASE_GRACE_MS = 30_000;
-
-/**
- * Validates a page and keeps only what landing it needs, releasing the parsed records so the
- * garbage collector can take them while the page's transaction runs.
- */
-function preparePage(
-  entity: EntityDefinition,
-  page: VersionPage,
-  cpuBudget: CpuBudget | undefined,
-  parseMs: number,
-): PagePayload {
-  const started = performance.now();
-  const payload = pagePayload(validatePage(entity, page.records), page.text);
-  if (cpuBudget) cpuBudget.spentMs += performance.now() - started + parseMs;
-  page.records = [];
-  page.text = undefined;
-  return payload;
-}
-
-/** A fetched, validated page waiting for its transaction. */
-interface LandablePage {
-  prepared: PagePayload;
-  received: number;
-  versionMax: number;
-}
 
 // The database can be briefly away (a restart, a failover): closing the run truthfully is worth
 // a few short retries, so a failed run is recorded at once instead of when its lease expires.
@@ -208,23 +182,21 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     let parsedMs = 0;
     // A page is validated as soon as it arrives, so its parsed records die young (cheap for
     // the garbage collector) instead of waiting, alive, for the previous page's commit.
-    const fetchNext = (): Promise<LandablePage | null> =>
+    const fetchNext = (): Promise<PreparedPage | null> =>
       pager.next().then((result) => {
         if (result.done) return null;
-        const page = result.value;
-        const received = page.records.length;
-        const prepared = preparePage(
-          entity,
-          page,
-          request.cpuBudget,
-          client.stats.parseMs - parsedMs,
-        );
+        const parseMs = client.stats.parseMs - parsedMs;
         parsedMs = client.stats.parseMs;
-        return { prepared, received, versionMax: page.versionMax };
+        const validationStarted = performance.now();
+        const page = preparePage(entity, result.value);
+        if (request.cpuBudget) {
+          request.cpuBudget.spentMs += performance.now() - validationStarted + parseMs;
+        }
+        return page;
       });
     // The next page is requested while this one commits: fetching and landing overlap, and the
     // cursor still moves only after each page's own commit.
-    let next: Promise<LandablePage | null> | null = fetchNext();
+    let next: Promise<PreparedPage | null> | null = fetchNext();
     next.catch(() => {});
     while (next) {
       const page = await next;
@@ -236,7 +208,7 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
         // an unhandled rejection (which would end the whole process); the await rethrows it.
         next.catch(() => {});
       }
-      await ingestPage(env.sql, context, page.prepared, page.received, page.versionMax);
+      await ingestPage(env.sql, context, page);
       cursor = page.versionMax;
       records += page.received;
       pages++;

@@ -1,15 +1,23 @@
-// Turns a validated page into the single parameter it goes to SQL as: a JSON object whose
-// "data" array holds exactly the records to land. A page with nothing to drop goes as the API's
-// reply text itself, so the hot path serializes nothing again. Records PostgreSQL's jsonb
-// cannot hold become rejects here: that is a limit of the store, not of the record.
+// The one page type the sync lands: a fetched page, validated and reduced to what its
+// transaction needs. The page goes to SQL as one JSON object whose "data" array holds exactly
+// the records to land; a page with nothing to drop goes as the API's reply text itself, so the
+// hot path serializes nothing again. Records PostgreSQL's jsonb cannot hold become rejects
+// here: that is a limit of the store, not a rule of the record.
 import type { LightspeedRecord } from "../entities/record_check.ts";
 import {
   identifyRecord,
   type PageValidation,
   type RejectedRecord,
+  validatePage,
 } from "../entities/record_validation.ts";
+import type { EntityDefinition } from "../entities/registry.ts";
+import type { VersionPage } from "../lightspeed/pager.ts";
 
-export interface PagePayload {
+export interface PreparedPage {
+  /** How many records the API sent. */
+  received: number;
+  /** The cursor to save once this page commits. */
+  versionMax: number;
   /** `{"data": [...]}` holding exactly the records to land. */
   json: string;
   /** How many records `json` holds. */
@@ -50,10 +58,13 @@ export function withoutUnstorable(validation: PageValidation): PageValidation {
 }
 
 /**
- * The page's SQL parameter. `replyText`, the API's reply the records were parsed from, is used
- * as it is when validation dropped nothing and it holds nothing jsonb refuses.
+ * What goes to SQL. `replyText`, the API's reply the records were parsed from, is used as it
+ * is when validation dropped nothing and it holds nothing jsonb refuses.
  */
-export function pagePayload(validation: PageValidation, replyText?: string): PagePayload {
+function landingJson(
+  validation: PageValidation,
+  replyText: string | undefined,
+): Pick<PreparedPage, "json" | "validCount" | "rejects"> {
   const { records, rejects } = validation;
   if (
     replyText !== undefined && rejects.length === 0 && !validation.duplicatesDropped &&
@@ -70,4 +81,18 @@ export function pagePayload(validation: PageValidation, replyText?: string): Pag
     validCount: storable.records.length,
     rejects: storable.rejects,
   };
+}
+
+/**
+ * Validates a fetched page and keeps only what landing it needs. The parsed records and the
+ * reply text are taken off the fetched page, so the garbage collector can have them while the
+ * previous page commits.
+ */
+export function preparePage(entity: EntityDefinition, page: VersionPage): PreparedPage {
+  const received = page.records.length;
+  const validation = validatePage(entity, page.records);
+  const replyText = page.text;
+  page.records = [];
+  page.text = undefined;
+  return { received, versionMax: page.versionMax, ...landingJson(validation, replyText) };
 }
