@@ -10,6 +10,7 @@ import { createInputTable, type IngestStatements, ingestStatements } from "./ing
 import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
 import type { PreparedPage } from "./prepared_page.ts";
+import { fileRejects, resolveRejects } from "./rejects.ts";
 
 export interface PageCounts {
   received: number;
@@ -28,39 +29,6 @@ export interface IngestContext {
   secrets?: readonly string[];
   /** This run re-reads the overlap window: its first commit marks the re-read as done. */
   overlap?: boolean;
-}
-
-async function fileRejects(
-  tx: TransactionSql,
-  entity: string,
-  runId: number,
-  rejects: readonly RejectedRecord[],
-): Promise<void> {
-  const payload = JSON.stringify(rejects.map((r) => ({
-    record_id: r.recordId,
-    version: r.version,
-    reason: r.reason,
-    raw: r.raw,
-  })));
-  // One row per record key (the same expression as the table's generated record_key): two
-  // rejects with one key in a single insert would make ON CONFLICT fail the whole page, on
-  // every retry. The last occurrence in the page wins, as a later page's would.
-  await tx.unsafe(
-    `insert into public.sync_rejects as s (entity, record_id, version, reason, raw, last_run_id)
-     select distinct on (k.record_key) $1, k.record_id, k.version, k.reason, k.raw, $2
-     from (
-       select x.record_id, x.version, x.reason, coalesce(x.raw, 'null'::jsonb) as raw, x.ordinality,
-         coalesce(x.record_id, 'md5:' || md5(coalesce(x.raw, 'null'::jsonb)::text)) as record_key
-       from rows from (jsonb_to_recordset($3::text::jsonb)
-         as (record_id text, version bigint, reason text, raw jsonb)) with ordinality
-         as x(record_id, version, reason, raw, ordinality)
-     ) as k
-     order by k.record_key, k.ordinality desc
-     on conflict (entity, record_key) do update
-     set last_seen_at = now(), seen_count = s.seen_count + 1, reason = excluded.reason,
-         version = excluded.version, last_run_id = excluded.last_run_id, resolved_at = null`,
-    [entity, runId, payload],
-  );
 }
 
 /** What landing the valid records did. */
@@ -180,49 +148,52 @@ async function landPage(
   land: (tx: TransactionSql) => Promise<Landed>,
 ): Promise<PageCounts> {
   const { entity } = context;
-  const { received, versionMax } = page;
   return await sql.begin(async (tx) => {
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
     const landed: Landed = page.validCount > 0
       ? await land(tx)
       : { applied: [], inserted: 0, refused: [] };
     const { applied, inserted } = landed;
-    if (applied.length > 0) {
-      // A valid version of a record that was rejected before resolves its reject.
-      await tx`
-        update public.sync_rejects set resolved_at = now()
-        where entity = ${entity.name} and resolved_at is null
-          and record_key = any(${applied}::text[])`;
-    }
+    if (applied.length > 0) await resolveRejects(tx, entity.name, applied);
     const rejects = landed.refused.length > 0 ? [...page.rejects, ...landed.refused] : page.rejects;
     if (rejects.length > 0) {
       await fileRejects(tx, entity.name, context.runId, rejects);
     }
     if (context.overlap) await markOverlapRead(tx, entity.name);
     const counts: PageCounts = {
-      received,
+      received: page.received,
       inserted,
       updated: applied.length - inserted,
       unchanged: page.validCount - applied.length - landed.refused.length,
       rejected: rejects.length,
     };
-    await tx`
-      update public.sync_state
-      set cursor = ${versionMax},
-          import_records = import_records + case when import_status = 'running' then ${received} else 0 end,
-          import_pages = import_pages + case when import_status = 'running' then 1 else 0 end,
-          updated_at = now()
-      where entity = ${entity.name}`;
-    await tx`
-      update public.sync_log
-      set pages = pages + 1,
-          records_received = records_received + ${counts.received},
-          records_inserted = records_inserted + ${counts.inserted},
-          records_updated = records_updated + ${counts.updated},
-          records_unchanged = records_unchanged + ${counts.unchanged},
-          records_rejected = records_rejected + ${counts.rejected},
-          cursor_end = ${versionMax}
-      where id = ${context.runId}`;
+    await recordLandedPage(tx, context, counts, page.versionMax);
     return counts;
   });
+}
+
+/** Moves the entity's cursor to the page's version.max and adds the page to the run's counts. */
+async function recordLandedPage(
+  tx: TransactionSql,
+  context: IngestContext,
+  counts: PageCounts,
+  versionMax: number,
+): Promise<void> {
+  await tx`
+    update public.sync_state
+    set cursor = ${versionMax},
+        import_records = import_records + case when import_status = 'running' then ${counts.received} else 0 end,
+        import_pages = import_pages + case when import_status = 'running' then 1 else 0 end,
+        updated_at = now()
+    where entity = ${context.entity.name}`;
+  await tx`
+    update public.sync_log
+    set pages = pages + 1,
+        records_received = records_received + ${counts.received},
+        records_inserted = records_inserted + ${counts.inserted},
+        records_updated = records_updated + ${counts.updated},
+        records_unchanged = records_unchanged + ${counts.unchanged},
+        records_rejected = records_rejected + ${counts.rejected},
+        cursor_end = ${versionMax}
+    where id = ${context.runId}`;
 }
