@@ -6,7 +6,8 @@ import { getEntity, isEntityName } from "../entities/registry.ts";
 import type { FunctionContext } from "../function_context.ts";
 import { describeError } from "../redact.ts";
 import { CpuBudget } from "../sync/cpu_budget.ts";
-import { CLOSING_RESERVE_MS, runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
+import { CLOSING_RESERVE_MS } from "../sync/page_loop.ts";
+import { runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
 import { runningImports } from "./import_state.ts";
 
 // With no progress at all (every entity failing, or held by another run), wait before handing

@@ -1,0 +1,97 @@
+// The heart of a run: fetch a page, validate it, land it in its own transaction, repeat. The
+// next page is requested while the current one commits, and the loop stops while there is
+// still time to close the run.
+import type { Clock } from "../clock.ts";
+import type { Sql } from "../database.ts";
+import type { LightspeedClient } from "../lightspeed/client.ts";
+import { pageByVersion } from "../lightspeed/pager.ts";
+import type { CpuBudget } from "./cpu_budget.ts";
+import { type IngestContext, ingestPage } from "./ingest_page.ts";
+import { type PreparedPage, preparePage } from "./prepared_page.ts";
+
+// Time kept back for the last commit and closing the run.
+export const CLOSING_RESERVE_MS = 2_000;
+
+export interface PageLoop {
+  sql: Sql;
+  client: LightspeedClient;
+  clock: Clock;
+  /** The open run the pages land in. */
+  context: IngestContext;
+  pageSize: number;
+  /** Epoch ms by which the run must have checkpointed and stopped. */
+  deadline: number;
+  cpuBudget?: CpuBudget;
+}
+
+/** How far a run got: updated with each page's commit, so a failure still reports it. */
+export interface RunProgress {
+  cursor: number;
+  records: number;
+  pages: number;
+  /** The last page was read: nothing after `cursor` was left. */
+  reachedEnd: boolean;
+}
+
+/**
+ * Fetches the pages after `after` one by one, each validated as soon as it arrives: its parsed
+ * records die young (cheap for the garbage collector) instead of waiting, alive, for the
+ * previous page's commit. Resolves null after the last page.
+ */
+function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage | null> {
+  const { client, cpuBudget } = loop;
+  const { entity } = loop.context;
+  const pager = pageByVersion(client, {
+    path: entity.path,
+    after,
+    pageSize: loop.pageSize,
+    deleted: entity.supportsDeleted,
+    deadline: loop.deadline - CLOSING_RESERVE_MS,
+  });
+  let parsedMs = 0;
+  return () =>
+    pager.next().then((result) => {
+      if (result.done) return null;
+      const parseMs = client.stats.parseMs - parsedMs;
+      parsedMs = client.stats.parseMs;
+      const started = performance.now();
+      const page = preparePage(entity, result.value);
+      if (cpuBudget) cpuBudget.spentMs += performance.now() - started + parseMs;
+      return page;
+    });
+}
+
+/** Lands pages from `progress.cursor` on until the last one, the deadline or the CPU budget. */
+export async function landPages(loop: PageLoop, progress: RunProgress): Promise<void> {
+  const { clock, deadline, cpuBudget } = loop;
+  const fetchNext = pageSource(loop, progress.cursor);
+  let slowestPageMs = 0;
+  let pageStarted = clock.now();
+  // The next page is requested while this one commits: fetching and landing overlap, and the
+  // cursor still moves only after each page's own commit.
+  let next: Promise<PreparedPage | null> | null = fetchNext();
+  next.catch(() => {});
+  while (next) {
+    const page = await next;
+    next = null;
+    if (page === null) {
+      progress.reachedEnd = true;
+      return;
+    }
+    if (!cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
+      next = fetchNext();
+      // Handled now, awaited later: a fetch that fails while this page commits must not be
+      // an unhandled rejection (which would end the whole process); the await rethrows it.
+      next.catch(() => {});
+    }
+    await ingestPage(loop.sql, loop.context, page);
+    progress.cursor = page.versionMax;
+    progress.records += page.received;
+    progress.pages++;
+    const now = clock.now();
+    slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
+    pageStarted = now;
+    // Stop while there is still time for one more page like the slowest so far.
+    if (!next || deadline - now < CLOSING_RESERVE_MS + slowestPageMs) return;
+  }
+}
