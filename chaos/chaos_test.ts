@@ -48,5 +48,6 @@ globalThis.addEventListener("unload", () => {
   const [cmd, cmdArgs] = Deno.uid() === 0
     ? ["runuser", ["-u", "postgres", "--", pgCtl, ...args]]
     : [pgCtl, args];
-  new Deno.Command(cmd, { args: cmdArgs, stdout: "null", stderr: "null" }).outputSync();
+  // From "/": the postgres user may not be able to enter our working folder.
+  new Deno.Command(cmd, { args: cmdArgs, cwd: "/", stdout: "null", stderr: "null" }).outputSync();
 });

@@ -1,13 +1,9 @@
 // Where the local stack keeps its state: one git-ignored folder at the repository root.
 import { fromFileUrl, join } from "./path_helpers.ts";
+import { clusterHome } from "./db/cluster_home.ts";
 
 export const repoRoot = fromFileUrl(new URL("../", import.meta.url));
 export const stateDir = join(repoRoot, ".local");
-/** Owned by the OS user that runs PostgreSQL (`postgres` when we are root). */
-export const pgHomeDir = join(stateDir, "postgres");
-export const pgDataDir = join(pgHomeDir, "data");
-export const pgSocketDir = join(pgHomeDir, "socket");
-export const pgLogFile = join(pgHomeDir, "postgres.log");
 export const logsDir = join(stateDir, "logs");
 
 export const localDb = {
@@ -42,22 +38,24 @@ export interface PgInstance {
   durable?: boolean;
 }
 
-/** The local stack's cluster (127.0.0.1:54322 under .local/postgres): every default. */
-export const localPgInstance: PgInstance = {
-  ...localDb,
-  homeDir: pgHomeDir,
-  dataDir: pgDataDir,
-  socketDir: pgSocketDir,
-  logFile: pgLogFile,
-};
+/**
+ * The local stack's cluster on 127.0.0.1:54322, every default. Its files live in .local/postgres,
+ * or outside the checkout when PostgreSQL's OS user cannot enter it (dev/db/cluster_home.ts).
+ */
+export function localPgInstance(): PgInstance {
+  return pgInstanceNamed("postgres", localDb.port);
+}
 
-/** Another throwaway cluster under .local/<name> on 127.0.0.1:<port> (tests that restart it). */
+/**
+ * Another throwaway cluster, .local/<name> on 127.0.0.1:<port> (tests that restart it); placed
+ * like the local stack's. checkoutRoot (default: this one) is for a test standing in a checkout.
+ */
 export function pgInstanceNamed(
   name: string,
   port: number,
-  options: { durable?: boolean } = {},
+  options: { durable?: boolean; checkoutRoot?: string } = {},
 ): PgInstance {
-  const homeDir = join(stateDir, name);
+  const homeDir = clusterHome(options.checkoutRoot ?? repoRoot, name);
   return {
     ...localDb,
     port,

@@ -3,12 +3,10 @@
 // takes the cluster as an optional argument (default: that one), so a test can run a second,
 // separately restartable cluster built the same way.
 import { localPgInstance, type PgInstance } from "../paths.ts";
-import { isRoot, runChecked, runCommand } from "../run_command.ts";
+import { isRoot, runChecked, runCommand, type RunOptions } from "../run_command.ts";
 import { pgBinDir } from "./system_packages.ts";
 import { pathExists } from "../path_helpers.ts";
-
-// initdb and postgres refuse to run as root; Debian's packages create this OS user.
-const osUserWhenRoot = "postgres";
+import { isOutsideCheckout, osUserWhenRoot } from "./cluster_home.ts";
 
 const settingsMarker = "# Written by dev/db/cluster.ts for the local stack.";
 
@@ -52,25 +50,40 @@ async function writeServerSettings(instance: PgInstance): Promise<boolean> {
   return true;
 }
 
-function pgCommand(binary: string, args: string[]): [string, string[]] {
-  const path = `${pgBinDir}/${binary}`;
-  return isRoot() ? ["runuser", ["-u", osUserWhenRoot, "--", path, ...args]] : [path, args];
+/**
+ * A command run as the OS user PostgreSQL runs as: `postgres` when we are root, from "/" then,
+ * since our working folder may be one that user cannot enter.
+ */
+function asPgUser(program: string, args: string[]): [string, string[], RunOptions] {
+  return isRoot()
+    ? ["runuser", ["-u", osUserWhenRoot, "--", program, ...args], { cwd: "/" }]
+    : [program, args, {}];
 }
 
+/** A PostgreSQL program (initdb and postgres refuse to run as root). */
+function pgCommand(binary: string, args: string[]): [string, string[], RunOptions] {
+  return asPgUser(`${pgBinDir}/${binary}`, args);
+}
+
+/** The cluster's folder, owned by the OS user PostgreSQL runs as. */
 async function prepareHome(instance: PgInstance): Promise<void> {
+  if (isRoot() && isOutsideCheckout(instance.homeDir)) {
+    // Made by the postgres user, so every folder on the way is that user's and mode 700.
+    await runChecked(...asPgUser("mkdir", ["-p", "-m", "700", instance.homeDir]));
+  }
   await Deno.mkdir(instance.socketDir, { recursive: true });
   if (isRoot()) {
     await runChecked("chown", ["-R", `${osUserWhenRoot}:${osUserWhenRoot}`, instance.homeDir]);
   }
 }
 
-export function clusterExists(instance: PgInstance = localPgInstance): boolean {
+export function clusterExists(instance: PgInstance = localPgInstance()): boolean {
   return pathExists(`${instance.dataDir}/PG_VERSION`);
 }
 
-export async function initCluster(instance: PgInstance = localPgInstance): Promise<void> {
+export async function initCluster(instance: PgInstance = localPgInstance()): Promise<void> {
   await prepareHome(instance);
-  const [cmd, args] = pgCommand("initdb", [
+  await runChecked(...pgCommand("initdb", [
     "-D",
     instance.dataDir,
     "-U",
@@ -79,8 +92,7 @@ export async function initCluster(instance: PgInstance = localPgInstance): Promi
     "--encoding=UTF8",
     "--locale=C.UTF-8",
     "--no-sync",
-  ]);
-  await runChecked(cmd, args);
+  ]));
   await writeServerSettings(instance);
 }
 
@@ -119,10 +131,11 @@ async function isOurPostmaster(instance: PgInstance, pid: number): Promise<boole
  * pg_ctl only checks that the pid in postmaster.pid is alive. After a crash that pid may have
  * been reused by an unrelated process; such a cluster is not running (and must not be signalled).
  */
-export async function isClusterRunning(instance: PgInstance = localPgInstance): Promise<boolean> {
+export async function isClusterRunning(instance: PgInstance = localPgInstance()): Promise<boolean> {
   if (!clusterExists(instance)) return false;
-  const [cmd, args] = pgCommand("pg_ctl", ["status", "-D", instance.dataDir]);
-  if ((await runCommand(cmd, args)).code !== 0) return false;
+  if ((await runCommand(...pgCommand("pg_ctl", ["status", "-D", instance.dataDir]))).code !== 0) {
+    return false;
+  }
   const pid = await pidFromFile(instance);
   return pid !== null && await isOurPostmaster(instance, pid);
 }
@@ -151,7 +164,7 @@ async function isPortInUse(instance: PgInstance): Promise<boolean> {
 }
 
 export async function startCluster(
-  instance: PgInstance = localPgInstance,
+  instance: PgInstance = localPgInstance(),
 ): Promise<"started" | "already running"> {
   if (await isClusterRunning(instance)) {
     if (!(await answersOnPort(instance))) {
@@ -164,8 +177,7 @@ export async function startCluster(
       );
     }
     if (await writeServerSettings(instance)) {
-      const [cmd, args] = pgCommand("pg_ctl", ["reload", "-D", instance.dataDir]);
-      await runChecked(cmd, args);
+      await runChecked(...pgCommand("pg_ctl", ["reload", "-D", instance.dataDir]));
       console.log(
         `Server settings of ${instance.dataDir} rewritten and reloaded (a setting that needs a ` +
           "restart, such as shared_preload_libraries, applies at the next stop and start)",
@@ -190,7 +202,7 @@ export async function startCluster(
   }
   await prepareHome(instance);
   await writeServerSettings(instance);
-  const [cmd, args] = pgCommand("pg_ctl", [
+  const result = await runCommand(...pgCommand("pg_ctl", [
     "start",
     "-D",
     instance.dataDir,
@@ -199,8 +211,7 @@ export async function startCluster(
     "-w",
     "-t",
     "60",
-  ]);
-  const result = await runCommand(cmd, args);
+  ]));
   if (result.code !== 0) {
     let tail = "";
     try {
@@ -218,7 +229,7 @@ export async function startCluster(
  * "immediate" is a crash stop (recovery runs at the next start).
  */
 export async function stopCluster(
-  instance: PgInstance = localPgInstance,
+  instance: PgInstance = localPgInstance(),
   mode: "fast" | "immediate" = "fast",
 ): Promise<"stopped" | "not running"> {
   if (!(await isClusterRunning(instance))) {
@@ -226,12 +237,11 @@ export async function stopCluster(
     await Deno.remove(pidFileOf(instance)).catch(() => {});
     return "not running";
   }
-  const [cmd, args] = pgCommand("pg_ctl", ["stop", "-D", instance.dataDir, "-m", mode, "-w"]);
-  await runChecked(cmd, args);
+  await runChecked(...pgCommand("pg_ctl", ["stop", "-D", instance.dataDir, "-m", mode, "-w"]));
   return "stopped";
 }
 
-export async function removeCluster(instance: PgInstance = localPgInstance): Promise<void> {
+export async function removeCluster(instance: PgInstance = localPgInstance()): Promise<void> {
   await Deno.remove(instance.homeDir, { recursive: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });

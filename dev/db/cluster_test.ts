@@ -77,7 +77,8 @@ async function startSleeper(): Promise<{ pid: number; alive(): boolean; stop(): 
   const [cmd, args] = isRoot()
     ? ["runuser", ["-u", "postgres", "--", ...script]]
     : [script[0], script.slice(1)];
-  const child = new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).spawn();
+  // From "/": the postgres user may not be able to enter our working folder.
+  const child = new Deno.Command(cmd, { args, cwd: "/", stdout: "piped", stderr: "null" }).spawn();
   const reader = child.stdout.getReader();
   const { value } = await reader.read();
   reader.releaseLock();
@@ -125,7 +126,8 @@ Deno.test("a stale postmaster.pid naming another live process is removed, and th
           instance.dataDir,
         ]]
         : [`${pgBinDir}/pg_ctl`, ["status", "-D", instance.dataDir]];
-      assert.equal((await runCommand(cmd, args)).code, 0, "pg_ctl status says running");
+      const status = await runCommand(cmd, args, { cwd: "/" });
+      assert.equal(status.code, 0, "pg_ctl status says running");
 
       assert.equal(await isClusterRunning(instance), false);
       assert.equal(await startCluster(instance), "started");

@@ -1,5 +1,5 @@
 // deno task db:start | db:stop | db:reset — the local Supabase-compatible PostgreSQL.
-import { localDatabaseUrl } from "../paths.ts";
+import { localDatabaseUrl, localPgInstance } from "../paths.ts";
 import { clusterExists, initCluster, removeCluster, startCluster, stopCluster } from "./cluster.ts";
 import { installLocalExtensions } from "./local_extensions.ts";
 import { applyMigrations, applySupabaseBootstrap } from "./migrations.ts";
@@ -13,7 +13,7 @@ export async function startLocalDatabase(
   await ensureDebianPackages();
   await installLocalExtensions();
   if (!clusterExists()) {
-    log("Creating a new PostgreSQL 15 cluster in .local/postgres");
+    log(`Creating a new PostgreSQL 15 cluster in ${localPgInstance().homeDir}`);
     await initCluster();
   }
   const state = await startCluster();
