@@ -1,28 +1,38 @@
-// Local stand-in for pg_net's background worker: takes the requests queued in
-// net.http_request_queue (after their transaction committed), sends them concurrently with each
-// row's timeout, and records every outcome in net._http_response as pg_net does. So in the local
-// stack a cron job's net.http_post really starts the local function.
+// Local stand-in for pg_net's background worker (supabase/pg_net, src/worker.c), as strict as the
+// real one: it takes up to batchSize queued requests in ONE transaction, sends them concurrently
+// (each with its own timeout), and commits their responses together when the slowest is done;
+// then it pauses about a second before the next batch, as long as the last one found work, and
+// otherwise sleeps until woken. So in the local stack a cron job's net.http_post really starts
+// the local function, with pg_net's delays. README ("The local stack") lists what it reproduces.
 //
-//   deno task net:worker            (DATABASE_URL overrides the local database)
+//   deno task net:worker    (DATABASE_URL overrides the local database; PG_NET_BATCH_SIZE and
+//                            PG_NET_TTL play pg_net.batch_size and pg_net.ttl)
 //
-// Woken by NOTIFY pg_net_local (sent by the queue's trigger at commit), with polling as a
-// safety net for a missed notification or a dropped connection. Logs method, URL and outcome;
-// never headers or bodies, which carry the sync secret.
+// Woken by NOTIFY pg_net_local (sent by the queue's trigger at commit, when pg_net's net.wake()
+// fires), and, unlike pg_net, also by a poll: a safety net for a notification missed while the
+// listening connection was down. Logs method, URL and outcome; never headers or bodies, which
+// carry the sync secret.
 import postgres from "postgres";
 import { z } from "zod";
 import { localDatabaseUrl } from "./paths.ts";
-import { type QueuedRequest, type RecordedResponse, sendQueuedRequest } from "./net_worker_http.ts";
+import { runBatch } from "./net_worker_batch.ts";
+import { createWakeSignal } from "./net_worker_wake.ts";
 
 export interface NetWorkerOptions {
   databaseUrl: string;
   /** How often to look at the queue without a notification. */
   pollIntervalMs?: number;
-  /** Rows taken per claim (pg_net's default batch is 200). */
+  /** pg_net.batch_size: requests taken, sent and committed together (default 200). */
   batchSize?: number;
+  /** The pause after an iteration that found work (pg_net waits 1000 ms on its latch). */
+  batchPauseMs?: number;
+  /** pg_net.ttl: responses older than this interval are deleted (default '6 hours'). */
+  responseTtl?: string;
   /**
    * Only requests whose URL starts with this are taken; the others stay queued for another
-   * worker. functions:serve sends only the calls addressed to its own API this way, so it never
-   * takes a request a test's own worker is waiting to send. Default: every request.
+   * worker. Not pg_net's (it sends everything): functions:serve sends only the calls addressed to
+   * its own API this way, so it never takes a request a test's own worker is waiting to send.
+   * Default: every request.
    */
   urlPrefix?: string;
   log?: (line: string) => void;
@@ -31,122 +41,67 @@ export interface NetWorkerOptions {
 export interface NetWorker {
   /** Resolves once LISTEN is active. */
   ready: Promise<void>;
-  /** Resolves when nothing is queued or in flight. */
+  /** Resolves when the worker sleeps until the next wake: no batch in flight or due. */
   idle(): Promise<void>;
-  /** Stops taking requests, waits for those in flight, closes the connection. */
+  /** Stops taking requests, waits for the batch in flight and commits it, closes the connection. */
   stop(): Promise<void>;
 }
 
 const optionsSchema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "a postgresql:// URL"),
   pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
-  batchSize: z.number().int().min(1).max(1000).default(200),
+  // pg_net.batch_size's upper bound is PG_INT16_MAX.
+  batchSize: z.number().int().min(1).max(32_767).default(200),
+  batchPauseMs: z.number().int().min(0).max(60_000).default(1000),
+  responseTtl: z.string().min(1).default("6 hours"),
   urlPrefix: z.string().min(1).nullable().default(null),
 });
-
-/** pg_net keeps responses for 6 hours (pg_net.ttl). */
-const responseTtl = "6 hours";
 
 export function startNetWorker(options: NetWorkerOptions): NetWorker {
   const config = optionsSchema.parse(options);
   const log = options.log ?? ((line: string) => console.log(line));
   const sql = postgres(config.databaseUrl, {
-    max: 4,
+    max: 2,
     onnotice: () => {},
     connection: { application_name: "pg_net local worker" },
   });
-
+  const wake = createWakeSignal();
   let stopped = false;
-  let draining: Promise<void> | null = null;
-  let wakeAgain = false;
-  let lastPrune = 0;
-  const inFlight = new Set<Promise<void>>();
 
-  function wake(): void {
-    if (stopped) return;
-    if (draining) {
-      wakeAgain = true;
-      return;
-    }
-    draining = drain()
-      .catch((error) => log(`net worker: ${describe(error)}`))
-      .finally(() => {
-        draining = null;
-        if (wakeAgain) {
-          wakeAgain = false;
-          wake();
-        }
-      });
-  }
-
-  async function drain(): Promise<void> {
+  /** pg_net's outer loop: sleep until woken, then run iterations while they find work. */
+  async function run(): Promise<void> {
     while (!stopped) {
-      const rows = await sql<QueuedRequest[]>`
-        with taken as (
-          select id from net.http_request_queue
-          where ${config.urlPrefix}::text is null or starts_with(url, ${config.urlPrefix}::text)
-          order by id limit ${config.batchSize}
-          for update skip locked
-        )
-        delete from net.http_request_queue as q using taken where q.id = taken.id
-        returning q.id, q.method, q.url, q.headers, q.body, q.timeout_milliseconds`;
-      if (rows.length === 0) break;
-      for (const row of rows) track(handle(row));
-    }
-    if (Date.now() - lastPrune > 60_000) {
-      lastPrune = Date.now();
-      await sql`delete from net._http_response where created < now() - ${responseTtl}::interval`;
+      await wake.next();
+      while (!stopped && await iterate()) await wake.pause(config.batchPauseMs);
     }
   }
 
-  function track(work: Promise<void>): void {
-    inFlight.add(work);
-    work.finally(() => inFlight.delete(work));
-  }
-
-  async function handle(row: QueuedRequest): Promise<void> {
-    const started = performance.now();
-    const response = await sendQueuedRequest(row);
+  /** One batch; true when it consumed requests or deleted expired responses. */
+  async function iterate(): Promise<boolean> {
     try {
-      await record(row.id, response);
+      const { consumed, expired } = await runBatch(sql, config, log);
+      return consumed > 0 || expired > 0;
     } catch (error) {
-      log(`net worker: could not record the response to request ${row.id}: ${describe(error)}`);
-      return;
+      log(`net worker: batch rolled back, its requests stay queued: ${describe(error)}`);
+      return false;
     }
-    const outcome = response.status_code ?? (response.timed_out ? "timed out" : response.error_msg);
-    log(
-      `net ${row.id}: ${row.method.toUpperCase()} ${row.url} -> ${outcome} ` +
-        `(${Math.round(performance.now() - started)} ms)`,
-    );
   }
 
-  async function record(id: QueuedRequest["id"], response: RecordedResponse): Promise<void> {
-    await sql`
-      insert into net._http_response
-        (id, status_code, content_type, headers, content, timed_out, error_msg)
-      values (
-        ${String(id)}::bigint, ${response.status_code}, ${response.content_type},
-        ${response.headers === null ? null : JSON.stringify(response.headers)}::text::jsonb,
-        ${response.content}, ${response.timed_out}, ${response.error_msg}
-      )`;
-  }
-
-  const listening = sql.listen("pg_net_local", () => wake(), () => wake());
+  const listening = sql.listen("pg_net_local", wake.fire, wake.fire);
   const ready = listening.then(() => undefined);
-  const poll = setInterval(wake, config.pollIntervalMs);
-
-  async function idle(): Promise<void> {
-    while (draining || inFlight.size > 0) await Promise.allSettled([draining, ...inFlight]);
-  }
+  // Like pg_net's worker, which starts awake: rows queued before start are taken at once.
+  const running = ready.then(run, () => {});
+  const poll = setInterval(wake.fire, config.pollIntervalMs);
 
   return {
     ready,
-    idle,
+    idle: () => wake.asleep(running),
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(poll);
-      await idle();
+      wake.interrupt();
+      await running;
       try {
         await (await listening).unlisten();
       } catch {
@@ -165,9 +120,20 @@ function redactPassword(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
 
+function optionalInteger(name: string): number | undefined {
+  const value = Deno.env.get(name)?.trim();
+  if (!value) return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got ${value}`);
+  return Number(value);
+}
+
 if (import.meta.main) {
   const databaseUrl = Deno.env.get("DATABASE_URL") ?? localDatabaseUrl;
-  const worker = startNetWorker({ databaseUrl });
+  const worker = startNetWorker({
+    databaseUrl,
+    batchSize: optionalInteger("PG_NET_BATCH_SIZE"),
+    responseTtl: Deno.env.get("PG_NET_TTL")?.trim() || undefined,
+  });
   try {
     await worker.ready;
   } catch (error) {

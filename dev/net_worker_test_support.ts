@@ -7,8 +7,8 @@ export type { Sql };
 export { testDatabaseUrl };
 
 /** The shared local test database; fails loudly when it is not running. */
-export function connect(): Promise<Sql> {
-  return connectTestDatabase();
+export function connect(options: { max?: number } = {}): Promise<Sql> {
+  return connectTestDatabase(options);
 }
 
 export interface ReceivedRequest {
@@ -94,4 +94,42 @@ export function closedPort(): number {
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
   return port;
+}
+
+/** What another session sees of some requests at one moment (one statement, one snapshot). */
+export interface RequestsSnapshot {
+  /** performance.now() when the answer came back. */
+  at: number;
+  queued: number;
+  answered: number;
+}
+
+export interface RequestsWatch {
+  /** Stops sampling (again: no harm); resolves with every snapshot taken, oldest first. */
+  stop(): Promise<RequestsSnapshot[]>;
+}
+
+/** Samples, from `sql`'s own connection, how many of `ids` are still queued and answered. */
+export function watchRequests(sql: Sql, ids: string[], everyMs = 15): RequestsWatch {
+  const snapshots: RequestsSnapshot[] = [];
+  let watching = true;
+  const sampling = (async () => {
+    while (watching) {
+      const [row] = await sql<{ queued: number; answered: number }[]>`
+        select
+          (select count(*)::int from net.http_request_queue where id = any(${ids}::bigint[]))
+            as queued,
+          (select count(*)::int from net._http_response where id = any(${ids}::bigint[]))
+            as answered`;
+      snapshots.push({ at: performance.now(), ...row });
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      watching = false;
+      await sampling;
+      return snapshots;
+    },
+  };
 }
