@@ -120,10 +120,14 @@ function redactPassword(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
 
-function optionalInteger(name: string): number | undefined {
-  const value = Deno.env.get(name)?.trim();
+/** PG_NET_BATCH_SIZE, in pg_net.batch_size's range (our minimum is 1: 0 would send nothing). */
+function batchSizeFromEnv(): number | undefined {
+  const value = Deno.env.get("PG_NET_BATCH_SIZE")?.trim();
   if (!value) return undefined;
-  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got ${value}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 32_767) {
+    console.error(`PG_NET_BATCH_SIZE must be a whole number from 1 to 32767, got ${value}`);
+    Deno.exit(1);
+  }
   return Number(value);
 }
 
@@ -131,7 +135,7 @@ if (import.meta.main) {
   const databaseUrl = Deno.env.get("DATABASE_URL") ?? localDatabaseUrl;
   const worker = startNetWorker({
     databaseUrl,
-    batchSize: optionalInteger("PG_NET_BATCH_SIZE"),
+    batchSize: batchSizeFromEnv(),
     responseTtl: Deno.env.get("PG_NET_TTL")?.trim() || undefined,
   });
   try {
