@@ -83,10 +83,11 @@ Deno.test("a committed net.http_post is sent and its answer recorded like pg_net
   }
 });
 
-Deno.test("timeouts, refused connections and empty bodies are recorded as pg_net does", async () => {
+Deno.test("timeouts, refused connections, empty bodies and NUL bytes are recorded as pg_net does", async () => {
   const sql = await connect();
   const slow = startStubServer(async (request) => {
     if (request.path === "/slow") await new Promise((r) => setTimeout(r, 1500));
+    if (request.path === "/nul") return new Response("before\0after");
     return new Response(null, { status: request.path === "/empty" ? 204 : 200 });
   });
   const worker = startNetWorker({ databaseUrl: testDatabaseUrl, log: () => {} });
@@ -96,7 +97,8 @@ Deno.test("timeouts, refused connections and empty bodies are recorded as pg_net
       select
         net.http_post(url := ${slow.url + "/slow"}, timeout_milliseconds := 200)::text as slow,
         net.http_get(url := ${`http://127.0.0.1:${closedPort()}/x`})::text as refused,
-        net.http_get(url := ${slow.url + "/empty"})::text as empty`;
+        net.http_get(url := ${slow.url + "/empty"})::text as empty,
+        net.http_get(url := ${slow.url + "/nul"})::text as nul`;
 
     const timedOut = await waitForResponse(sql, ids.slow);
     assert.equal(timedOut.timed_out, true);
@@ -120,6 +122,8 @@ Deno.test("timeouts, refused connections and empty bodies are recorded as pg_net
     const empty = await waitForResponse(sql, ids.empty);
     assert.equal(empty.status_code, 204);
     assert.equal(empty.content, null, "an empty body is stored as NULL");
+    // pg_net stores the body as a C string; a text column could not hold the NUL anyway.
+    assert.equal((await waitForResponse(sql, ids.nul)).content, "before", "cut at the NUL byte");
   } finally {
     await worker.stop();
     await slow.stop();
@@ -208,7 +212,7 @@ Deno.test("a slow request holds back every response of its batch: one transactio
   } finally {
     await worker.stop();
     await server.stop();
-    await watch?.stop();
+    await watch?.stop().catch(() => {});
     await watcher.end();
     await sql.end();
   }
@@ -248,7 +252,7 @@ Deno.test("batches of batchSize run one after another, with a pause of about 1 s
   } finally {
     await worker.stop();
     await server.stop();
-    await watch?.stop();
+    await watch?.stop().catch(() => {});
     await watcher.end();
     await sql.end();
   }

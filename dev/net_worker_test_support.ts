@@ -113,23 +113,28 @@ export interface RequestsWatch {
 export function watchRequests(sql: Sql, ids: string[], everyMs = 15): RequestsWatch {
   const snapshots: RequestsSnapshot[] = [];
   let watching = true;
+  const sample = async () => {
+    const [row] = await sql<{ queued: number; answered: number }[]>`
+      select
+        (select count(*)::int from net.http_request_queue where id = any(${ids}::bigint[]))
+          as queued,
+        (select count(*)::int from net._http_response where id = any(${ids}::bigint[]))
+          as answered`;
+    snapshots.push({ at: performance.now(), ...row });
+  };
   const sampling = (async () => {
     while (watching) {
-      const [row] = await sql<{ queued: number; answered: number }[]>`
-        select
-          (select count(*)::int from net.http_request_queue where id = any(${ids}::bigint[]))
-            as queued,
-          (select count(*)::int from net._http_response where id = any(${ids}::bigint[]))
-            as answered`;
-      snapshots.push({ at: performance.now(), ...row });
+      await sample();
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
+  let stopping: Promise<RequestsSnapshot[]> | null = null;
   return {
-    async stop() {
+    stop() {
       watching = false;
-      await sampling;
-      return snapshots;
+      // One last look, so what happened just before stop() is seen too.
+      stopping ??= sampling.then(sample).then(() => snapshots);
+      return stopping;
     },
   };
 }
