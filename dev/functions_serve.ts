@@ -4,8 +4,12 @@
 // also runs the local stand-in for pg_net's sender (dev/net_worker_local_stack.ts), so the
 // pg_cron jobs' calls reach these functions as they would on Supabase; LOCAL_PG_NET=on|off
 // overrides that (off by default on any other port: tests and the benchmark bring their own).
+// Each function runs in workers of the local edge runtime (dev/edge_runtime/), whose wall clock
+// LOCAL_WORKER_WALL_CLOCK_MS sets (default 150000, the Free plan's).
 import { startLocalApi } from "./api/server.ts";
 import { functionNames } from "./api/functions_router.ts";
+import type { WorkerEvent } from "./edge_runtime/local_worker.ts";
+import { wallClockFromEnv } from "./edge_runtime/limits.ts";
 import { readEnvFile } from "./env_file.ts";
 import { localPgNetWanted, startLocalPgNet } from "./net_worker_local_stack.ts";
 import { localDatabaseUrl, repoRoot } from "./paths.ts";
@@ -14,14 +18,21 @@ const envFile = `${repoRoot}supabase/functions/.env`;
 const port = Number(Deno.env.get("LOCAL_API_PORT") ?? 54321);
 const functionsEnv = { ...(await readEnvFile(envFile)), ...Deno.env.toObject() };
 let pgNetWanted: boolean;
+let workerWallClockMs: number;
 try {
   pgNetWanted = localPgNetWanted(Deno.env.toObject(), port);
+  workerWallClockMs = wallClockFromEnv(Deno.env.toObject());
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   Deno.exit(2);
 }
-const api = startLocalApi({ port, functionsEnv });
+const api = startLocalApi({
+  port,
+  functionsEnv,
+  functions: { workerWallClockMs, onWorkerEvent: logWorkerEnd },
+});
 for (const name of functionNames) console.log(`${api.url}/functions/v1/${name}`);
+console.log(`Each function worker's wall clock: ${workerWallClockMs} ms`);
 console.log(`${api.url}/auth/v1 and ${api.url}/rest/v1 (development stand-ins)`);
 
 const pgNet = pgNetWanted
@@ -41,3 +52,15 @@ const stop = async () => {
 };
 Deno.addSignalListener("SIGINT", stop);
 Deno.addSignalListener("SIGTERM", stop);
+
+/** A worker the platform stops, or that fails, is worth a line; a normal retirement is not. */
+function logWorkerEnd(event: WorkerEvent): void {
+  const who = `${event.function} worker ${event.worker}`;
+  if (event.kind === "beforeunload" && event.reason === "wall_clock") {
+    console.log(`${who}: beforeunload (wall_clock), ${event.inFlight} request(s) in flight`);
+  } else if (
+    event.kind === "stopped" && event.reason !== "closed" && event.reason !== "early_drop"
+  ) {
+    console.log(`${who}: stopped (${event.reason}), ${event.inFlight} request(s) in flight`);
+  }
+}

@@ -1,73 +1,40 @@
-// Serves the project's Edge Functions in this process under /functions/v1/<name>, the URL
-// shape of `supabase start`. Handlers are the same modules the deployed functions run.
-import {
-  createFunctionContext,
-  type FunctionContext,
-} from "../../supabase/functions/_shared/function_context.ts";
-import { ConfigError } from "../../supabase/functions/_shared/config.ts";
-import {
-  serveFunction,
-  type ServeOptions,
-} from "../../supabase/functions/_shared/function_entry.ts";
-import { handleHealth } from "../../supabase/functions/health/handler.ts";
-import { healthServeOptions } from "../../supabase/functions/health/serve_options.ts";
-import { handleImportHistory } from "../../supabase/functions/import-history/handler.ts";
-import { handleSyncEntity } from "../../supabase/functions/sync-entity/handler.ts";
+// Serves the project's Edge Functions under /functions/v1/<name>, the URL shape of
+// `supabase start`. Each runs its own index.ts in workers of the local edge runtime
+// (dev/edge_runtime/), with a wall clock per worker like the hosted runtime's.
+import { createEdgeRuntime, type WorkerEvent } from "../edge_runtime/runtime.ts";
 
-const handlers = {
-  "sync-entity": handleSyncEntity,
-  "import-history": handleImportHistory,
-  "health": handleHealth,
-};
+export const functionNames = ["sync-entity", "import-history", "health"];
 
-// As each function's index.ts serves it.
-const serveOptions: Record<string, ServeOptions> = { health: healthServeOptions };
-
-export const functionNames = Object.keys(handlers);
-
-// EdgeRuntime.waitUntil, as the hosted runtime provides it: background work is tracked so the
-// server can wait for it before stopping.
-const pending = new Set<Promise<unknown>>();
-(globalThis as { EdgeRuntime?: unknown }).EdgeRuntime ??= {
-  waitUntil(promise: Promise<unknown>) {
-    pending.add(promise);
-    promise.finally(() => pending.delete(promise));
-  },
-};
-
-export async function settleBackgroundWork(): Promise<void> {
-  while (pending.size > 0) await Promise.allSettled([...pending]);
-}
+const functionsFolder = new URL("../../supabase/functions/", import.meta.url);
 
 export interface FunctionsRouter {
   handle(req: Request, name: string): Promise<Response>;
+  /** Waits for the functions' requests and background work (EdgeRuntime.waitUntil), then ends. */
   close(): Promise<void>;
 }
 
-/** One context per server, built lazily so a bad setting is reported per request, by name. */
-export function createFunctionsRouter(env: Record<string, string | undefined>): FunctionsRouter {
-  let context: FunctionContext | null = null;
-  const provider = () => (context ??= createFunctionContext(env));
-  const served = Object.fromEntries(
-    Object.entries(handlers).map((
-      [name, handler],
-    ) => [name, serveFunction(handler, provider, serveOptions[name])]),
-  );
-  return {
-    handle(req, name) {
-      const serve = served[name];
-      if (!serve) {
-        return Promise.resolve(
-          Response.json({ error: `Function "${name}" not found` }, { status: 404 }),
-        );
-      }
-      return serve(req);
-    },
-    async close() {
-      await settleBackgroundWork();
-      await context?.sql.end({ timeout: 5 });
-    },
-  };
+export interface FunctionsRouterOptions {
+  /** Each worker's wall clock (default 150 s, the Free plan's). */
+  workerWallClockMs?: number;
+  onWorkerEvent?: (event: WorkerEvent) => void;
 }
 
-export { ConfigError };
+export type { WorkerEvent };
+
+/**
+ * The functions with this environment, read as each worker starts (so it may still be
+ * completed after the router is made, before the first request).
+ */
+export function createFunctionsRouter(
+  env: Record<string, string | undefined>,
+  options: FunctionsRouterOptions = {},
+): FunctionsRouter {
+  return createEdgeRuntime({
+    functions: Object.fromEntries(
+      functionNames.map((name) => [name, new URL(`${name}/index.ts`, functionsFolder).href]),
+    ),
+    env: () => env,
+    wallClockMs: options.workerWallClockMs,
+    onEvent: options.onWorkerEvent,
+  });
+}

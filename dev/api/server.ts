@@ -4,7 +4,7 @@
 import { createDatabase } from "../../supabase/functions/_shared/database.ts";
 import { localDatabaseUrl } from "../paths.ts";
 import { createAuthHandler } from "./auth/handler.ts";
-import { createFunctionsRouter } from "./functions_router.ts";
+import { createFunctionsRouter, type FunctionsRouterOptions } from "./functions_router.ts";
 import { createRestHandler } from "./rest/handler.ts";
 import { localAnonKey, localJwtSecret } from "./local_keys.ts";
 
@@ -13,6 +13,8 @@ export interface LocalApiOptions {
   /** Environment of the functions (Deno.env and supabase/functions/.env are not read here). */
   functionsEnv: Record<string, string | undefined>;
   databaseUrl?: string;
+  /** The functions' workers: their wall clock, and who hears of their lives. */
+  functions?: FunctionsRouterOptions;
 }
 
 export interface LocalApi {
@@ -46,7 +48,7 @@ export function startLocalApi(options: LocalApiOptions): LocalApi {
     SUPABASE_DB_URL: databaseUrl,
     SUPABASE_ANON_KEY: localAnonKey,
     ...options.functionsEnv,
-  });
+  }, options.functions);
   return {
     url,
     port: server.addr.port,

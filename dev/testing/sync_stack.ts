@@ -1,5 +1,6 @@
 // A whole local stack for integration tests, over real HTTP: the simulator, the functions
-// (served in this process like `functions:serve`), and the local PostgreSQL.
+// (served from this process like `functions:serve`, each in workers of the local edge
+// runtime), and the local PostgreSQL.
 import {
   type RunningSimulator,
   type SimulatorOptions,
@@ -7,6 +8,7 @@ import {
 } from "../../simulator/mod.ts";
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
 import { type LocalApi, startLocalApi } from "../api/server.ts";
+import type { WorkerEvent } from "../edge_runtime/local_worker.ts";
 import { connectTestDatabase, resetSyncData, testDatabaseUrl } from "./database.ts";
 
 export const testSyncSecret = "test-sync-secret-0123456789abcdef";
@@ -16,6 +18,8 @@ export interface SyncStackOptions {
   functionsEnv?: Record<string, string>;
   /** Keep existing rows (default: start from an empty install). */
   keepData?: boolean;
+  /** The local edge runtime's wall clock per worker (default 150 s, the Free plan's). */
+  workerWallClockMs?: number;
 }
 
 // Replies are read field by field by the tests that assert on them.
@@ -26,6 +30,8 @@ export interface SyncStack {
   simulator: RunningSimulator;
   api: LocalApi;
   sql: Sql;
+  /** What the functions' workers went through, in order (started, retired, stopped, ...). */
+  workerEvents: WorkerEvent[];
   invoke(
     name: string,
     body?: unknown,
@@ -40,9 +46,14 @@ export async function startSyncStack(options: SyncStackOptions = {}): Promise<Sy
   if (!options.keepData) await resetSyncData(sql);
   const simulator = await startSimulator({ port: 0, ...options.simulator });
   const timeScale = options.simulator?.timeScale ?? 1;
+  const workerEvents: WorkerEvent[] = [];
   const api = startLocalApi({
     port: 0,
     databaseUrl: testDatabaseUrl,
+    functions: {
+      workerWallClockMs: options.workerWallClockMs,
+      onWorkerEvent: (event) => workerEvents.push(event),
+    },
     functionsEnv: {
       LIGHTSPEED_API_BASE_URL: simulator.apiBaseUrl,
       LIGHTSPEED_TOKEN: simulator.token,
@@ -79,6 +90,7 @@ export async function startSyncStack(options: SyncStackOptions = {}): Promise<Sy
     simulator,
     api,
     sql,
+    workerEvents,
     invoke,
     control,
     async stop() {
