@@ -18,6 +18,8 @@ export interface SyncConfig {
   supabaseAnonKey?: string;
   /** How long one invocation may work before it checkpoints and stops (at most 140 s). */
   timeBudgetMs: number;
+  /** The wall clock the platform gives each worker (150 s Free, 400 s paid). */
+  workerWallClockMs: number;
   /**
    * CPU the sync's own parsing and validation may use per invocation; past it the invocation
    * checkpoints like at its time budget. Only that work is counted: the isolate's real CPU
@@ -72,6 +74,7 @@ export function loadConfig(
     supabaseUrl: settings.SUPABASE_URL?.replace(/\/+$/, ""),
     supabaseAnonKey: settings.SUPABASE_ANON_KEY,
     timeBudgetMs: settings.SYNC_TIME_BUDGET_MS,
+    workerWallClockMs: settings.SYNC_WORKER_WALL_CLOCK_MS,
     cpuBudgetMs: settings.SYNC_CPU_BUDGET_MS,
     pageSizeOverride: settings.LIGHTSPEED_PAGE_SIZE,
     concurrency: settings.SYNC_CONCURRENCY,

@@ -36,6 +36,7 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     supabaseUrl: undefined,
     supabaseAnonKey: undefined,
     timeBudgetMs: 60_000,
+    workerWallClockMs: 150_000,
     cpuBudgetMs: 600,
     pageSizeOverride: undefined,
     concurrency: 3,
@@ -52,6 +53,7 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
     SUPABASE_URL: "http://127.0.0.1:54321/",
     SUPABASE_ANON_KEY: "anon-key",
     SYNC_TIME_BUDGET_MS: "140000",
+    SYNC_WORKER_WALL_CLOCK_MS: "400000",
     LIGHTSPEED_PAGE_SIZE: "10000",
     SYNC_CONCURRENCY: "10",
     LIGHTSPEED_REGISTER_COUNT: "2",
@@ -62,6 +64,7 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
   assert.equal(config.supabaseUrl, "http://127.0.0.1:54321");
   assert.equal(config.supabaseAnonKey, "anon-key");
   assert.equal(config.timeBudgetMs, 140_000);
+  assert.equal(config.workerWallClockMs, 400_000);
   assert.equal(config.pageSizeOverride, 10_000);
   assert.equal(config.concurrency, 10);
   assert.equal(config.registerCount, 2);

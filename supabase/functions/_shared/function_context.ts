@@ -10,12 +10,19 @@ import {
   type RequestBudget,
 } from "./lightspeed/request_budget.ts";
 import type { SyncEnvironment } from "./sync/run_entity_sync.ts";
+import {
+  isolateWorkerLifetime,
+  standaloneWorkerLifetime,
+  type WorkerLifetime,
+} from "./worker_lifetime.ts";
 
 export interface FunctionContext {
   config: SyncConfig;
   sql: Sql;
   /** Values redacted from every message. */
   secrets: readonly string[];
+  /** The worker this context lives in: its start and the platform's notice of its end. */
+  worker: WorkerLifetime;
   /**
    * The environment runs need. `deadline` (epoch ms) is the invocation's: reading the register
    * count from Lightspeed, when that is needed, never waits past it.
@@ -70,7 +77,10 @@ async function registerCount(
   }
 }
 
-export function createFunctionContext(env: Record<string, string | undefined>): FunctionContext {
+export function createFunctionContext(
+  env: Record<string, string | undefined>,
+  worker: WorkerLifetime = standaloneWorkerLifetime(),
+): FunctionContext {
   const config = loadConfig(env);
   const sql = createDatabase(config.databaseUrl, { max: config.concurrency + 3 });
   const secrets = [config.lightspeedToken, config.syncSecret, databasePassword(config.databaseUrl)]
@@ -88,6 +98,7 @@ export function createFunctionContext(env: Record<string, string | undefined>): 
     config,
     sql,
     secrets,
+    worker,
     syncEnvironment(options = {}) {
       if (environment) return environment;
       const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
@@ -121,7 +132,7 @@ let reportedConfigError = false;
 export function isolateFunctionContext(): FunctionContext {
   if (isolateContext) return isolateContext;
   try {
-    isolateContext = createFunctionContext(Deno.env.toObject());
+    isolateContext = createFunctionContext(Deno.env.toObject(), isolateWorkerLifetime());
     return isolateContext;
   } catch (error) {
     if (error instanceof ConfigError && !reportedConfigError) {

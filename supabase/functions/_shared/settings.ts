@@ -107,6 +107,21 @@ export const settings = {
     secret: false,
     setBy: "operator",
   },
+  SYNC_WORKER_WALL_CLOCK_MS: {
+    description: "the wall clock the platform gives each function worker",
+    // A worker serves several requests, and the platform stops it this long after it started
+    // (150 s on the Free plan, 400 s on paid plans): a run in a reused worker ends before that.
+    shape: {
+      kind: "integer",
+      unit: "milliseconds",
+      min: 5_000,
+      max: 400_000,
+      default: 150_000,
+    },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
   SYNC_CPU_BUDGET_MS: {
     description: "CPU the sync's own parsing and validation may use per invocation",
     shape: { kind: "integer", unit: "milliseconds", min: 100, max: 10_000, default: 600 },

@@ -15,6 +15,7 @@ const sample: Record<SettingName, string> = {
   SUPABASE_URL: "http://127.0.0.1:54321",
   SUPABASE_ANON_KEY: "anon-key",
   SYNC_TIME_BUDGET_MS: "30000",
+  SYNC_WORKER_WALL_CLOCK_MS: "400000",
   SYNC_CPU_BUDGET_MS: "500",
   LIGHTSPEED_PAGE_SIZE: "200",
   SYNC_CONCURRENCY: "2",
@@ -66,6 +67,8 @@ Deno.test("each setting's message is exactly the text below", () => {
     SUPABASE_URL: 'the project\'s URL starting with "http://" or "https://"',
     SUPABASE_ANON_KEY: "the project's anon key",
     SYNC_TIME_BUDGET_MS: "an integer number of milliseconds from 5000 to 140000 (default 60000)",
+    SYNC_WORKER_WALL_CLOCK_MS:
+      "an integer number of milliseconds from 5000 to 400000 (default 150000)",
     SYNC_CPU_BUDGET_MS: "an integer number of milliseconds from 100 to 10000 (default 600)",
     LIGHTSPEED_PAGE_SIZE: "an integer from 1 to 10000",
     SYNC_CONCURRENCY: "an integer from 1 to 10 (default 3)",

@@ -9,6 +9,7 @@ import {
   readJsonObject,
   unauthorizedReply,
 } from "../_shared/http/json_reply.ts";
+import { invocationDeadline } from "../_shared/run_deadline.ts";
 import { CpuBudget } from "../_shared/sync/cpu_budget.ts";
 import { runEntitySync } from "../_shared/sync/run_entity_sync.ts";
 
@@ -35,9 +36,9 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
     });
   }
   const trigger = parsed.data.trigger ?? (caller.kind === "staff" ? "dashboard" : "manual");
-  // The deadline counts from the request: asking Lightspeed for the register count (first
-  // call of an isolate, nothing synced yet) is part of the invocation's time, not extra.
-  const deadline = Date.now() + context.config.timeBudgetMs;
+  // The deadline counts from the request, within what the worker has left: asking Lightspeed
+  // for the register count (first call of an isolate, nothing synced yet) is part of it.
+  const deadline = invocationDeadline(context);
   const environment = await context.syncEnvironment({ deadline });
   const result = await runEntitySync(environment, {
     entity: getEntity(entity),
@@ -45,6 +46,7 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
     deadline,
     cpuBudget: new CpuBudget(context.config.cpuBudgetMs),
     overlap: parsed.data.overlap,
+    signal: context.worker.stopping,
   });
   return jsonReply(200, result);
 };

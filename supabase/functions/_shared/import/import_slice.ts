@@ -5,6 +5,7 @@ import pLimit from "p-limit";
 import { getEntity, isEntityName } from "../entities/registry.ts";
 import type { FunctionContext } from "../function_context.ts";
 import { describeError } from "../redact.ts";
+import { invocationDeadline } from "../run_deadline.ts";
 import { CpuBudget } from "../sync/cpu_budget.ts";
 import { CLOSING_RESERVE_MS } from "../sync/page_loop.ts";
 import { runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
@@ -38,7 +39,7 @@ export async function runImportSlice(
     fetch?: typeof fetch;
   } = { generation: 0 },
 ): Promise<SliceReport> {
-  const deadline = Date.now() + context.config.timeBudgetMs;
+  const deadline = invocationDeadline(context);
   // Whatever goes wrong in this slice, the import is handed over below while work remains:
   // an import nobody continues would sit at 'running' until the scheduler noticed.
   let results: RunResult[] = [];
@@ -77,6 +78,7 @@ async function runUnfinishedEntities(
 ): Promise<RunResult[]> {
   const limit = pLimit(context.config.concurrency);
   const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
+  const stopping = context.worker.stopping;
   const environment = await context.syncEnvironment({ deadline });
   // In the order asked for: the caller decides which entities go first.
   const running = new Set(await runningImports(context.sql, entities));
@@ -85,8 +87,11 @@ async function runUnfinishedEntities(
     todo.map((name) =>
       limit(() => {
         // An entity queued behind others may find the invocation's CPU or time already
-        // spent; started anyway it would still fetch and land a page. The next slice takes it.
-        if (cpuBudget.exhausted || deadline - Date.now() <= CLOSING_RESERVE_MS) {
+        // spent, or its worker stopping; started anyway it would still fetch and land a page.
+        // The next slice takes it.
+        if (
+          cpuBudget.exhausted || stopping.aborted || deadline - Date.now() <= CLOSING_RESERVE_MS
+        ) {
           return Promise.resolve(null);
         }
         return runEntitySync(environment, {
@@ -95,6 +100,7 @@ async function runUnfinishedEntities(
           deadline,
           importId,
           cpuBudget,
+          signal: stopping,
         });
       })
     ),

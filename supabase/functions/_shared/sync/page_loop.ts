@@ -22,6 +22,11 @@ export interface PageLoop {
   /** Epoch ms by which the run must have checkpointed and stopped. */
   deadline: number;
   cpuBudget?: CpuBudget;
+  /**
+   * Aborted when the platform is about to stop the worker: the Lightspeed request in flight is
+   * abandoned, a commit in progress finishes, and the loop throws the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 /** How far a run got: updated with each page's commit, so a failure still reports it. */
@@ -47,6 +52,7 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
     pageSize: loop.pageSize,
     deleted: entity.supportsDeleted,
     deadline: loop.deadline - CLOSING_RESERVE_MS,
+    signal: loop.signal,
   });
   let parsedMs = 0;
   return () =>
@@ -61,7 +67,10 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
     });
 }
 
-/** Lands pages from `progress.cursor` on until the last one, the deadline or the CPU budget. */
+/**
+ * Lands pages from `progress.cursor` on until the last one, the deadline, the CPU budget or the
+ * worker's stop signal (which it throws once the page in progress has committed).
+ */
 export async function landPages(loop: PageLoop, progress: RunProgress): Promise<void> {
   const { clock, deadline, cpuBudget } = loop;
   const fetchNext = pageSource(loop, progress.cursor);
@@ -88,6 +97,7 @@ export async function landPages(loop: PageLoop, progress: RunProgress): Promise<
     progress.cursor = page.versionMax;
     progress.records += page.received;
     progress.pages++;
+    loop.signal?.throwIfAborted();
     const now = clock.now();
     slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
     pageStarted = now;

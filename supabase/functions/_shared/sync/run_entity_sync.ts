@@ -8,6 +8,7 @@ import { createLightspeedClient } from "../lightspeed/client.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
 import { isPermanentFailure } from "../lightspeed/retry_policy.ts";
 import { describeError } from "../redact.ts";
+import { WorkerStoppingError } from "../worker_lifetime.ts";
 import type { CpuBudget } from "./cpu_budget.ts";
 import { acquireLease, type LeasedState, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
@@ -43,6 +44,8 @@ export interface RunRequest {
   cpuBudget?: CpuBudget;
   /** Re-read the overlap window now (the nightly run asks for it). */
   overlap?: boolean;
+  /** Aborted when the platform is about to stop the worker: checkpoint and close the run. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -105,6 +108,7 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     pageSize: pageSizeFor(entity, env.pageSizeOverride),
     deadline: request.deadline,
     cpuBudget: request.cpuBudget,
+    signal: request.signal,
   };
   const progress: RunProgress = {
     cursor: run.cursorStart,
@@ -212,6 +216,8 @@ async function landPagesTruthfully(
   } catch (error) {
     // Out of time is not broken: the run checkpointed and the next one continues.
     if (error instanceof DeadlineExceededError) return { status: "partial", error: null };
+    // Nor is a worker the platform stops: the note says why this run ended early.
+    if (error instanceof WorkerStoppingError) return { status: "partial", error: error.message };
     return {
       status: "failed",
       error: describeError(error, secrets),
