@@ -32,6 +32,8 @@ export interface SyncConfig {
   concurrency: number;
   /** Registers that set the rate limit; read from /registers when absent. */
   registerCount?: number;
+  /** The longest a 429's Retry-After may hold off the whole store. */
+  maxRetryAfterMs: number;
   /** Lightspeed's rate-limit window (5 minutes; shrunk in tests). */
   rateWindowMs: number;
   /** Fraction of the rate limit the sync allows itself. */
@@ -79,6 +81,7 @@ export function loadConfig(
     pageSizeOverride: settings.LIGHTSPEED_PAGE_SIZE,
     concurrency: settings.SYNC_CONCURRENCY,
     registerCount: settings.LIGHTSPEED_REGISTER_COUNT,
+    maxRetryAfterMs: settings.LIGHTSPEED_MAX_RETRY_AFTER_MS,
     rateWindowMs: settings.LIGHTSPEED_RATE_WINDOW_MS,
     rateSafety: settings.LIGHTSPEED_RATE_SAFETY,
   };

@@ -41,6 +41,7 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     pageSizeOverride: undefined,
     concurrency: 3,
     registerCount: undefined,
+    maxRetryAfterMs: 600_000,
     rateWindowMs: 300_000,
     rateSafety: 0.9,
   });
@@ -57,6 +58,7 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
     LIGHTSPEED_PAGE_SIZE: "10000",
     SYNC_CONCURRENCY: "10",
     LIGHTSPEED_REGISTER_COUNT: "2",
+    LIGHTSPEED_MAX_RETRY_AFTER_MS: "90000",
     LIGHTSPEED_RATE_WINDOW_MS: "3000",
     LIGHTSPEED_RATE_SAFETY: "0.75",
   });
@@ -68,6 +70,7 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
   assert.equal(config.pageSizeOverride, 10_000);
   assert.equal(config.concurrency, 10);
   assert.equal(config.registerCount, 2);
+  assert.equal(config.maxRetryAfterMs, 90_000);
   assert.equal(config.rateWindowMs, 3000);
   assert.equal(config.rateSafety, 0.75);
 });
@@ -185,4 +188,11 @@ Deno.test("loadConfig() never echoes a token, secret or database password", () =
     assert.ok(!error.message.includes(secret), `message leaks "${secret}"`);
     assert.ok(!JSON.stringify(error.problems).includes(secret), `problems leak "${secret}"`);
   }
+});
+
+Deno.test("loadConfig() refuses a plain-http API base URL off this machine, naming https", () => {
+  const error = configError({ ...valid, LIGHTSPEED_API_BASE_URL: "http://lightspeed.example/api" });
+  assert.deepEqual(problemNames(error), ["LIGHTSPEED_API_BASE_URL"]);
+  assert.match(error.message, /starting with "https:\/\/" \("http:\/\/" only for a loopback host/);
+  assert.ok(!error.message.includes("lightspeed.example"), "the value is not echoed");
 });

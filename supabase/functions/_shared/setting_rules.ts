@@ -3,6 +3,7 @@
  * reads when the setting is missing or malformed; both come from the same fields.
  */
 import { z } from "zod";
+import { isLoopbackHttpUrl } from "./loopback.ts";
 import type { SettingDeclaration, SettingShape } from "./settings.ts";
 
 /** What is expected of a setting, as shown after its name; never includes a value. */
@@ -37,8 +38,11 @@ function shapeText({ description, shape }: SettingDeclaration): string {
     }
     case "url": {
       const starts = shape.protocols.map((protocol) => `"${protocol}://"`).join(" or ");
+      const loopback = shape.loopbackHttp
+        ? ' ("http://" only for a loopback host: 127.0.0.0/8, ::1 or localhost)'
+        : "";
       const example = shape.example ? `, e.g. "${shape.example}"` : "";
-      return `${description} starting with ${starts}${example}`;
+      return `${description} starting with ${starts}${loopback}${example}`;
     }
     case "integer": {
       const unit = shape.unit ? ` number of ${shape.unit}` : "";
@@ -65,7 +69,10 @@ function valueSchema(shape: SettingShape): z.ZodType {
     case "text":
       return (shape.keepSpaces ? z.string() : z.string().trim()).min(shape.minLength ?? 1);
     case "url": {
-      const url = z.string().trim().refine((value) => hasProtocol(value, shape.protocols));
+      const url = z.string().trim().refine((value) =>
+        hasProtocol(value, shape.protocols) ||
+        (shape.loopbackHttp === true && isLoopbackHttpUrl(value))
+      );
       return shape.refusesVendHq ? url.superRefine(explainWith(vendHqUrlProblem)) : url;
     }
     case "integer":

@@ -13,6 +13,8 @@ export type SettingShape =
   | {
     kind: "url";
     protocols: readonly string[];
+    /** Also plain http, but only to a loopback host (the simulator, tests). */
+    loopbackHttp?: true;
     example?: string;
     /** Refuse the retired vendhq.com API host with an explanation. */
     refusesVendHq?: true;
@@ -52,9 +54,11 @@ export const settings = {
   },
   LIGHTSPEED_API_BASE_URL: {
     description: "the whole API base URL",
+    // The token travels with every request: never in clear text over a network.
     shape: {
       kind: "url",
-      protocols: ["http", "https"],
+      protocols: ["https"],
+      loopbackHttp: true,
       example: "http://127.0.0.1:54330/api/2.0",
       refusesVendHq: true,
     },
@@ -146,6 +150,21 @@ export const settings = {
   LIGHTSPEED_REGISTER_COUNT: {
     description: "registers that set the rate limit; read from /registers when absent",
     shape: { kind: "integer", min: 1, max: 100_000 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_MAX_RETRY_AFTER_MS: {
+    description: "the longest a 429's Retry-After may hold off the whole store",
+    // A 429's wait is shared store-wide, so one bad header could otherwise stop every sync
+    // for weeks. Lightspeed's window is 5 minutes: twice that is never a legitimate wait.
+    shape: {
+      kind: "integer",
+      unit: "milliseconds",
+      min: 1_000,
+      max: 3_600_000,
+      default: 600_000,
+    },
     required: false,
     secret: false,
     setBy: "operator",

@@ -20,6 +20,7 @@ const sample: Record<SettingName, string> = {
   LIGHTSPEED_PAGE_SIZE: "200",
   SYNC_CONCURRENCY: "2",
   LIGHTSPEED_REGISTER_COUNT: "4",
+  LIGHTSPEED_MAX_RETRY_AFTER_MS: "60000",
   LIGHTSPEED_RATE_WINDOW_MS: "3000",
   LIGHTSPEED_RATE_SAFETY: "0.5",
 };
@@ -59,8 +60,8 @@ Deno.test("each setting's message is exactly the text below", () => {
   const texts: Record<SettingName, string> = {
     LIGHTSPEED_DOMAIN_PREFIX: "required unless LIGHTSPEED_API_BASE_URL is set: the store's " +
       'prefix, e.g. "mystore" for https://mystore.retail.lightspeed.app',
-    LIGHTSPEED_API_BASE_URL: 'the whole API base URL starting with "http://" or "https://", ' +
-      'e.g. "http://127.0.0.1:54330/api/2.0"',
+    LIGHTSPEED_API_BASE_URL: 'the whole API base URL starting with "https://" ("http://" only ' +
+      'for a loopback host: 127.0.0.0/8, ::1 or localhost), e.g. "http://127.0.0.1:54330/api/2.0"',
     LIGHTSPEED_TOKEN: "required: a Lightspeed personal access token",
     SYNC_SECRET: "required: a random secret of at least 16 characters",
     SUPABASE_DB_URL: 'required: a PostgreSQL URL starting with "postgres://" or "postgresql://"',
@@ -73,6 +74,8 @@ Deno.test("each setting's message is exactly the text below", () => {
     LIGHTSPEED_PAGE_SIZE: "an integer from 1 to 10000",
     SYNC_CONCURRENCY: "an integer from 1 to 10 (default 3)",
     LIGHTSPEED_REGISTER_COUNT: "an integer from 1 to 100000",
+    LIGHTSPEED_MAX_RETRY_AFTER_MS:
+      "an integer number of milliseconds from 1000 to 3600000 (default 600000)",
     LIGHTSPEED_RATE_WINDOW_MS:
       "an integer number of milliseconds from 100 to 3600000 (default 300000)",
     LIGHTSPEED_RATE_SAFETY: "a fraction above 0 and at most 1 (default 0.9)",
@@ -149,6 +152,36 @@ Deno.test("a URL setting takes exactly the protocols its message names", () => {
     const text = problemText(name, "ftp://example.com");
     for (const protocol of shape.protocols) assert.ok(text.includes(`"${protocol}://"`), text);
     assert.equal(problemText(name, "example.com"), text);
+    if (!shape.protocols.includes("http")) {
+      assert.equal(problemText(name, "http://example.com/x"), text, `${name}: http elsewhere`);
+    }
+  }
+});
+
+Deno.test("the API base URL is https, or plain http only to a loopback host", () => {
+  // The token goes with every request: in clear text it may only stay on this machine.
+  const name = "LIGHTSPEED_API_BASE_URL";
+  for (
+    const url of [
+      "https://mystore.retail.lightspeed.app/api/2.0",
+      "http://127.0.0.1:54330/api/2.0",
+      "http://127.255.0.9/api/2.0",
+      "http://[::1]:54330/api/2.0",
+      "http://localhost:54330/api/2.0",
+    ]
+  ) assert.equal(accepted(name, url), url);
+  for (
+    const url of [
+      "http://mystore.retail.lightspeed.app/api/2.0",
+      "http://10.0.0.1/api/2.0",
+      "http://128.0.0.1/api/2.0",
+      "http://127.0.0.1.example.com/api/2.0",
+      "http://localhost.example.com/api/2.0",
+      "http://[::ffff:127.0.0.1]/api/2.0",
+    ]
+  ) {
+    const text = problemText(name, url);
+    assert.match(text, /starting with "https:\/\/" \("http:\/\/" only for a loopback host: /);
   }
 });
 
