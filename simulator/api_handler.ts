@@ -89,6 +89,12 @@ async function applyFault(
         headers,
       });
     }
+    case "redirect":
+      return jsonResponse(fault.status, { error: "Moved", message: "See Location" }, {
+        location: fault.location,
+      });
+    case "oversized":
+      return oversizedPage(fault.bytes, fault.announce);
     case "status": {
       if (fault.status !== 429) {
         const fallback = fault.status >= 500
@@ -149,6 +155,38 @@ async function route(
   if (record === undefined) return errorResponse(404, `No ${entity} record with id ${id}`);
   await applyLatency(state, 1);
   return jsonResponse(200, { data: record });
+}
+
+const PADDING_CHUNK = new TextEncoder().encode("x".repeat(64 * 1024));
+
+/**
+ * `{"data":[],"version":null,"padding":"xxx…"}`, exactly `bytes` long, made as it is read: a
+ * reader that stops early stops the making too.
+ */
+function oversizedPage(bytes: number, announce: boolean): Response {
+  const encoder = new TextEncoder();
+  const head = encoder.encode('{"data":[],"version":null,"padding":"');
+  const tail = encoder.encode('"}');
+  let padding = bytes - head.length - tail.length;
+  let sentHead = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!sentHead) {
+        sentHead = true;
+        controller.enqueue(head);
+      } else if (padding > 0) {
+        const chunk = PADDING_CHUNK.subarray(0, Math.min(padding, PADDING_CHUNK.length));
+        padding -= chunk.length;
+        controller.enqueue(chunk);
+      } else {
+        controller.enqueue(tail);
+        controller.close();
+      }
+    },
+  });
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+  if (announce) headers["content-length"] = String(bytes);
+  return new Response(body, { status: 200, headers });
 }
 
 function pageBody(state: SimulatorState, data: unknown[], versions: number[]): unknown {

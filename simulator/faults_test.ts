@@ -192,3 +192,51 @@ Deno.test("bad fault payloads are rejected with a 400", async () => {
     assert.equal((await response.json()).error, "Bad Request");
   });
 });
+
+Deno.test("a redirect fault answers a 3xx pointing at its location, then service resumes", async () => {
+  await withSimulator({}, async (sim) => {
+    await control(sim, "POST", "/faults", {
+      faults: [
+        { type: "redirect", location: "https://elsewhere.example/api/2.0/sales", path: "/sales" },
+        { type: "redirect", location: "/api/2.0/outlets", status: 308 },
+      ],
+    });
+    const headers = { authorization: `Bearer ${sim.token}` };
+    const moved = await fetch(`${sim.apiBaseUrl}/sales`, { headers, redirect: "manual" });
+    await moved.body?.cancel();
+    assert.equal(moved.status, 302);
+    assert.equal(moved.headers.get("location"), "https://elsewhere.example/api/2.0/sales");
+    const permanent = await fetch(`${sim.apiBaseUrl}/registers`, { headers, redirect: "manual" });
+    await permanent.body?.cancel();
+    assert.deepEqual([permanent.status, permanent.headers.get("location")], [
+      308,
+      "/api/2.0/outlets",
+    ]);
+    assert.equal((await apiGet(sim, "/sales")).status, 200);
+  });
+});
+
+Deno.test("an oversized fault streams a valid page of exactly its size, announced or not", async () => {
+  await withSimulator({}, async (sim) => {
+    const bytes = 3 * 1024 * 1024 + 5;
+    await control(sim, "POST", "/faults", {
+      faults: [
+        { type: "oversized", bytes, path: "/sales" },
+        { type: "oversized", bytes, announce: true, path: "/sales" },
+      ],
+    });
+    const headers = { authorization: `Bearer ${sim.token}` };
+    const plain = await fetch(`${sim.apiBaseUrl}/sales`, { headers });
+    assert.equal(plain.headers.get("content-length"), null);
+    const text = await plain.text();
+    assert.equal(new TextEncoder().encode(text).length, bytes);
+    assert.deepEqual(JSON.parse(text).data, []);
+    const announced = await fetch(`${sim.apiBaseUrl}/sales`, { headers });
+    assert.equal(announced.headers.get("content-length"), String(bytes));
+    // A reader that stops early: the simulator stops making the rest and keeps serving.
+    const reader = announced.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    assert.equal((await apiGet(sim, "/sales")).status, 200);
+  });
+});

@@ -87,10 +87,24 @@ async function serveOne(
   outgoing.writeHead(result.status, responseHeaders);
   if (result.body) {
     for await (const chunk of result.body) {
-      if (!outgoing.write(chunk)) await new Promise((resolve) => outgoing.once("drain", resolve));
+      // A client that stops reading (e.g. at its size cap) closes the connection: stop too.
+      if (outgoing.destroyed) break;
+      if (!outgoing.write(chunk)) await drainedOrClosed(outgoing);
     }
   }
   outgoing.end();
+}
+
+function drainedOrClosed(outgoing: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off("drain", done);
+      outgoing.off("close", done);
+      resolve();
+    };
+    outgoing.on("drain", done);
+    outgoing.on("close", done);
+  });
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {

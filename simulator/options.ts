@@ -82,12 +82,40 @@ export const faultSchema = z.discriminatedUnion("type", [
     skip,
   }),
   z.strictObject({ type: z.literal("truncate"), count, path: pathFilter, skip }),
+  /** A 3xx pointing elsewhere: a client must not follow it (it would take the token along). */
+  z.strictObject({
+    type: z.literal("redirect"),
+    location: z.string().min(1).max(2000),
+    status: z.union([
+      z.literal(301),
+      z.literal(302),
+      z.literal(303),
+      z.literal(307),
+      z.literal(308),
+    ])
+      .default(302),
+    count,
+    path: pathFilter,
+    skip,
+  }),
+  /**
+   * A 200 whose valid JSON body is `bytes` long, streamed as it is read, so a client that
+   * reads it all gets an empty page; `announce` sends its content-length.
+   */
+  z.strictObject({
+    type: z.literal("oversized"),
+    bytes: z.number().int().min(64).max(2 ** 34),
+    announce: z.boolean().default(false),
+    count,
+    path: pathFilter,
+    skip,
+  }),
   z.strictObject({ type: z.literal("malformed"), entity, count }),
   z.strictObject({ type: z.literal("hostile"), entity, count }),
 ]);
 export type FaultInput = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
-export type QueuedFault = Extract<Fault, { type: "status" | "reset" | "slow" | "truncate" }>;
+export type QueuedFault = Exclude<Fault, { type: "malformed" | "hostile" }>;
 export type RecordFault = Extract<Fault, { type: "malformed" | "hostile" }>;
 
 export const faultsRequestSchema = z.strictObject({ faults: z.array(faultSchema) });
