@@ -1,6 +1,6 @@
-// One attempt at a Lightspeed GET: send it under its own timeout, read the whole body, and
-// judge the reply (a parsed success, a retryable failure or one no retry can fix). The retry
-// loop around it lives in client.ts.
+// One attempt at a Lightspeed GET: send it under its own timeout, read the body up to the cap,
+// and judge the reply (a parsed success, a retryable failure or one no retry can fix). The
+// retry loop around it lives in client.ts.
 import { isKyError, isTimeoutError, type KyInstance } from "ky";
 import { describeError } from "../redact.ts";
 import {
@@ -9,18 +9,26 @@ import {
   type LightspeedHttpErrorDetails,
   LightspeedNetworkError,
   LightspeedRateLimitError,
+  LightspeedRedirectError,
+  LightspeedReplyTooLargeError,
   LightspeedRequestError,
   LightspeedResponseError,
   LightspeedServerError,
   LightspeedTimeoutError,
 } from "./errors.ts";
-import { classify, isRetryableStatus, type StatusClass } from "./retry_policy.ts";
+import { ERROR_REPLY_BYTES, readReplyBody } from "./reply_body.ts";
+import {
+  classify,
+  isPermanentFailure,
+  isRetryableStatus,
+  type StatusClass,
+} from "./retry_policy.ts";
 
 const BODY_EXCERPT_CHARS = 300;
 
-// The error each failing status class becomes.
+// The error each failing status class becomes (a redirect's names where it pointed).
 const httpErrorClass: Record<
-  Exclude<StatusClass, "success">,
+  Exclude<StatusClass, "success" | "redirect">,
   new (details: LightspeedHttpErrorDetails) => LightspeedError
 > = {
   rate_limited: LightspeedRateLimitError,
@@ -41,6 +49,8 @@ export interface AttemptInput {
   /** Query parameters as sent. */
   searchParams: Record<string, string>;
   timeoutMs: number;
+  /** The most read of a successful reply's body. */
+  maxReplyBytes: number;
   attempt: number;
   signal?: AbortSignal;
   redact: (text: string) => string;
@@ -55,25 +65,37 @@ export async function sendAttempt(http: KyInstance, input: AttemptInput): Promis
 interface Received {
   status: number;
   retryAfter: string | null;
+  /** Where a redirect pointed: an origin or a description, never a path. */
+  locationOrigin: string;
   text: string;
 }
 
-/** The reply's status and whole body, or the transient failure that stopped it arriving. */
+/** The reply's status and body, or the failure that stopped it arriving. */
 async function receive(
   http: KyInstance,
   input: AttemptInput,
 ): Promise<Received | AttemptOutcome> {
   const { displayPath, attempt } = input;
   try {
-    const pending = http.get(input.relativePath, {
+    // The client's ky instance sets redirect: "manual": a 3xx arrives here as it is.
+    const response = await http.get(input.relativePath, {
       searchParams: input.searchParams,
       timeout: input.timeoutMs,
       signal: input.signal,
     });
-    const response = await pending;
-    // Reading through ky keeps the body read under the same per-attempt timeout.
-    const text = await pending.text();
-    return { status: response.status, retryAfter: response.headers.get("retry-after"), text };
+    const text = await readBody(response, input);
+    if (text === undefined) {
+      const error = new LightspeedReplyTooLargeError(displayPath, input.maxReplyBytes, {
+        attempts: attempt,
+      });
+      return isPermanentFailure(error) ? { kind: "fatal", error } : { kind: "transient", error };
+    }
+    return {
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      locationOrigin: input.redact(locationOrigin(response)),
+      text,
+    };
   } catch (error) {
     if (input.signal?.aborted) throw input.signal.reason;
     if (isTimeoutError(error) || (error instanceof DOMException && error.name === "TimeoutError")) {
@@ -92,17 +114,52 @@ async function receive(
   }
 }
 
+/**
+ * A success's body up to the cap (undefined past it), the start of a failure's for its
+ * excerpt, nothing of a redirect's. The body gets the attempt's timeout again, as ky gives it.
+ */
+async function readBody(response: Response, input: AttemptInput): Promise<string | undefined> {
+  const statusClass = classify(response.status);
+  if (statusClass === "redirect") {
+    await response.body?.cancel().catch(() => {});
+    return "";
+  }
+  const success = statusClass === "success";
+  return await readReplyBody(response, {
+    maxBytes: success ? input.maxReplyBytes : ERROR_REPLY_BYTES,
+    timeoutMs: input.timeoutMs,
+    truncate: !success,
+  });
+}
+
+/** The origin a redirect's Location points at, resolved against the request's URL. */
+function locationOrigin(response: Response): string {
+  const location = response.headers.get("location");
+  if (location === null || location.trim() === "") return "no Location";
+  try {
+    const target = new URL(location, response.url || undefined);
+    return target.origin === "null" ? `a "${target.protocol}" URL` : target.origin;
+  } catch {
+    // Without the request's URL (a stand-in fetch) a path alone cannot be resolved.
+    const relative = location.startsWith("/") && !location.startsWith("//");
+    return relative ? "the same origin (a relative Location)" : "an unreadable Location";
+  }
+}
+
 /** A failing status becomes its typed error; a success must be a JSON document. */
 function judgeReply(reply: Received, input: AttemptInput): AttemptOutcome {
   const { status, retryAfter, text } = reply;
   const statusClass = classify(status);
   if (statusClass !== "success") {
-    const error = new httpErrorClass[statusClass]({
+    const details: LightspeedHttpErrorDetails = {
       status,
       path: input.displayPath,
       bodyExcerpt: input.redact(text.slice(0, BODY_EXCERPT_CHARS)),
       attempts: input.attempt,
-    });
+    };
+    const error = statusClass === "redirect"
+      ? new LightspeedRedirectError({ ...details, locationOrigin: reply.locationOrigin })
+      : new httpErrorClass[statusClass](details);
     if (!isRetryableStatus(status)) return { kind: "fatal", error };
     return statusClass === "rate_limited"
       ? { kind: "rate_limited", retryAfter, error }

@@ -4,14 +4,25 @@
  * Built on ky for URL building, headers and per-attempt timeouts, with ky's own retry turned
  * off: the retry loop here must ask the shared request budget before every attempt, pause the
  * whole store after a 429, and refuse any wait that would pass the caller's deadline.
+ *
+ * What it refuses, so the token and the store stay safe (README "Lightspeed client safety"):
+ * a base URL that is not https (plain http only to a loopback host), any redirect, a reply
+ * over MAX_REPLY_BYTES, and a Retry-After longer than maxRetryAfterMs.
  */
 import ky, { type KyInstance } from "ky";
 import { type Clock, systemClock } from "../clock.ts";
 import { DeadlineExceededError } from "../deadline.ts";
+import { isTokenSafeUrl } from "../loopback.ts";
 import { redactSecrets } from "../redact.ts";
 import { type AttemptOutcome, sendAttempt } from "./attempt.ts";
+import { MAX_REPLY_BYTES } from "./reply_body.ts";
 import type { RequestBudget } from "./request_budget.ts";
-import { backoffDelay, RATE_LIMIT_FALLBACK_MS, rateLimitDelay } from "./retry_policy.ts";
+import {
+  backoffDelay,
+  MAX_RETRY_AFTER_MS,
+  RATE_LIMIT_FALLBACK_MS,
+  rateLimitWait,
+} from "./retry_policy.ts";
 
 /** Options of {@link createLightspeedClient}. */
 export interface LightspeedClientOptions {
@@ -29,6 +40,12 @@ export interface LightspeedClientOptions {
   maxAttempts?: number;
   /** Wait after a 429 without a usable Retry-After. */
   rateLimitFallbackMs?: number;
+  /** Longest wait a 429 may impose (LIGHTSPEED_MAX_RETRY_AFTER_MS). */
+  maxRetryAfterMs?: number;
+  /** The most read of one successful reply; MAX_REPLY_BYTES unless a test shrinks it. */
+  maxReplyBytes?: number;
+  /** Where the one warning about a capped Retry-After goes; console.warn by default. */
+  warn?: (message: string) => void;
 }
 
 /** Per-call options of {@link LightspeedClient.getJson}. */
@@ -78,6 +95,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got "${maxAttempts}"`);
   }
+  assertTokenSafeBaseUrl(options.baseUrl);
   const client: ClientState = {
     http: ky.create({
       // A trailing slash makes "sales" resolve to ".../api/2.0/sales", not ".../api/sales".
@@ -85,6 +103,8 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
       headers: { authorization: `Bearer ${token}`, accept: "application/json" },
       retry: 0,
       throwHttpErrors: false,
+      // Following one would send the token wherever the reply points: a 3xx is an error.
+      redirect: "manual",
       fetch: options.fetch,
     }),
     budget: options.budget,
@@ -93,6 +113,10 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     maxAttempts,
     rateLimitFallbackMs: options.rateLimitFallbackMs ?? RATE_LIMIT_FALLBACK_MS,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS,
+    maxReplyBytes: options.maxReplyBytes ?? MAX_REPLY_BYTES,
+    warn: options.warn ?? console.warn,
+    warnedOfCap: false,
     stats: { requests: 0, rateLimited: 0, retries: 0, serverErrors: 0, parseMs: 0 },
     redact: (text) => redactSecrets(text, [token]),
   };
@@ -100,6 +124,21 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     getJson: (path, params, request) => getJson(client, path, params, request),
     stats: client.stats,
   };
+}
+
+/** The token goes with every request: never in clear text over a network. */
+function assertTokenSafeBaseUrl(baseUrl: string): void {
+  if (isTokenSafeUrl(baseUrl)) return;
+  let shown = "a value that is not a URL";
+  try {
+    shown = `"${new URL(baseUrl).origin}"`;
+  } catch {
+    // Not a URL: said as such, without echoing it.
+  }
+  throw new TypeError(
+    `Lightspeed base URL must start with "https://" ("http://" only for a loopback host: ` +
+      `127.0.0.0/8, ::1 or localhost), got ${shown}`,
+  );
 }
 
 /** What one client keeps between calls: its settings, its counters and its HTTP instance. */
@@ -111,6 +150,11 @@ interface ClientState {
   requestTimeoutMs: number;
   maxAttempts: number;
   rateLimitFallbackMs: number;
+  maxRetryAfterMs: number;
+  maxReplyBytes: number;
+  warn: (message: string) => void;
+  /** Whether a capped Retry-After was logged already: once per client (one run) is enough. */
+  warnedOfCap: boolean;
   stats: LightspeedClientStats;
   redact: (text: string) => string;
 }
@@ -140,7 +184,7 @@ async function getJson(
     }
     if (outcome.kind === "fatal") throw outcome.error;
     const now = client.clock.now();
-    const waitMs = await waitBeforeRetry(client, outcome, attempt, now);
+    const waitMs = await waitBeforeRetry(client, outcome, attempt, now, target.displayPath);
     if (attempt >= client.maxAttempts) throw outcome.error;
     if (now + waitMs > request.deadline) {
       throw new DeadlineExceededError(
@@ -174,6 +218,7 @@ async function attemptWithSlot(
     return await sendAttempt(client.http, {
       ...target,
       timeoutMs: Math.min(client.requestTimeoutMs, remainingMs),
+      maxReplyBytes: client.maxReplyBytes,
       attempt,
       signal,
       redact: client.redact,
@@ -191,11 +236,22 @@ async function waitBeforeRetry(
   outcome: Exclude<AttemptOutcome, { kind: "ok" | "fatal" }>,
   attempt: number,
   now: number,
+  displayPath: string,
 ): Promise<number> {
   if (outcome.kind === "server_error") client.stats.serverErrors++;
   if (outcome.kind !== "rate_limited") return backoffDelay({ attempt, random: client.random });
   client.stats.rateLimited++;
-  const waitMs = rateLimitDelay(outcome.retryAfter, now, client.rateLimitFallbackMs);
+  const { waitMs, cappedAskMs } = rateLimitWait(outcome.retryAfter, now, {
+    fallbackMs: client.rateLimitFallbackMs,
+    capMs: client.maxRetryAfterMs,
+  });
+  if (cappedAskMs !== undefined && !client.warnedOfCap) {
+    client.warnedOfCap = true;
+    client.warn(
+      `Lightspeed asked to wait ${cappedAskMs} ms before retrying "${displayPath}" ` +
+        `(Retry-After); waiting ${waitMs} ms instead, the cap LIGHTSPEED_MAX_RETRY_AFTER_MS sets`,
+    );
+  }
   // Every worker of this store must hold off, not just this one, even if we give up.
   await client.budget.pauseUntil(now + waitMs);
   return waitMs;

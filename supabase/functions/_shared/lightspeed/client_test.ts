@@ -8,15 +8,18 @@ import {
   LightspeedHttpError,
   LightspeedNetworkError,
   LightspeedRateLimitError,
+  LightspeedRedirectError,
+  LightspeedReplyTooLargeError,
   LightspeedRequestError,
   LightspeedResponseError,
   LightspeedServerError,
   LightspeedTimeoutError,
 } from "./errors.ts";
 import type { RequestBudget } from "./request_budget.ts";
+import { startSimulator } from "../../../../simulator/mod.ts";
 
 const TOKEN = "lsxs_pt_TopSecretToken_9f8e7d6c";
-const BASE_URL = "http://lightspeed.test/api/2.0";
+const BASE_URL = "https://lightspeed.test/api/2.0";
 const T0 = Date.parse("2026-11-25T09:00:00Z");
 const OK_BODY = { data: [{ id: "a" }], version: { min: 1, max: 1 } };
 
@@ -29,6 +32,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     headers: { "content-type": "application/json", ...headers },
   });
 const raw = (status: number, text: string): Step => () => new Response(text, { status });
+const redirect = (status: number, location: string): Step => () =>
+  new Response(`moved to ${location}`, { status, headers: { location } });
 const ok = json(200, OK_BODY);
 const tooMany = (headers: Record<string, string> = {}) =>
   json(429, { error: "Too Many Requests", message: "Rate limiting enforced" }, headers);
@@ -174,6 +179,34 @@ const matrix: MatrixRow[] = [
     status,
     waits: [],
   })),
+  ...[301, 302, 303, 307, 308].map((status): MatrixRow => ({
+    name: `a ${status} redirect fails at once, never followed`,
+    steps: [redirect(status, "https://elsewhere.example/api/2.0/sales")],
+    error: LightspeedRedirectError,
+    status,
+    waits: [],
+  })),
+  {
+    name: "a redirect to the same origin is not followed either",
+    steps: [redirect(302, `${BASE_URL}/sales?after=1`)],
+    error: LightspeedRedirectError,
+    status: 302,
+    waits: [],
+  },
+  {
+    name: "429 with a Retry-After of two weeks waits the 10-minute cap, store-wide too",
+    steps: [tooMany({ "retry-after": String(14 * 24 * 3600) }), ok],
+    deadlineInMs: 3_600_000,
+    waits: [600_000],
+    pauses: [600_000],
+  },
+  {
+    name: "429 with an HTTP date a year ahead waits the cap",
+    steps: [tooMany({ "retry-after": new Date(T0 + 365 * 24 * 3600_000).toUTCString() }), ok],
+    deadlineInMs: 3_600_000,
+    waits: [600_000],
+    pauses: [600_000],
+  },
   {
     name: "exhausted attempts on 5xx throw the last server error",
     steps: [raw(500, "a"), raw(503, "b"), raw(502, "c")],
@@ -234,7 +267,10 @@ const matrix: MatrixRow[] = [
 
 for (const row of matrix) {
   Deno.test(`getJson() failure matrix: ${row.name}`, async () => {
-    const { client, time, calls, requests } = harness(row.steps, { maxAttempts: row.maxAttempts });
+    const { client, time, calls, requests } = harness(row.steps, {
+      maxAttempts: row.maxAttempts,
+      warn: () => {},
+    });
     const deadline = T0 + (row.deadlineInMs ?? 600_000);
     const call = client.getJson("/sales", { after: 0 }, { deadline });
 
@@ -367,4 +403,202 @@ Deno.test("getJson() refuses an absolute URL so the token never leaves the base 
     /path must be relative to the API base/,
   );
   assert.equal(requests.length, 0);
+});
+
+Deno.test("getJson() asks fetch not to follow redirects", async () => {
+  const { client, requests } = harness([ok]);
+  await client.getJson("/sales", {}, { deadline: T0 + 1000 });
+  assert.equal(requests[0].redirect, "manual");
+});
+
+Deno.test("a redirect's error names the path and the Location's origin, nothing more", async () => {
+  const location = `https://evil.example:8443/steal?token=${TOKEN}&keep=1`;
+  const { client, requests } = harness([redirect(302, location)]);
+  const error = await client.getJson("/sales", { after: 7 }, { deadline: T0 + 60_000 })
+    .catch((e) => e);
+  assert.ok(error instanceof LightspeedRedirectError, String(error));
+  assert.equal(error.locationOrigin, "https://evil.example:8443");
+  assert.match(error.message, /"\/sales" with a redirect \(302\) to https:\/\/evil\.example:8443;/);
+  assert.match(error.message, /never followed/);
+  assert.ok(!error.message.includes("steal") && !error.message.includes(TOKEN), error.message);
+  assert.equal(requests.length, 1);
+});
+
+Deno.test("a redirect without a usable Location still fails, saying so", async () => {
+  for (
+    const [step, said] of [
+      [() => new Response("", { status: 302 }), "no Location"],
+      [redirect(301, "/api/2.0/elsewhere"), "the same origin (a relative Location)"],
+      [redirect(307, "http://[not a host"), "an unreadable Location"],
+    ] as const
+  ) {
+    const { client } = harness([step]);
+    const error = await client.getJson("/sales", {}, { deadline: T0 + 60_000 }).catch((e) => e);
+    assert.ok(error instanceof LightspeedRedirectError, String(error));
+    assert.equal(error.locationOrigin, said);
+  }
+});
+
+/** A 200 whose valid JSON body is `bytes` long, made as it is read; counts what was made. */
+function bigPage(bytes: number, headers: Record<string, string> = {}) {
+  const made = { bytes: 0 };
+  const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
+  const step: Step = () => {
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          sent = true;
+          const head = new TextEncoder().encode(JSON.stringify(OK_BODY));
+          made.bytes += head.length;
+          return controller.enqueue(head);
+        }
+        if (made.bytes >= bytes) return controller.close();
+        const part = chunk.subarray(0, Math.min(chunk.length, bytes - made.bytes));
+        made.bytes += part.length;
+        controller.enqueue(part);
+      },
+    }, { highWaterMark: 0 });
+    return new Response(body, { status: 200, headers });
+  };
+  return { step, made };
+}
+
+Deno.test("getJson() refuses a reply over the size cap at once, having read only the cap", async () => {
+  const { step, made } = bigPage(16 * 1024 * 1024);
+  const { client, time, requests } = harness([step, ok], { maxReplyBytes: 1024 * 1024 });
+  const error = await client.getJson("/sales", {}, { deadline: T0 + 60_000 }).catch((e) => e);
+  assert.ok(error instanceof LightspeedReplyTooLargeError, String(error));
+  assert.equal(error.maxBytes, 1024 * 1024);
+  assert.match(error.message, /reply for "\/sales" is larger than 1 MiB.*LIGHTSPEED_PAGE_SIZE/);
+  assert.ok(made.bytes <= 1024 * 1024 + 64 * 1024, `read ${made.bytes} bytes of 16 MiB`);
+  // The same request brings the same page back: no retry, no wait.
+  assert.equal(requests.length, 1);
+  assert.deepEqual(time.sleeps, []);
+});
+
+Deno.test("getJson() refuses a reply whose content-length is over the cap without reading it", async () => {
+  const { step, made } = bigPage(4 * 1024 * 1024, { "content-length": String(4 * 1024 * 1024) });
+  const { client } = harness([step], { maxReplyBytes: 1024 * 1024 });
+  const error = await client.getJson("/sales", {}, { deadline: T0 + 60_000 }).catch((e) => e);
+  assert.ok(error instanceof LightspeedReplyTooLargeError, String(error));
+  assert.ok(made.bytes <= 64 * 1024, `read ${made.bytes} bytes`);
+});
+
+Deno.test("getJson() takes a reply up to the cap, and reads only an error's start", async () => {
+  const fits = bigPage(1024 * 1024);
+  const { client } = harness([fits.step], { maxReplyBytes: 1024 * 1024 });
+  assert.deepEqual((await client.getJson("/sales", {}, { deadline: T0 + 60_000 })).body, OK_BODY);
+  const huge = bigPage(32 * 1024 * 1024);
+  const huge503: Step = () => new Response(huge.step().body, { status: 503 });
+  const retried = harness([huge503, ok]);
+  await retried.client.getJson("/sales", {}, { deadline: T0 + 60_000 });
+  assert.ok(huge.made.bytes <= 128 * 1024, `read ${huge.made.bytes} bytes of an error reply`);
+});
+
+Deno.test("getJson() logs a capped Retry-After once per client, without secrets", async () => {
+  const lines: string[] = [];
+  const fortnight = String(14 * 24 * 3600);
+  const { client, time, calls } = harness(
+    [tooMany({ "retry-after": fortnight }), tooMany({ "retry-after": fortnight }), ok, ok],
+    { maxRetryAfterMs: 60_000, warn: (line) => lines.push(line) },
+  );
+  await client.getJson("/sales", {}, { deadline: T0 + 600_000 });
+  await client.getJson("/sales", {}, { deadline: T0 + 600_000 });
+  assert.deepEqual(time.sleeps, [60_000, 60_000]);
+  assert.deepEqual(calls.pauses.map((at) => at - T0), [60_000, 120_000]);
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0], /asked to wait 1209600000 ms before retrying "\/sales"/);
+  assert.match(lines[0], /waiting 60000 ms instead, the cap LIGHTSPEED_MAX_RETRY_AFTER_MS sets/);
+  assert.ok(!lines[0].includes(TOKEN));
+});
+
+Deno.test("createLightspeedClient() takes https, and plain http only to a loopback host", () => {
+  const { budget } = fakeBudget();
+  const make = (baseUrl: string) => createLightspeedClient({ baseUrl, token: TOKEN, budget });
+  for (
+    const baseUrl of [
+      "https://mystore.retail.lightspeed.app/api/2.0",
+      "http://127.0.0.1:54330/api/2.0",
+      "http://localhost:54330/api/2.0",
+      "http://[::1]:54330/api/2.0",
+    ]
+  ) make(baseUrl);
+  for (
+    const baseUrl of [
+      "http://mystore.retail.lightspeed.app/api/2.0?secret=1",
+      "http://192.168.1.5/api/2.0",
+      "ftp://127.0.0.1/api/2.0",
+    ]
+  ) {
+    assert.throws(() => make(baseUrl), (error: Error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /must start with "https:\/\/" \("http:\/\/" only for a loopback/);
+      assert.ok(!error.message.includes("secret"), error.message);
+      return true;
+    });
+  }
+  assert.throws(() => make("not a url"), /got a value that is not a URL/);
+});
+
+Deno.test("over the wire: a redirect is not followed, so the token never reaches its target", async () => {
+  // The target records every request it gets; a followed redirect would show up here.
+  const reached: { authorization: string | null }[] = [];
+  const target = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    reached.push({ authorization: request.headers.get("authorization") });
+    return Response.json(OK_BODY);
+  });
+  const simulator = await startSimulator({ port: 0, seed: 3, scale: "demo" });
+  try {
+    const targetOrigin = `http://127.0.0.1:${target.addr.port}`;
+    await fetch(`${simulator.controlUrl}/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        faults: [{ type: "redirect", location: `${targetOrigin}/api/2.0/sales`, path: "/sales" }],
+      }),
+    }).then((reply) => reply.body?.cancel());
+    const client = createLightspeedClient({
+      baseUrl: simulator.apiBaseUrl,
+      token: simulator.token,
+      budget: fakeBudget().budget,
+    });
+    const error = await client.getJson("/sales", {}, { deadline: Date.now() + 10_000 })
+      .catch((e) => e);
+    assert.ok(error instanceof LightspeedRedirectError, String(error));
+    assert.equal(error.locationOrigin, targetOrigin);
+    assert.deepEqual(reached, [], "the redirect's target got no request");
+    assert.equal(client.stats.requests, 1);
+  } finally {
+    await simulator.stop();
+    await target.shutdown();
+  }
+});
+
+Deno.test("over the wire: an endless-looking reply stops at the cap, and the next one is served", async () => {
+  const simulator = await startSimulator({ port: 0, seed: 3, scale: "demo" });
+  try {
+    await fetch(`${simulator.controlUrl}/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ faults: [{ type: "oversized", bytes: 2 ** 34, path: "/outlets" }] }),
+    }).then((reply) => reply.body?.cancel());
+    const client = createLightspeedClient({
+      baseUrl: simulator.apiBaseUrl,
+      token: simulator.token,
+      budget: fakeBudget().budget,
+      maxReplyBytes: 4 * 1024 * 1024,
+    });
+    const started = Date.now();
+    const error = await client.getJson("/outlets", {}, { deadline: Date.now() + 20_000 })
+      .catch((e) => e);
+    assert.ok(error instanceof LightspeedReplyTooLargeError, String(error));
+    // 16 GiB read whole would take minutes; stopping at 4 MiB takes a moment.
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.equal(client.stats.requests, 1);
+    const next = await client.getJson("/outlets", {}, { deadline: Date.now() + 10_000 });
+    assert.ok(Array.isArray((next.body as { data: unknown[] }).data));
+  } finally {
+    await simulator.stop();
+  }
 });

@@ -61,6 +61,26 @@ export class LightspeedRequestError extends LightspeedHttpError {
   }
 }
 
+/**
+ * 3xx: the client follows no redirect, not even to the same origin, so the token only ever
+ * goes to the configured base URL. Names the Location's origin, never its path or query.
+ */
+export class LightspeedRedirectError extends LightspeedHttpError {
+  /** The origin the reply pointed at, or a description when it had none usable. */
+  readonly locationOrigin: string;
+
+  constructor(details: LightspeedHttpErrorDetails & { locationOrigin: string }) {
+    super(
+      `Lightspeed answered "${details.path}" with a redirect (${details.status}) to ` +
+        `${details.locationOrigin}; redirects are never followed, so the token is not sent ` +
+        "there: check LIGHTSPEED_DOMAIN_PREFIX or LIGHTSPEED_API_BASE_URL",
+      details,
+    );
+    this.name = "LightspeedRedirectError";
+    this.locationOrigin = details.locationOrigin;
+  }
+}
+
 /** 5xx after every attempt was spent. */
 export class LightspeedServerError extends LightspeedHttpError {
   constructor(details: LightspeedHttpErrorDetails) {
@@ -132,6 +152,31 @@ export class LightspeedResponseError extends LightspeedError {
     this.name = "LightspeedResponseError";
     this.path = path;
   }
+}
+
+/**
+ * A reply longer than the client reads of one reply: reading stopped at the cap. The same
+ * request brings the same page back, so it is not retried (see retry_policy.ts).
+ */
+export class LightspeedReplyTooLargeError extends LightspeedError {
+  readonly path: string;
+  readonly maxBytes: number;
+
+  constructor(path: string, maxBytes: number, options: { attempts?: number } = {}) {
+    super(
+      `Lightspeed's reply for "${path}" is larger than ${formatBytes(maxBytes)}, the most the ` +
+        "client reads of one reply; if pages really are that large, lower LIGHTSPEED_PAGE_SIZE",
+      options,
+    );
+    this.name = "LightspeedReplyTooLargeError";
+    this.path = path;
+    this.maxBytes = maxBytes;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }
 
 function configurationMessage(details: LightspeedHttpErrorDetails): string {

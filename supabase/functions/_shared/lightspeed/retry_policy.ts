@@ -3,7 +3,7 @@
  * can fix, how long to back off, how to read Retry-After. The one place retryability is decided.
  * No I/O, no clock: time and randomness come in as arguments.
  */
-import { LightspeedHttpError } from "./errors.ts";
+import { LightspeedHttpError, LightspeedReplyTooLargeError } from "./errors.ts";
 
 /** First backoff step; doubles per attempt before jitter. */
 export const BACKOFF_BASE_MS = 500;
@@ -11,10 +11,17 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
 /** Wait after a 429 without a usable Retry-After (what Lightspeed's Go client does). */
 export const RATE_LIMIT_FALLBACK_MS = 30_000;
+/**
+ * Longest wait a 429 may impose, the default of LIGHTSPEED_MAX_RETRY_AFTER_MS: the wait is
+ * shared by the whole store, and Lightspeed's window is 5 minutes, so a longer ask is a broken
+ * or hostile header, not a limit to honour.
+ */
+export const MAX_RETRY_AFTER_MS = 600_000;
 
 /** What the client does with a response status. */
 export type StatusClass =
   | "success"
+  | "redirect"
   | "rate_limited"
   | "server_error"
   | "configuration"
@@ -23,6 +30,7 @@ export type StatusClass =
 /** Maps an HTTP status to the client's action class. */
 export function classify(status: number): StatusClass {
   if (status >= 200 && status < 300) return "success";
+  if (status >= 300 && status < 400) return "redirect";
   if (status === 429) return "rate_limited";
   // 408 is a server-side timeout of an idempotent GET: as safe to retry as a 5xx.
   if (status >= 500 || status === 408) return "server_error";
@@ -33,6 +41,8 @@ export function classify(status: number): StatusClass {
 // Whether another attempt could succeed. A failure without a status (network, timeout, a reply
 // that is not the expected JSON) is always worth another attempt.
 const retryableByClass: Record<Exclude<StatusClass, "success">, boolean> = {
+  // Never followed (the token would go with it); asking again brings the same redirect.
+  redirect: false,
   rate_limited: true,
   server_error: true,
   configuration: false,
@@ -46,11 +56,14 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * Failures no retry can fix: Lightspeed refused the token, its scopes or the request itself.
- * An import stops on them instead of spending requests; every other failure (429, 5xx,
- * network, timeout, an invalid reply, a deadline) may pass on a later attempt or run.
+ * Failures no retry can fix: Lightspeed refused the token, its scopes or the request itself,
+ * redirected it, or sent a reply over the size cap (the same request brings the same page
+ * back; only a smaller LIGHTSPEED_PAGE_SIZE helps). An import stops on them instead of
+ * spending requests; every other failure (429, 5xx, network, timeout, an invalid reply, a
+ * deadline) may pass on a later attempt or run.
  */
 export function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof LightspeedReplyTooLargeError) return true;
   return error instanceof LightspeedHttpError && !isRetryableStatus(error.status);
 }
 
@@ -95,14 +108,34 @@ export function backoffDelay(options: BackoffOptions): number {
   return Math.floor(random() * ceiling);
 }
 
+/** The wait before retrying a 429, and what the server asked when that was cut to the cap. */
+export interface RateLimitWait {
+  waitMs: number;
+  /** The Retry-After, in ms, when it asked for more than the cap; undefined otherwise. */
+  cappedAskMs?: number;
+}
+
 /**
  * Wait before retrying a 429: the server's Retry-After when usable, else the fallback
- * (scaled down in tests through the client's rateLimitFallbackMs option).
+ * (scaled down in tests through the client's rateLimitFallbackMs option), never more than the
+ * cap.
  */
+export function rateLimitWait(
+  retryAfterHeader: string | null | undefined,
+  nowMs: number,
+  { fallbackMs = RATE_LIMIT_FALLBACK_MS, capMs = MAX_RETRY_AFTER_MS } = {},
+): RateLimitWait {
+  const askedMs = parseRetryAfter(retryAfterHeader, nowMs);
+  const waitMs = Math.min(askedMs ?? fallbackMs, capMs);
+  return askedMs !== undefined && askedMs > capMs ? { waitMs, cappedAskMs: askedMs } : { waitMs };
+}
+
+/** {@link rateLimitWait}'s wait alone. */
 export function rateLimitDelay(
   retryAfterHeader: string | null | undefined,
   nowMs: number,
   fallbackMs: number = RATE_LIMIT_FALLBACK_MS,
+  capMs: number = MAX_RETRY_AFTER_MS,
 ): number {
-  return parseRetryAfter(retryAfterHeader, nowMs) ?? fallbackMs;
+  return rateLimitWait(retryAfterHeader, nowMs, { fallbackMs, capMs }).waitMs;
 }
