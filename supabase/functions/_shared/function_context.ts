@@ -62,6 +62,7 @@ async function registerCount(
     token: config.lightspeedToken,
     budget: floorBudget,
     maxAttempts: 3,
+    maxRetryAfterMs: config.maxRetryAfterMs,
   });
   try {
     return {
@@ -112,6 +113,7 @@ export function createFunctionContext(
             lightspeedBaseUrl: config.lightspeedBaseUrl,
             lightspeedToken: config.lightspeedToken,
             pageSizeOverride: config.pageSizeOverride,
+            maxRetryAfterMs: config.maxRetryAfterMs,
             secrets,
           };
         },

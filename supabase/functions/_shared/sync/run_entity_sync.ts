@@ -29,6 +29,8 @@ export interface SyncEnvironment {
   lightspeedBaseUrl: string;
   lightspeedToken: string;
   pageSizeOverride?: number;
+  /** Longest wait a 429 may impose on the store (LIGHTSPEED_MAX_RETRY_AFTER_MS). */
+  maxRetryAfterMs?: number;
   /** Values that must never appear in an error message stored or returned. */
   secrets: readonly string[];
   fetch?: typeof fetch;
@@ -89,6 +91,7 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     budget: env.budget,
     fetch: env.fetch,
     clock,
+    maxRetryAfterMs: env.maxRetryAfterMs,
   });
   const { entity } = request;
   const loop: PageLoop = {
