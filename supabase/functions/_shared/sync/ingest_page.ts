@@ -1,12 +1,14 @@
 // Lands one page in one transaction: typed upsert of the valid records, replacement of their
 // children, rejects filed, the cursor advanced to the page's version.max and the run's counters
 // updated. Either all of it commits or none of it does. A page the database refuses (a value
-// the validator let through) lands again record by record, so one record cannot stop the sync.
+// the validator let through, JSON nested too deep for it) lands again record by record, so one
+// record cannot stop the sync.
 import type { Sql, TransactionSql } from "../database.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
 import { identifyRecord, type RejectedRecord } from "../entities/record_validation.ts";
 import { redactSecrets } from "../redact.ts";
 import { createInputTable, type IngestStatements, ingestStatements } from "./ingest_statements.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan } from "./json_nesting.ts";
 import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
 import type { PreparedPage } from "./prepared_page.ts";
@@ -64,19 +66,26 @@ async function landRecords(
   return { applied, inserted: rows.filter((r) => r.inserted).length, refused: [] };
 }
 
+// SQLSTATE classes of data the database refuses: a data exception (22: a cast, an overflow,
+// JSON it cannot hold), an integrity violation (23: not null, unique, check), or a program
+// limit the data reaches (54: JSON nested too deep for its parser, a value too large).
+const REFUSED_DATA_CLASSES = ["22", "23", "54"];
+
 /**
- * A value the database refused: a data exception (class 22: a cast, an overflow, JSON it
- * cannot hold) or an integrity violation (class 23: not null, unique, check). Such an error
- * follows the page on every retry; anything else (connection, lease) is worth retrying.
+ * A value the database refused. Such an error follows the page on every retry; anything else
+ * (connection, lease) is worth retrying.
  */
 function isRefusedData(error: unknown): error is Error & { code: string } {
   if (!(error instanceof Error) || error.name !== "PostgresError") return false;
   const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+  return typeof code === "string" && REFUSED_DATA_CLASSES.includes(code.slice(0, 2));
 }
 
 // A reason is for the operator: the database's own words, bounded.
 const MAX_REASON_MESSAGE = 500;
+
+const tooDeepReason =
+  `Rejected by the database: nested deeper than ${MAX_JSON_NESTING} levels, more than it takes`;
 
 /**
  * The slow path, only for a page the database refused: each record in its own savepoint, so
@@ -91,6 +100,11 @@ async function landRecordByRecord(
   const records = (JSON.parse(pageJson) as { data: unknown[] }).data;
   const landed: Landed = { applied: [], inserted: 0, refused: [] };
   for (const record of records) {
+    // Neither PostgreSQL nor JSON.stringify can be trusted with it (json_nesting.ts).
+    if (nestsDeeperThan(record, MAX_JSON_NESTING)) {
+      landed.refused.push({ ...identifyRecord(record), reason: tooDeepReason, raw: record });
+      continue;
+    }
     try {
       const one = await tx.savepoint(async (sp) => {
         // The input table keeps the previous records' rows until the transaction ends.

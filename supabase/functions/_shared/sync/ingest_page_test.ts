@@ -295,3 +295,70 @@ Deno.test("ingestPage() files a record that violates a constraint and lands the 
     }
   });
 });
+
+/** JSON text nested `depth` arrays deep: far past what PostgreSQL's jsonb functions take. */
+const nestedTooDeep = (depth = 100_000) => "[".repeat(depth) + "]".repeat(depth);
+
+Deno.test("ingestPage() files a record nested too deep for PostgreSQL and lands the rest", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    // The page fails with SQLSTATE 54001 (stack depth limit exceeded), every time: once
+    // retried as a page forever, now landed record by record with that one filed.
+    const json = `{"data": [
+      {"id": "${id(800)}", "version": ${base + 1}, "first_name": "Fine"},
+      {"id": "${id(801)}", "version": ${
+      base + 2
+    }, "first_name": "Deep", "note": ${nestedTooDeep()}},
+      {"id": "${id(802)}", "version": ${base + 3}, "first_name": "Also fine"}
+    ], "version": {"min": ${base + 1}, "max": ${base + 3}}}`;
+    const counts = await landPrepared(
+      customers,
+      { json, validCount: 3, rejects: [], received: 3, versionMax: base + 3 },
+    );
+    assert.deepEqual(counts, { received: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 1 });
+    const rows = await sql`select id from public.lightspeed_customers order by id`;
+    assert.deepEqual(rows.map((r) => r.id), [id(800), id(802)]);
+    const [reject] = await sql`select record_id, version, reason, raw from public.sync_rejects`;
+    assert.equal(reject.record_id, id(801));
+    assert.equal(reject.version, base + 2);
+    assert.equal(
+      reject.reason,
+      "Rejected by the database: nested deeper than 1000 levels, more than it takes",
+    );
+    // The payload is kept but for the field PostgreSQL could not hold.
+    assert.deepEqual(reject.raw, {
+      id: id(801),
+      version: base + 2,
+      first_name: "Deep",
+      note: "[not kept: nested deeper than 1000 levels]",
+    });
+    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+    assert.equal(state.cursor, base + 3, "the cursor advanced past the page");
+  });
+});
+
+Deno.test("ingestPage() files an invalid record nested too deep, with or without valid ones", async () => {
+  await withRun(async (sql, land) => {
+    // Its reject's payload alone once failed the page with SQLSTATE 54001, every time.
+    const deepInvalid = (n: number) =>
+      JSON.parse(
+        `{"id": "${id(n)}", "version": ${base + n}, "balance": "lots", "note": ${nestedTooDeep()}}`,
+      );
+    const counts = await land(customers, [
+      deepInvalid(900),
+      { id: id(901), version: base + 901, first_name: "Fine" },
+    ]) as PageCounts;
+    assert.deepEqual([counts.inserted, counts.rejected], [1, 1]);
+    const alone = await land(customers, [deepInvalid(902)]) as PageCounts;
+    assert.deepEqual([alone.inserted, alone.rejected], [0, 1]);
+    const rejects = await sql`
+      select record_id, reason, raw->>'note' as note, raw->>'balance' as balance
+      from public.sync_rejects order by record_id`;
+    assert.deepEqual(rejects.map((r) => [r.record_id, r.note, r.balance]), [
+      [id(900), "[not kept: nested deeper than 1000 levels]", "lots"],
+      [id(902), "[not kept: nested deeper than 1000 levels]", "lots"],
+    ]);
+    assert.ok(rejects.every((r) => /balance/.test(r.reason)), "the validator's reason is kept");
+    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+    assert.equal(state.cursor, base + 902);
+  });
+});

@@ -2,6 +2,7 @@
 // own transaction and resolved when a valid version of the record lands.
 import type { TransactionSql } from "../database.ts";
 import type { RejectedRecord } from "../entities/record_validation.ts";
+import { withinNesting } from "./json_nesting.ts";
 
 /** Files (or refreshes) a reject row for each record, under this run. */
 export async function fileRejects(
@@ -14,7 +15,8 @@ export async function fileRejects(
     record_id: r.recordId,
     version: r.version,
     reason: r.reason,
-    raw: r.raw,
+    // A payload nested too deep for PostgreSQL (or JSON.stringify) keeps all but those fields.
+    raw: withinNesting(r.raw),
   })));
   // One row per record key (the same expression as the table's generated record_key): two
   // rejects with one key in a single insert would make ON CONFLICT fail the whole page, on
