@@ -39,14 +39,27 @@ export async function closeAbandonedRuns(sql: Sql, entity: string): Promise<numb
   return rows.length;
 }
 
+/**
+ * The scheduled call that started a run (sync_private.scheduled_calls.id, a positive bigint in
+ * decimal), stored with the run so the scheduler judges the call by it; null for other callers.
+ */
+export type CallId = string | null;
+
 export async function openRun(
   sql: Sql,
-  run: { entity: string; trigger: RunTrigger; importId: string | null; cursorStart: number },
+  run: {
+    entity: string;
+    trigger: RunTrigger;
+    importId: string | null;
+    cursorStart: number;
+    callId?: CallId;
+  },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    insert into public.sync_log (entity, trigger, import_id, status, cursor_start, cursor_end)
+    insert into public.sync_log (entity, trigger, import_id, status, cursor_start, cursor_end,
+      call_id)
     values (${run.entity}, ${run.trigger}, ${run.importId}, 'running', ${run.cursorStart},
-      ${run.cursorStart})
+      ${run.cursorStart}, ${run.callId ?? null}::bigint)
     returning id`;
   await sql`
     update public.sync_state
@@ -58,13 +71,13 @@ export async function openRun(
 /** Records a run that did nothing because another run holds the entity. */
 export async function recordSkippedRun(
   sql: Sql,
-  run: { entity: string; trigger: RunTrigger; importId: string | null },
+  run: { entity: string; trigger: RunTrigger; importId: string | null; callId?: CallId },
 ): Promise<{ id: number; cursor: number }> {
   const [row] = await sql<{ id: number; cursor: number }[]>`
     insert into public.sync_log (entity, trigger, import_id, status, finished_at, duration_ms,
-      cursor_start, cursor_end, error)
+      cursor_start, cursor_end, error, call_id)
     select ${run.entity}, ${run.trigger}, ${run.importId}, 'skipped', now(), 0, s.cursor, s.cursor,
-      'Another run holds this entity'
+      'Another run holds this entity', ${run.callId ?? null}::bigint
     from public.sync_state as s where s.entity = ${run.entity}
     returning id, cursor_end as cursor`;
   return row;
