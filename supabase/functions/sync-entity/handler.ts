@@ -1,5 +1,6 @@
 // POST /functions/v1/sync-entity {"entity": "<name>"}: one bounded, checkpointed incremental
-// pass for one entity (docs/interface.md § sync-entity).
+// pass for one entity (docs/interface.md § sync-entity). With Prefer: respond-async it answers
+// 202 once the run is open and lands the pages in the background.
 import { z } from "zod";
 import { entityNames, getEntity, isEntityName } from "../_shared/entities/registry.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
@@ -9,9 +10,12 @@ import {
   readJsonObject,
   unauthorizedReply,
 } from "../_shared/http/json_reply.ts";
+import { prefersRespondAsync } from "../_shared/http/prefer.ts";
 import { invocationDeadline } from "../_shared/run_deadline.ts";
 import { CpuBudget } from "../_shared/sync/cpu_budget.ts";
-import { runEntitySync } from "../_shared/sync/run_entity_sync.ts";
+import { runEntitySync, type RunRequest } from "../_shared/sync/run_entity_sync.ts";
+import { readCallId } from "./call_id.ts";
+import { acceptAndSyncInBackground } from "./respond_async.ts";
 
 const body = z.object({
   entity: z.string(),
@@ -35,18 +39,23 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
       valid_entities: entityNames,
     });
   }
+  const call = readCallId(req.headers, caller);
+  if ("error" in call) return errorReply(400, call.error);
   const trigger = parsed.data.trigger ?? (caller.kind === "staff" ? "dashboard" : "manual");
   // The deadline counts from the request, within what the worker has left: asking Lightspeed
   // for the register count (first call of an isolate, nothing synced yet) is part of it.
   const deadline = invocationDeadline(context);
-  const environment = await context.syncEnvironment({ deadline });
-  const result = await runEntitySync(environment, {
+  const request: RunRequest = {
     entity: getEntity(entity),
     trigger,
     deadline,
     cpuBudget: new CpuBudget(context.config.cpuBudgetMs),
     overlap: parsed.data.overlap,
     signal: context.worker.stopping,
-  });
+    callId: call.callId,
+  };
+  if (prefersRespondAsync(req.headers)) return await acceptAndSyncInBackground(context, request);
+  const environment = await context.syncEnvironment({ deadline });
+  const result = await runEntitySync(environment, request);
   return jsonReply(200, result);
 };

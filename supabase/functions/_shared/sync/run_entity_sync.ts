@@ -1,5 +1,7 @@
 // One bounded, checkpointed pass over one entity: take the lease, page from the cursor, land
 // each page in its own transaction, stop before the time budget, and close the run truthfully.
+// openEntityRun and continueEntityRun are its two halves, so sync-entity can answer a
+// respond-async caller in between (docs/interface.md § sync-entity).
 import { type Clock, systemClock } from "../clock.ts";
 import type { Sql } from "../database.ts";
 import { DeadlineExceededError } from "../deadline.ts";
@@ -14,6 +16,7 @@ import { acquireLease, type LeasedState, releaseLease } from "./lease.ts";
 import { markOverlapRead, overlapStartCursor } from "./overlap.ts";
 import { landPages, type PageLoop, type RunProgress } from "./page_loop.ts";
 import {
+  type CallId,
   closeAbandonedRuns,
   closeRun,
   openRun,
@@ -48,6 +51,8 @@ export interface RunRequest {
   overlap?: boolean;
   /** Aborted when the platform is about to stop the worker: checkpoint and close the run. */
   signal?: AbortSignal;
+  /** The scheduled call that asked for this run, stored on its sync_log row. */
+  callId?: CallId;
 }
 
 export interface RunResult {
@@ -66,25 +71,51 @@ export interface RunResult {
 const LEASE_GRACE_MS = 30_000;
 
 /** A run that holds its entity's lease and has its sync_log row open. */
-interface OpenedRun {
+export interface OpenedRun {
   runId: number;
   owner: string;
   leaseTtlMs: number;
   cursorStart: number;
   /** The cursor an overlap re-read starts from, or null when this run does not re-read. */
   overlapFrom: number | null;
+  /** Clock time the run was asked for: its duration counts from here. */
+  started: number;
 }
 
 /** How the page loop ended, before the run's request counts and final cursor are added. */
 type PagesOutcome = Omit<RunOutcome, "requests" | "rateLimited" | "cursorEnd">;
 
+/** What opening a run, or closing one that never started, needs: the database and the clock. */
+type RunDatabase = Pick<SyncEnvironment, "sql" | "clock">;
+
 export async function runEntitySync(env: SyncEnvironment, request: RunRequest): Promise<RunResult> {
+  const run = await openEntityRun(env, request);
+  if ("skipped" in run) return run.skipped;
+  return await continueEntityRun(env, request, run);
+}
+
+/**
+ * The first step, database work only (no Lightspeed call): takes the entity's lease and opens
+ * the run's sync_log row, or records a skipped run when another run holds the lease.
+ */
+export async function openEntityRun(
+  env: RunDatabase,
+  request: RunRequest,
+): Promise<OpenedRun | { skipped: RunResult }> {
   const clock = env.clock ?? systemClock;
   const started = clock.now();
-  const elapsedMs = () => clock.now() - started;
   const run = await takeLeaseAndOpenRun(env.sql, request, started);
-  if ("skipped" in run) return { ...run.skipped, duration_ms: elapsedMs() };
+  if ("skipped" in run) return { skipped: { ...run.skipped, duration_ms: clock.now() - started } };
+  return { ...run, started };
+}
 
+/** The rest of an opened run: land the pages, close the run truthfully, report. */
+export async function continueEntityRun(
+  env: SyncEnvironment,
+  request: RunRequest,
+  run: OpenedRun,
+): Promise<RunResult> {
+  const clock = env.clock ?? systemClock;
   const client = createLightspeedClient({
     baseUrl: env.lightspeedBaseUrl,
     token: env.lightspeedToken,
@@ -131,7 +162,25 @@ export async function runEntitySync(env: SyncEnvironment, request: RunRequest): 
     outcome,
     clock,
   );
-  return runResult(entity.name, run.runId, outcome, progress, elapsedMs());
+  return runResult(entity.name, run.runId, outcome, progress, clock.now() - run.started);
+}
+
+/**
+ * Closes an opened run as failed before any page was asked for (what the pass needed could not
+ * be had), so the failure shows at once instead of when the lease expires.
+ */
+export async function closeOpenedRunAsFailed(
+  env: RunDatabase,
+  request: RunRequest,
+  run: OpenedRun,
+  error: string,
+): Promise<void> {
+  await closeRunPatiently(
+    env.sql,
+    { id: run.runId, entity: request.entity.name, owner: run.owner },
+    { status: "failed", error, cursorEnd: run.cursorStart, requests: 0, rateLimited: 0 },
+    env.clock ?? systemClock,
+  );
 }
 
 /**
@@ -142,7 +191,7 @@ async function takeLeaseAndOpenRun(
   sql: Sql,
   request: RunRequest,
   started: number,
-): Promise<OpenedRun | { skipped: Omit<RunResult, "duration_ms"> }> {
+): Promise<Omit<OpenedRun, "started"> | { skipped: Omit<RunResult, "duration_ms"> }> {
   const { entity } = request;
   const importId = request.importId ?? null;
   const owner = crypto.randomUUID();
@@ -153,6 +202,7 @@ async function takeLeaseAndOpenRun(
       entity: entity.name,
       trigger: request.trigger,
       importId,
+      callId: request.callId,
     });
     return {
       skipped: {
@@ -198,6 +248,7 @@ async function openLeasedRun(
     trigger: overlapFrom !== null ? "overlap" : request.trigger,
     importId: importId ?? (importing ? leased.importId : null),
     cursorStart,
+    callId: request.callId,
   });
   return { runId, cursorStart, overlapFrom };
 }
