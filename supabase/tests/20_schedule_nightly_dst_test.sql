@@ -150,7 +150,7 @@ select is(
   (select count(*)::int from net.http_request_queue as q
    join sync_private.scheduled_calls as c on c.request_id = q.id
    where c.entity = 'test_sched_dst'
-     and q.timeout_milliseconds = 150000
+     and q.timeout_milliseconds = (select call_timeout_ms from public.sync_schedule)
      and q.headers ->> 'x-sync-secret' = 'pgtap-dst-secret'
      and q.url = 'http://127.0.0.1:9/functions/v1/sync-entity'),
   (select count(*)::int from sync_private.scheduled_calls where entity = 'test_sched_dst'),
