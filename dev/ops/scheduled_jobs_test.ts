@@ -1,12 +1,15 @@
 // Acceptance for the schedule: each pg_cron job's own command, run against the local stack with
-// the local pg_net worker, really starts the functions and changes data; with the functions
-// stopped or failing, the same commands lead to a failed run and a red health, never a success;
-// and no secret value ends up in cron.job, a migration, sync_log or the worker's log.
+// the local pg_net worker, really starts the functions and changes data (sync-entity answers the
+// scheduler's respond-async call with 202 and the run, carrying the call's id, decides the
+// outcome); with the functions stopped or failing, or a 202 that starts no run, the same commands
+// lead to a failed run and a red health, never a success; and no secret value ends up in
+// cron.job, a migration, sync_log or the worker's log.
 import assert from "node:assert/strict";
 import { startLocalApi } from "../api/server.ts";
 import { startNetWorker } from "../net_worker.ts";
 import {
   connect,
+  type ReceivedRequest,
   type Sql,
   startStubServer,
   testDatabaseUrl,
@@ -58,14 +61,20 @@ Deno.test("the cron commands start the real function, and a stopped function sho
       await sql`delete from sync_private.scheduled_calls where entity = 'outlets'`;
       assert.equal((await sql`select 1 from public.lightspeed_outlets`).length, 0);
 
-      // The dispatcher's command queues the call; the worker sends it; the function runs.
+      // The dispatcher's command queues the call; the worker sends it; the function accepts it
+      // at once and runs in the background, on a run that carries the call's id.
       await runJobCommand(sql, "sync-dispatch", { entities: ["outlets"], vault });
       const call = await latestCall(sql, "outlets");
       assert.equal(call.function_name, "sync-entity");
-      assert.equal((await waitForResponse(sql, call.request_id!)).status_code, 200);
-      const [run] = await sql`
-        select status, trigger from public.sync_log where entity = 'outlets'
-        order by id desc limit 1`;
+      const accepted = await waitForResponse(sql, call.request_id!);
+      assert.equal(accepted.status_code, 202);
+      assert.equal(JSON.parse(accepted.content!).status, "accepted");
+      const run = await waitFor("the scheduled run to end", async () => {
+        const [row] = await sql`
+          select id, status, trigger from public.sync_log where call_id = ${call.id}::bigint`;
+        return row && row.status !== "running" ? row : undefined;
+      }, 30_000);
+      assert.equal(run.id, JSON.parse(accepted.content!).run_id);
       assert.equal(run.status, "completed");
       assert.match(run.trigger, /^(schedule|overlap)$/);
       const [{ outlets }] = await sql`
@@ -126,7 +135,7 @@ Deno.test("the cron commands start the real function, and a stopped function sho
   }
 });
 
-const ownEntities = ["test_ops_503", "test_ops_import"];
+const ownEntities = ["test_ops_503", "test_ops_import", "test_ops_accepted"];
 
 async function removeOwnEntities(sql: Sql): Promise<void> {
   await sql`delete from sync_private.scheduled_calls where entity = any(${ownEntities})`;
@@ -135,15 +144,25 @@ async function removeOwnEntities(sql: Sql): Promise<void> {
   await sql`delete from public.sync_settings where entity = any(${ownEntities})`;
 }
 
-Deno.test("a 5xx answer is a failed run; an abandoned import is continued via import-history", async () => {
+/** A stand-in for the functions: import-history accepts, sync-entity fails or accepts idly. */
+function answerAsStub(request: ReceivedRequest): Response {
+  if (request.path.endsWith("/import-history")) {
+    return Response.json({ import_id: crypto.randomUUID(), entities: ["test_ops_import"] }, {
+      status: 202,
+    });
+  }
+  if (JSON.parse(request.body).entity === "test_ops_accepted") {
+    // Accepted, but no run is ever opened (nothing writes sync_log here).
+    return Response.json({ entity: "test_ops_accepted", status: "accepted", run_id: 1 }, {
+      status: 202,
+    });
+  }
+  return new Response("{}", { status: 503, headers: { "sb-error-code": "BOOT_ERROR" } });
+}
+
+Deno.test("a 5xx answer, or a 202 that starts no run, is a failed run; an abandoned import is continued", async () => {
   const sql = await connect();
-  const server = startStubServer((request) =>
-    request.path.endsWith("/import-history")
-      ? Response.json({ import_id: crypto.randomUUID(), entities: ["test_ops_import"] }, {
-        status: 202,
-      })
-      : new Response("{}", { status: 503, headers: { "sb-error-code": "BOOT_ERROR" } })
-  );
+  const server = startStubServer(answerAsStub);
   const worker = startNetWorker({ databaseUrl: testDatabaseUrl, log: () => {} });
   const secret = `stub-secret-${crypto.randomUUID()}`;
   try {
@@ -163,13 +182,27 @@ Deno.test("a 5xx answer is a failed run; an abandoned import is continued via im
         await waitForResponse(sql, (await latestCall(sql, entity)).request_id!);
       }
       await runJobCommand(sql, "sync-reconcile");
+      // The 202 is given two minutes to show its run: make the call that old, then look again.
+      assert.equal((await latestCall(sql, "test_ops_accepted")).outcome, "pending");
+      await sql`update sync_private.scheduled_calls
+        set requested_at = requested_at - interval '3 minutes'
+        where entity = 'test_ops_accepted'`;
+      await runJobCommand(sql, "sync-reconcile");
     });
 
-    const received = Object.fromEntries(server.received.map((r) => [r.path, r]));
+    const received = Object.fromEntries(
+      server.received.map((r) => [JSON.parse(r.body).entity ?? r.path, r]),
+    );
     assert.deepEqual(JSON.parse(received["/functions/v1/import-history"].body), {
       entities: ["test_ops_import"],
     });
-    assert.equal(received["/functions/v1/sync-entity"].headers.get("x-sync-secret"), secret);
+    const syncCall = received["test_ops_503"].headers;
+    assert.equal(syncCall.get("x-sync-secret"), secret);
+    assert.equal(syncCall.get("prefer"), "respond-async");
+    assert.equal(syncCall.get("x-sync-call-id"), (await latestCall(sql, "test_ops_503")).id);
+    const importCall = received["/functions/v1/import-history"].headers;
+    assert.equal(importCall.get("prefer"), null, "import-history answers at once anyway");
+    assert.equal(importCall.get("x-sync-call-id"), null);
     assert.equal((await latestCall(sql, "test_ops_import")).outcome, "succeeded");
     const [failed] = await sql`
       select l.status, l.error, st.last_status from public.sync_log as l
@@ -179,6 +212,17 @@ Deno.test("a 5xx answer is a failed run; an abandoned import is continued via im
       error: "scheduled call failed: HTTP 503 from sync-entity (BOOT_ERROR)",
       last_status: "failed",
     });
+    const accepted = await latestCall(sql, "test_ops_accepted");
+    const [idle] = await sql`
+      select l.status, l.error, st.last_status from public.sync_log as l
+      join public.sync_state as st using (entity) where l.entity = 'test_ops_accepted'`;
+    assert.deepEqual({ ...idle }, {
+      status: "failed",
+      error: "scheduled call to sync-entity was accepted (HTTP 202) but no run with its call id " +
+        `${accepted.id} started within 2 minutes`,
+      last_status: "failed",
+    });
+    assert.equal(accepted.outcome, "failed");
   } finally {
     await removeOwnEntities(sql).catch(() => {});
     await worker.stop();

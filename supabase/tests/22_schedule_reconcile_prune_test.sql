@@ -5,13 +5,15 @@ begin;
 set local search_path = public, extensions;
 select plan(22);
 
--- One pending call per outcome, all made at 10:00 with a 150 s timeout.
+-- One pending call per outcome, made at 10:00 with a 150 s timeout.
 insert into sync_private.scheduled_calls (
   entity, function_name, reason, body, requested_at, timeout_ms, request_id
 ) values
   ('test_rec_ok', 'sync-entity', 'incremental', '{}', '2026-06-10 10:00+00', 150000, -201),
   ('test_rec_503', 'sync-entity', 'incremental', '{}', '2026-06-10 10:00+00', 150000, -202),
-  ('test_rec_timeout', 'sync-entity', 'incremental', '{}', '2026-06-10 10:00+00', 150000, -203),
+  -- Made earlier: a timed-out sync-entity call is given 2 minutes to show the run it may have
+  -- started late (24_schedule_async_calls_test.sql).
+  ('test_rec_timeout', 'sync-entity', 'incremental', '{}', '2026-06-10 09:58+00', 150000, -203),
   ('test_rec_refused', 'import-history', 'import', '{}', '2026-06-10 10:00+00', 150000, -204),
   ('test_rec_546', 'sync-entity', 'incremental', '{}', '2026-06-10 10:00+00', 150000, -205),
   ('test_rec_recorded', 'sync-entity', 'incremental', '{}', '2026-06-10 10:00+00', 150000, -206),
