@@ -1,7 +1,8 @@
 // The physical limit of an import: Lightspeed's rate limit, and how a run compares with it.
+import { settings } from "../supabase/functions/_shared/settings.ts";
 
 export interface RateRule {
-  /** Requests allowed per window: 300 x registers + 50. */
+  /** Requests allowed in any sliding window: 300 x registers + 50 for Lightspeed. */
   limit: number;
   windowMs: number;
 }
@@ -10,14 +11,21 @@ export function lightspeedRule(registers: number, timeScale: number): RateRule {
   return { limit: 300 * registers + 50, windowMs: 300_000 / timeScale };
 }
 
-/** requests ÷ allowed request rate: the issue's lower bound, in ms. */
-export function rateBoundMs(requests: number, rule: RateRule): number {
-  return (requests * rule.windowMs) / rule.limit;
+/** LIGHTSPEED_RATE_SAFETY when unset, which is how the benchmark runs the functions. */
+export const defaultRateSafety: number = settings.LIGHTSPEED_RATE_SAFETY.shape.default;
+
+/**
+ * The rule the engine holds itself to: floor(limit × safety) requests per window, computed as
+ * its request budget computes it (supabase/functions/_shared/lightspeed/request_budget.ts).
+ */
+export function allowedRule(rule: RateRule, safety: number): RateRule {
+  return { limit: Math.floor(rule.limit * safety), windowMs: rule.windowMs };
 }
 
 /**
- * The exact least time a sliding window allows: the first `limit` requests go at once, each
- * later one a full window after the one `limit` places before it.
+ * The exact least time a sliding window allows from the first request to the last: the first
+ * `limit` requests go at once, each later one a full window after the one `limit` places before
+ * it, so request k (from 0) goes at floor(k / limit) windows.
  */
 export function slidingWindowBoundMs(requests: number, rule: RateRule): number {
   if (requests <= 0) return 0;

@@ -1,34 +1,36 @@
-// The README's benchmark table is the latest run's, cell for cell: a fresh run that is not
-// copied into the README (or a README edited by hand) fails here.
+// The README's benchmark figures are the latest run's, rendered from its JSON: a fresh run
+// whose figures are not in the README (or a README edited by hand) fails here.
 import assert from "node:assert/strict";
 import { repoRoot } from "../dev/paths.ts";
+import { readmeBlock, tableCells } from "./readme_block.ts";
+import { type BenchResults, commitLabel, renderTable } from "./report.ts";
 
-/** The cells of the first Markdown table whose header starts with "figure". */
-function benchTable(markdown: string): string[][] {
-  const lines = markdown.split("\n");
-  const start = lines.findIndex((line) => /^\|\s*figure\s*\|/.test(line));
-  assert.ok(start >= 0, "no benchmark table (header '| figure | ...')");
-  const rows: string[][] = [];
-  for (const line of lines.slice(start)) {
-    if (!line.startsWith("|")) break;
-    if (/^\|[\s|:-]+\|$/.test(line)) continue; // the delimiter row, however it is padded
-    rows.push(line.slice(1, -1).split("|").map((cell) => cell.trim()));
-  }
-  return rows;
+/** The newest bench/results/<date>.json of a run with no options (fast-cluster runs are not). */
+function latestResults(): string {
+  const names = [...Deno.readDirSync(`${repoRoot}bench/results`)]
+    .map((entry) => entry.name)
+    .filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name))
+    .sort();
+  assert.ok(names.length > 0, "no bench/results/<date>.json");
+  return names.at(-1)!;
 }
 
-Deno.test("README's benchmark table matches the latest bench/results run", async () => {
-  const results = [...Deno.readDirSync(`${repoRoot}bench/results`)]
-    .map((entry) => entry.name)
-    .filter((name) => /^\d{4}-\d{2}-\d{2}\.md$/.test(name))
-    .sort();
-  assert.ok(results.length > 0, "no bench/results/<date>.md");
-  const latest = results.at(-1)!;
-  const readme = await Deno.readTextFile(`${repoRoot}README.md`);
+Deno.test("README's benchmark table is the latest bench/results run's, cell for cell", async () => {
+  const latest = latestResults();
+  const results: BenchResults = JSON.parse(
+    await Deno.readTextFile(`${repoRoot}bench/results/${latest}`),
+  );
+  const block = readmeBlock(await Deno.readTextFile(`${repoRoot}README.md`));
   assert.deepEqual(
-    benchTable(readme),
-    benchTable(await Deno.readTextFile(`${repoRoot}bench/results/${latest}`)),
+    tableCells(block),
+    tableCells(renderTable(results)),
     `README.md's table differs from bench/results/${latest}`,
   );
-  assert.match(readme, new RegExp(`Latest run \\(${latest.slice(0, 10)}`));
+  const prose = block.replace(/\s+/g, " ");
+  assert.ok(
+    prose.includes(`Latest run (${results.date.slice(0, 10)}, ${commitLabel(results)},`),
+    "the README names the run's date and commit",
+  );
+  assert.equal(results.cluster.durable, true, "the README's figures are a durable cluster's");
+  assert.deepEqual(results.options, [], "the README's figures are a run with no options");
 });

@@ -1,15 +1,34 @@
-// The benchmark's figures as one Markdown table, each against its target.
+// The benchmark's figures as Markdown, each against its target; whether a target is met is
+// computed here from the figures, never asserted by a test (timings vary from run to run).
+import type { RateRule } from "./bounds.ts";
 
 export const TARGETS = {
-  wallToBoundRatio: 1.15,
+  /** Full import wall time ÷ the exact sliding-window bound at Lightspeed's limit. */
+  wallToExactBoundRatio: 1.15,
   cpuMsPer1000Sales: 60,
+  /** Strictly below. */
   peakRssMb: 200,
   noChangeRequests: 10,
 } as const;
 
+export type TargetName = keyof typeof TARGETS;
+
+export interface TargetCheck {
+  measured: number;
+  target: number;
+  /** "≤" (at most) or "<" (strictly below). */
+  comparison: "≤" | "<";
+  met: boolean;
+}
+
 export interface BenchResults {
   date: string;
-  revision: string;
+  /** `git rev-parse HEAD` when the run started; dirty: the tree had changes then. */
+  commit: { sha: string; dirty: boolean };
+  /** The options given to `deno task bench` (none for the run the README shows). */
+  options: string[];
+  /** The settings the cluster ran with, read back from pg_settings. */
+  cluster: { durable: boolean; fsync: string; synchronousCommit: string; fullPageWrites: string };
   machine: { cpus: number; cpu: string; deno: string };
   latencyModel: { baseMs: number; perRecordMs: number; note: string };
   ingest: {
@@ -34,7 +53,10 @@ export interface BenchResults {
   };
   rate: {
     store: { scale: unknown; registers: number; timeScale: number; pageSize: number };
-    rule: { limit: number; windowMs: number };
+    /** Lightspeed's rule, time-scaled. */
+    rule: RateRule;
+    /** The rule the engine holds itself to: floor(limit × safety). */
+    engineRule: RateRule & { safety: number };
     engine: {
       ms: number;
       requestsNeeded: number;
@@ -43,117 +65,191 @@ export interface BenchResults {
       rows: number;
       rateLimited: number;
       violations: number;
-      boundMs: number;
-      slidingBoundMs: number;
+      /** The sliding window's exact bound at Lightspeed's limit. */
+      exactBoundMs: number;
+      /** The same bound at the engine's own allowance. */
+      allowedBoundMs: number;
+      wallToExactBoundRatio: number;
+      wallToAllowedBoundRatio: number;
     };
     naive: { ms: number; requests: number; rateLimited: number; rows: number } | null;
   };
   benchSeconds: number;
-  targets: typeof TARGETS;
+  /** Computed by checkTargets from the figures above. */
+  targets: Record<TargetName, TargetCheck>;
+}
+
+export type MeasuredResults = Omit<BenchResults, "targets">;
+
+function check(measured: number, target: number, comparison: "≤" | "<"): TargetCheck {
+  const met = comparison === "≤" ? measured <= target : measured < target;
+  return { measured, target, comparison, met };
+}
+
+export function checkTargets(r: MeasuredResults): Record<TargetName, TargetCheck> {
+  return {
+    wallToExactBoundRatio: check(
+      r.rate.engine.wallToExactBoundRatio,
+      TARGETS.wallToExactBoundRatio,
+      "≤",
+    ),
+    cpuMsPer1000Sales: check(r.ingest.cpuMsPer1000Sales, TARGETS.cpuMsPer1000Sales, "≤"),
+    peakRssMb: check(r.ingest.peakRssMb, TARGETS.peakRssMb, "<"),
+    noChangeRequests: check(r.ingest.noChange.requests, TARGETS.noChangeRequests, "≤"),
+  };
+}
+
+export function verdict(c: TargetCheck): string {
+  if (c.met) return "met";
+  return `**missed** by ${((c.measured / c.target - 1) * 100).toFixed(0)} %`;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function verdict(value: number, target: number): string {
-  if (value <= target) return "met";
-  return `**missed** by ${((value / target - 1) * 100).toFixed(0)} %`;
+type Row = [figure: string, measured: string, target: string, verdict: string];
+
+function targetRow(figure: string, measured: string, c: TargetCheck, unit = ""): Row {
+  return [figure, measured, `${c.comparison} ${c.target}${unit}`, verdict(c)];
 }
 
-export function renderMarkdown(r: BenchResults): string {
-  const { ingest, rate } = r;
-  const e = rate.engine;
-  const ratio = e.ms / e.boundMs;
-  const rows: [string, string, string, string][] = [
+function rateRows(r: BenchResults): Row[] {
+  const { rule, engineRule, engine: e } = r.rate;
+  return [
+    targetRow(
+      "Full import wall time ÷ the sliding window's exact bound (Lightspeed's limit)",
+      `${e.wallToExactBoundRatio.toFixed(3)} (${s(e.ms)} vs ${s(e.exactBoundMs)}: ` +
+        `${e.requestsNeeded} requests at ${rule.limit} per ${s(rule.windowMs)}, ` +
+        `the first ${rule.limit} at once)`,
+      r.targets.wallToExactBoundRatio,
+    ),
     [
-      "Full import wall time ÷ rate-limit bound",
-      `${ratio.toFixed(3)} (${s(e.ms)} vs ${s(e.boundMs)} = ${e.requestsNeeded} requests ÷ ` +
-      `${rate.rule.limit} per ${s(rate.rule.windowMs)})`,
-      `≤ ${TARGETS.wallToBoundRatio}`,
-      verdict(ratio, TARGETS.wallToBoundRatio),
-    ],
-    [
-      "… against the sliding window's exact bound (first window's requests at once)",
-      `${(e.ms / e.slidingBoundMs).toFixed(3)} (${s(e.ms)} vs ${s(e.slidingBoundMs)})`,
+      `… ÷ the same bound at the rate the engine allows itself (LIGHTSPEED_RATE_SAFETY ` +
+      `${engineRule.safety}: ${engineRule.limit} per ${s(engineRule.windowMs)})`,
+      `${e.wallToAllowedBoundRatio.toFixed(3)} (${s(e.ms)} vs ${s(e.allowedBoundMs)})`,
       "",
       "",
     ],
-    [
+  ];
+}
+
+function ingestRows(r: BenchResults): Row[] {
+  const { ingest, targets } = r;
+  const rows = ingest.store.sales + ingest.store.lineItems + ingest.store.payments;
+  return [
+    targetRow(
       "Functions CPU per 1,000 sales (with line items and payments)",
       `${ingest.cpuMsPer1000Sales.toFixed(0)} ms`,
-      `≤ ${TARGETS.cpuMsPer1000Sales} ms`,
-      verdict(ingest.cpuMsPer1000Sales, TARGETS.cpuMsPer1000Sales),
-    ],
+      targets.cpuMsPer1000Sales,
+      " ms",
+    ),
     [
       "… of which the main (isolate) thread",
       `${ingest.mainThreadCpuMsPer1000Sales.toFixed(0)} ms`,
       "",
       "",
     ],
-    [
-      "Functions CPU per 1,000 customers",
-      `${ingest.cpuMsPer1000Customers.toFixed(0)} ms`,
-      "",
-      "",
-    ],
+    ["Functions CPU per 1,000 customers", `${ingest.cpuMsPer1000Customers.toFixed(0)} ms`, "", ""],
     [
       "Database ingest, sales with children",
-      `${int(ingest.salesIngestRowsPerSecond)} rows/s (${
-        int(ingest.store.sales + ingest.store.lineItems + ingest.store.payments)
-      } rows in ${s(ingest.salesImportMs)})`,
+      `${int(ingest.salesIngestRowsPerSecond)} rows/s (${int(rows)} rows in ${
+        s(ingest.salesImportMs)
+      })`,
       "",
       "",
     ],
-    [
+    targetRow(
       `Peak resident memory of the functions (import of ${int(ingest.store.lineItems)} line items)`,
       `${ingest.peakRssMb.toFixed(0)} MB`,
-      `< ${TARGETS.peakRssMb} MB`,
-      verdict(ingest.peakRssMb, TARGETS.peakRssMb - 1e-9),
-    ],
-    [
+      targets.peakRssMb,
+      " MB",
+    ),
+    targetRow(
       "No-change incremental sync, five entities",
       `${ingest.noChange.requests} requests, ${s(ingest.noChange.ms)}`,
-      `≤ ${TARGETS.noChangeRequests} requests`,
-      verdict(ingest.noChange.requests, TARGETS.noChangeRequests),
-    ],
-    [
-      "Naive baseline, same import (sequential pages, one INSERT per row, no budget)",
-      rate.naive
-        ? `${(rate.naive.ms / e.ms).toFixed(2)} × the engine's time (${
-          s(rate.naive.ms)
-        }, ${rate.naive.rateLimited} 429s)`
-        : "skipped",
-      "",
-      "",
-    ],
+      targets.noChangeRequests,
+      " requests",
+    ),
   ];
-  const table = [
+}
+
+function naiveRow(r: BenchResults): Row {
+  const { naive, engine } = r.rate;
+  return [
+    "Naive baseline, same import (sequential pages, one INSERT per row, no budget)",
+    naive
+      ? `${(naive.ms / engine.ms).toFixed(2)} × the engine's time (${s(naive.ms)}, ` +
+        `${naive.rateLimited} 429s)`
+      : "skipped",
+    "",
+    "",
+  ];
+}
+
+/** The figures table; the README holds the latest run's, cell for cell. */
+export function renderTable(r: BenchResults): string {
+  const rows = [...rateRows(r), ...ingestRows(r), naiveRow(r)];
+  return [
     "| figure | measured | target | |",
     "|---|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
   ].join("\n");
-  return `### Benchmark (${r.date.slice(0, 10)}, ${r.revision})
+}
 
-${r.machine.cpus} CPUs (${r.machine.cpu}), Deno ${r.machine.deno}, PostgreSQL 15 local. Simulator
-latency ${r.latencyModel.baseMs} ms per request + ${r.latencyModel.perRecordMs} ms per record,
-divided by the time scale like the rate-limit window.
+export function clusterLabel(r: BenchResults): string {
+  return r.cluster.durable
+    ? "durable PostgreSQL 15 cluster (fsync, synchronous_commit and full_page_writes on, like " +
+      "Supabase's)"
+    : "FAST NON-DURABLE PostgreSQL 15 cluster (fsync, synchronous_commit and full_page_writes " +
+      "off, --fast-cluster): its database figures are not Supabase's";
+}
 
-${table}
+export function commitLabel(r: BenchResults): string {
+  return `commit ${r.commit.sha}${r.commit.dirty ? " dirty (uncommitted changes)" : ""}`;
+}
 
-- Rate-bound import: ${
-    JSON.stringify(rate.store.scale)
-  } store, ${rate.store.registers} register, ` +
-    `pages of ${rate.store.pageSize}, Lightspeed's rule time-scaled x${rate.store.timeScale}; ` +
-    `${e.requestsNeeded} requests needed (counted from the store's records: full pages plus ` +
-    `each entity's empty last page), ${e.requestsMade} made, ${e.rateLimited} answered 429, ` +
-    `${e.violations} sent over the limit; ${int(e.rows)} rows landed.
-- Ingest, CPU and memory: ${JSON.stringify(ingest.store.scale)} store (${
-      int(ingest.store.sales)
-    } sales, ${int(ingest.store.lineItems)} line items, ${int(ingest.store.payments)} payments, ${
-      int(ingest.store.customers)
-    } customers), ` +
-    `rate limit time-scaled x${ingest.store.timeScale} (out of the way), imported entity by ` +
-    `entity; CPU is utime+stime of the \`functions:serve\` process from /proc.
-- Whole benchmark: ${(r.benchSeconds / 60).toFixed(1)} minutes.
+/** What was run, under the table. */
+export function renderNotes(r: BenchResults): string {
+  const { ingest, rate } = r;
+  const e = rate.engine;
+  const store = ingest.store;
+  return `- Rate-bound import: ${JSON.stringify(rate.store.scale)} store, ` +
+    `${rate.store.registers} register, pages of ${rate.store.pageSize}, Lightspeed's rule ` +
+    `time-scaled x${rate.store.timeScale}; ${e.requestsNeeded} requests needed (counted from ` +
+    `the store's records: full pages plus each entity's empty last page), ${e.requestsMade} ` +
+    `made, ${e.rateLimited} answered 429, ${e.violations} sent over the limit; ${int(e.rows)} ` +
+    `rows landed. The exact bound is the time from the first request to the last (request k ` +
+    `goes at floor(k ÷ limit) windows); the wall time also holds the last page's reply and write.
+- Ingest, CPU and memory: ${JSON.stringify(store.scale)} store (${int(store.sales)} sales, ` +
+    `${int(store.lineItems)} line items, ${int(store.payments)} payments, ` +
+    `${int(store.customers)} customers), rate limit time-scaled x${store.timeScale} (out of the ` +
+    `way), imported entity by entity; CPU is utime+stime of the \`functions:serve\` process ` +
+    `from /proc.
+- Whole benchmark: ${(r.benchSeconds / 60).toFixed(1)} minutes${
+      r.options.length > 0 ? `, options ${r.options.join(" ")}` : ""
+    }.
 `;
+}
+
+/** bench/results/<date>.md: one run, its setting and its figures. */
+export function renderMarkdown(r: BenchResults): string {
+  return `### Benchmark (${r.date.slice(0, 10)}, ${commitLabel(r)})
+
+${r.machine.cpus} CPUs (${r.machine.cpu}), Deno ${r.machine.deno}, ${clusterLabel(r)}.
+Simulator latency ${r.latencyModel.baseMs} ms per request + ${r.latencyModel.perRecordMs} ms per
+record, divided by the time scale like the rate-limit window.
+
+${renderTable(r)}
+
+${renderNotes(r)}`;
+}
+
+/** The README's part between its bench markers. */
+export function renderReadmeBlock(r: BenchResults): string {
+  return `Latest run (${r.date.slice(0, 10)}, ${commitLabel(r)}, ${r.machine.cpus} × ` +
+    `${r.machine.cpu}, Deno ${r.machine.deno}, ${clusterLabel(r)}):
+
+${renderTable(r)}
+
+${renderNotes(r)}`;
 }
