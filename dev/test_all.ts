@@ -1,43 +1,61 @@
 // deno task test: every check the project has, in one command, with one closing count.
 // Order: cheap static checks first, then the database-backed suites against the local stack.
+// The closing line `N passed, M failed` (CI reads it) counts tests and checks that really ran
+// (dev/test_counts.ts); setup steps are not passes.
 import { startLocalDatabase } from "./db/main.ts";
 import { chromiumRequirement, ensureDebianPackages } from "./db/system_packages.ts";
 import { supabaseCli } from "./db/migrations.ts";
 import { localDatabaseUrl, localDatabaseUrlForCli, repoRoot } from "./paths.ts";
 import { runCommand } from "./run_command.ts";
-
-interface StepResult {
-  name: string;
-  passed: number;
-  failed: number;
-  seconds: number;
-}
+import {
+  advisorsPassed,
+  closingCounts,
+  type CountedOutput,
+  countsByKind,
+  denoTestCounts,
+  pgProveCounts,
+  schemaLintPassed,
+  type StepKind,
+  type StepResult,
+} from "./test_counts.ts";
 
 const results: StepResult[] = [];
 const deno = Deno.execPath();
 
+/** Runs one step; a step that throws counts as one failure. Returns whether it failed nothing. */
 async function step(
   name: string,
-  run: () => Promise<{ passed: number; failed: number }>,
-): Promise<void> {
+  run: () => Promise<CountedOutput>,
+  kind: StepKind = "tests",
+): Promise<boolean> {
   console.log(`\n== ${name}`);
   const started = performance.now();
-  let outcome: { passed: number; failed: number };
+  let outcome: CountedOutput;
   try {
     outcome = await run();
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
-    outcome = { passed: 0, failed: 1 };
+    outcome = { passed: 0, failed: 1, note: "threw, counted as 1 failed" };
   }
-  results.push({ name, ...outcome, seconds: (performance.now() - started) / 1000 });
+  if (outcome.note) console.log(`${name}: ${outcome.note}`);
+  results.push({ name, kind, ...outcome, seconds: (performance.now() - started) / 1000 });
+  return outcome.failed === 0;
 }
 
-async function passFail(
-  command: string,
-  args: string[],
-): Promise<{ passed: number; failed: number }> {
-  const result = await runCommand(command, args, { inherit: true, cwd: repoRoot });
-  return result.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+/** A check: one result, passed when the command exits 0. */
+function check(name: string, command: string, args: string[]): Promise<boolean> {
+  return step(name, async () => {
+    const result = await runCommand(command, args, { inherit: true, cwd: repoRoot });
+    return result.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  }, "check");
+}
+
+/** A setup step: no result of its own; a failure is counted, and what needs it does not run. */
+function setup(name: string, run: () => Promise<void>): Promise<boolean> {
+  return step(name, async () => {
+    await run();
+    return { passed: 0, failed: 0 };
+  }, "setup");
 }
 
 /** Runs a command with output shown live and also captured for parsing counts. */
@@ -62,18 +80,17 @@ async function teeCommand(command: string, args: string[], env: Record<string, s
 const onlyStatic = Deno.args.includes("--static");
 const denoTestArgs = Deno.args.filter((a) => a !== "--static");
 
-await step("format", () => passFail(deno, ["fmt", "--check"]));
-await step("lint", () => passFail(deno, ["lint"]));
-await step("type check", () => passFail(deno, ["check", "."]));
+await check("format", deno, ["fmt", "--check"]);
+await check("lint", deno, ["lint"]);
+await check("type check", deno, ["check", "."]);
 
-if (!onlyStatic) {
-  await step("local stack", async () => {
-    // The browser tests drive Debian's Chromium; installed here like the database packages.
-    await ensureDebianPackages([chromiumRequirement]);
-    await startLocalDatabase();
-    return { passed: 1, failed: 0 };
-  });
+const stackReady = !onlyStatic && await setup("local stack", async () => {
+  // The browser tests drive Debian's Chromium; installed here like the database packages.
+  await ensureDebianPackages([chromiumRequirement]);
+  await startLocalDatabase();
+});
 
+if (stackReady) {
   await step("deno test", async () => {
     const { code, text } = await teeCommand(deno, [
       "test",
@@ -81,14 +98,7 @@ if (!onlyStatic) {
       "--no-check",
       ...denoTestArgs,
     ], { TEST_DATABASE_URL: localDatabaseUrl, NO_COLOR: "1" });
-    // deno prints "ok | 12 passed (3 steps) | 0 failed (1s)" at the end.
-    const match = text.match(/(\d+) passed[^|]*\| (\d+) failed/g)?.at(-1)?.match(
-      /(\d+) passed[^|]*\| (\d+) failed/,
-    );
-    if (!match) return { passed: 0, failed: code === 0 ? 1 : Math.max(1, 0) };
-    const passed = Number(match[1]);
-    const failed = Number(match[2]) + (code !== 0 && Number(match[2]) === 0 ? 1 : 0);
-    return { passed, failed };
+    return denoTestCounts(text, code);
   });
 
   await step("pgTAP (pg_prove)", async () => {
@@ -100,10 +110,7 @@ if (!onlyStatic) {
       "-r",
       "supabase/tests",
     ]);
-    const total = Number(text.match(/Tests=(\d+)/)?.[1] ?? 0);
-    const failedMatch = [...text.matchAll(/Failed: (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-    const failed = failedMatch + (code !== 0 && failedMatch === 0 ? 1 : 0);
-    return { passed: total - failedMatch, failed };
+    return pgProveCounts(text, code);
   });
 
   await step("supabase db advisors (security)", async () => {
@@ -119,18 +126,10 @@ if (!onlyStatic) {
       "--output-format",
       "json",
     ], { cwd: repoRoot });
-    const output = result.stdout.trim();
-    if (result.code !== 0) {
-      console.error(result.stderr);
-      return { passed: 0, failed: 1 };
-    }
-    if (output === "" || /No issues found/i.test(output + result.stderr)) {
-      console.log("No issues found");
-      return { passed: 1, failed: 0 };
-    }
-    console.log(output);
-    return { passed: 0, failed: 1 };
-  });
+    // Shown as the CLI gave it: the pass needs its explicit "No issues found" or "[]".
+    console.log([result.stdout.trim(), result.stderr.trim()].filter(Boolean).join("\n"));
+    return advisorsPassed(result) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  }, "check");
 
   await step("supabase db lint (product schemas)", async () => {
     const result = await runCommand(supabaseCli, [
@@ -141,26 +140,27 @@ if (!onlyStatic) {
       "--schema",
       "public,sync_private",
       "--level",
-      "error",
+      "warning",
       "--fail-on",
-      "error",
+      "warning",
     ], { cwd: repoRoot });
-    const text = (result.stdout + result.stderr).trim();
-    console.log(text || "No schema errors found");
-    return result.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-  });
+    console.log([result.stdout.trim(), result.stderr.trim()].filter(Boolean).join("\n"));
+    return schemaLintPassed(result) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  }, "check");
 }
 
 console.log("\n== summary");
 for (const r of results) {
+  const counts = r.kind === "setup"
+    ? (r.failed === 0 ? "done" : "failed (counted as 1 failed)").padEnd(22)
+    : `${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(3)} failed`;
   console.log(
-    `${r.failed === 0 ? "ok  " : "FAIL"} ${r.name.padEnd(36)} ${
-      String(r.passed).padStart(5)
-    } passed ` +
-      `${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)}s`,
+    `${r.failed === 0 ? "ok  " : "FAIL"} ${r.kind.padEnd(5)} ${r.name.padEnd(36)} ${counts}  ` +
+      `${r.seconds.toFixed(1)}s${r.note ? `  (${r.note})` : ""}`,
   );
 }
-const passed = results.reduce((n, r) => n + r.passed, 0);
-const failed = results.reduce((n, r) => n + r.failed, 0);
+if (!onlyStatic && !stackReady) console.log("The database-backed suites did not run.");
+console.log(countsByKind(results));
+const { passed, failed } = closingCounts(results);
 console.log(`\n${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 ? 0 : 1);
