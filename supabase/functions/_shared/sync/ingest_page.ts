@@ -163,6 +163,10 @@ async function landPage(
 ): Promise<PageCounts> {
   const { entity } = context;
   return await sql.begin(async (tx) => {
+    // Zone-less timestamps from Lightspeed are UTC. Set here, for this transaction only: a
+    // transaction pooler may hand the next transaction another session (README "Database
+    // connections"), and Supavisor drops the TimeZone the connection asked for.
+    await tx`set local time zone 'UTC'`;
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
     const landed: Landed = page.validCount > 0
       ? await land(tx)

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
-import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/database.ts";
-import type { Sql } from "../database.ts";
+import {
+  connectTestDatabase,
+  resetSyncData,
+  testDatabaseUrl,
+} from "../../../../dev/testing/database.ts";
+import { createDatabase, type Sql } from "../database.ts";
 import { type EntityDefinition, getEntity } from "../entities/registry.ts";
 import { ingestPage, type PageCounts } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
@@ -361,4 +365,44 @@ Deno.test("ingestPage() files an invalid record nested too deep, with or without
     const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
     assert.equal(state.cursor, base + 902);
   });
+
+Deno.test("ingestPage() reads zone-less timestamps as UTC whatever the session's time zone", async () => {
+  // A transaction pooler may not pass on the TimeZone the connection asked for (Supavisor drops
+  // it), leaving the database's own: a session in another zone stands in for that.
+  const url = new URL(testDatabaseUrl);
+  url.searchParams.set("TimeZone", "Pacific/Auckland");
+  const elsewhere = createDatabase(url.href, { max: 1 });
+  try {
+    const [{ zone }] = await elsewhere<
+      { zone: string }[]
+    >`select current_setting('TimeZone') as zone`;
+    assert.equal(zone, "Pacific/Auckland");
+    await withRun(async (sql) => {
+      const owner = crypto.randomUUID();
+      assert.ok(await acquireLease(sql, "customers", owner, 60_000));
+      const runId = await openRun(sql, {
+        entity: "customers",
+        trigger: "manual",
+        importId: null,
+        cursorStart: 0,
+      });
+      const record = { id: id(800), version: base + 1, created_at: "2026-03-01 10:00:00" };
+      await ingestPage(
+        elsewhere,
+        { entity: customers, runId, leaseOwner: owner, leaseTtlMs: 60_000 },
+        {
+          json: JSON.stringify({ data: [record] }),
+          validCount: 1,
+          rejects: [],
+          received: 1,
+          versionMax: base + 1,
+        },
+      );
+      const [row] = await sql`
+        select created_at from public.lightspeed_customers where id = ${id(800)}`;
+      assert.equal(row.created_at.toISOString(), "2026-03-01T10:00:00.000Z");
+    });
+  } finally {
+    await elsewhere.end({ timeout: 5 });
+  }
 });
