@@ -13,7 +13,12 @@ export interface SyncConfig {
   lightspeedBaseUrl: string;
   lightspeedToken: string;
   syncSecret: string;
+  /** Where the functions connect: SYNC_DATABASE_URL (the pooler) when set, else SUPABASE_DB_URL. */
   databaseUrl: string;
+  /** Every database URL given (the platform's and the pooler's): their passwords are secrets. */
+  databaseUrls: string[];
+  /** Connections one isolate's pool opens at most. */
+  databasePoolSize: number;
   supabaseUrl?: string;
   supabaseAnonKey?: string;
   /** How long one invocation may work before it checkpoints and stops (at most 140 s). */
@@ -72,7 +77,10 @@ export function loadConfig(
       `https://${settings.LIGHTSPEED_DOMAIN_PREFIX?.toLowerCase()}.retail.lightspeed.app/api/2.0`,
     lightspeedToken: settings.LIGHTSPEED_TOKEN,
     syncSecret: settings.SYNC_SECRET,
-    databaseUrl: settings.SUPABASE_DB_URL,
+    databaseUrl: settings.SYNC_DATABASE_URL ?? settings.SUPABASE_DB_URL,
+    databaseUrls: [settings.SUPABASE_DB_URL, settings.SYNC_DATABASE_URL]
+      .filter((url): url is string => url !== undefined),
+    databasePoolSize: settings.SYNC_DATABASE_POOL_SIZE,
     supabaseUrl: settings.SUPABASE_URL?.replace(/\/+$/, ""),
     supabaseAnonKey: settings.SUPABASE_ANON_KEY,
     timeBudgetMs: settings.SYNC_TIME_BUDGET_MS,

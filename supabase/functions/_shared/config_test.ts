@@ -33,6 +33,8 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     lightspeedToken: TOKEN,
     syncSecret: SECRET,
     databaseUrl: DB_URL,
+    databaseUrls: [DB_URL],
+    databasePoolSize: 4,
     supabaseUrl: undefined,
     supabaseAnonKey: undefined,
     timeBudgetMs: 60_000,
@@ -73,6 +75,30 @@ Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and rea
   assert.equal(config.maxRetryAfterMs, 90_000);
   assert.equal(config.rateWindowMs, 3000);
   assert.equal(config.rateSafety, 0.75);
+});
+
+Deno.test("loadConfig() connects through SYNC_DATABASE_URL when set, else SUPABASE_DB_URL", () => {
+  const pooler = "postgres://postgres.abcdefghijklmnopqrst:pooler-pw@aws-0-eu-west-1.pooler." +
+    "supabase.com:6543/postgres";
+  const pooled = loadConfig({ ...valid, SYNC_DATABASE_URL: pooler, SYNC_DATABASE_POOL_SIZE: "1" });
+  assert.equal(pooled.databaseUrl, pooler);
+  assert.deepEqual(pooled.databaseUrls, [DB_URL, pooler]);
+  assert.equal(pooled.databasePoolSize, 1);
+  const blank = loadConfig({ ...valid, SYNC_DATABASE_URL: " " });
+  assert.equal(blank.databaseUrl, DB_URL);
+  assert.deepEqual(blank.databaseUrls, [DB_URL]);
+});
+
+Deno.test("loadConfig() refuses a pooler URL that is not PostgreSQL's and a pool out of range", () => {
+  const error = configError({
+    ...valid,
+    SYNC_DATABASE_URL: "https://aws-0-eu-west-1.pooler.supabase.com:6543",
+    SYNC_DATABASE_POOL_SIZE: "0",
+  });
+  assert.deepEqual(problemNames(error), ["SYNC_DATABASE_POOL_SIZE", "SYNC_DATABASE_URL"]);
+  assert.match(error.message, /SYNC_DATABASE_URL: Supabase's transaction pooler URL \(port 6543\)/);
+  assert.match(error.message, /SYNC_DATABASE_POOL_SIZE: an integer from 1 to 20 \(default 4\)/);
+  assert.equal(configError({ ...valid, SYNC_DATABASE_POOL_SIZE: "21" }).problems.length, 1);
 });
 
 Deno.test("loadConfig() accepts the base URL alone and treats blank values as unset", () => {
@@ -180,6 +206,7 @@ Deno.test("loadConfig() never echoes a token, secret or database password", () =
     LIGHTSPEED_TOKEN: TOKEN,
     SYNC_SECRET: "tiny-secret",
     SUPABASE_DB_URL: `mysql://root:${DB_PASSWORD}@localhost/db`,
+    SYNC_DATABASE_URL: `mysql://pooler:${DB_PASSWORD}@localhost:6543/db`,
     SUPABASE_ANON_KEY: " ",
     SYNC_CONCURRENCY: TOKEN,
     LIGHTSPEED_RATE_SAFETY: SECRET,

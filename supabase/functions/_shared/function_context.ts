@@ -83,9 +83,12 @@ export function createFunctionContext(
   worker: WorkerLifetime = standaloneWorkerLifetime(),
 ): FunctionContext {
   const config = loadConfig(env);
-  const sql = createDatabase(config.databaseUrl, { max: config.concurrency + 3 });
-  const secrets = [config.lightspeedToken, config.syncSecret, databasePassword(config.databaseUrl)]
-    .filter((s): s is string => !!s);
+  const sql = createDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  const secrets = [
+    config.lightspeedToken,
+    config.syncSecret,
+    ...config.databaseUrls.map(databasePassword),
+  ].filter((s): s is string => !!s);
   const storeKey = storeKeyOf(config.lightspeedBaseUrl);
   const budgetFor = (registers: number) =>
     createPostgresRequestBudget(sql, {

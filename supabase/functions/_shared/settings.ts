@@ -88,6 +88,20 @@ export const settings = {
     secret: true,
     setBy: "platform",
   },
+  SYNC_DATABASE_URL: {
+    // Supabase gives the functions only the direct connection (SUPABASE_DB_URL), and names
+    // starting with SUPABASE_ are reserved, so the pooler needs a setting of its own.
+    description: "Supabase's transaction pooler URL (port 6543), used instead of SUPABASE_DB_URL",
+    shape: {
+      kind: "url",
+      protocols: ["postgres", "postgresql"],
+      example:
+        "postgres://postgres.<ref>:<password>@aws-0-<region>.pooler.supabase.com:6543/postgres",
+    },
+    required: false,
+    secret: true,
+    setBy: "operator",
+  },
   SUPABASE_URL: {
     description: "the project's URL",
     shape: { kind: "url", protocols: ["http", "https"] },
@@ -143,6 +157,20 @@ export const settings = {
   SYNC_CONCURRENCY: {
     description: "entities imported at once",
     shape: { kind: "integer", min: 1, max: 10, default: 3 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  SYNC_DATABASE_POOL_SIZE: {
+    description: "database connections one function instance opens at most: a run holds one " +
+      "for each page's transaction, and SYNC_CONCURRENCY runs at once plus one connection for " +
+      "the short statements between pages (request-budget claims and releases, the lease, the " +
+      "run log) keep every run busy; a smaller pool only makes them take turns",
+    // No transaction waits for another connection of the pool (a page's transaction uses only
+    // its own, and claims run outside it), so even 1 cannot deadlock, only serialise. Default:
+    // the default SYNC_CONCURRENCY (3) plus one. Past 20 a single instance would hold a third
+    // of the smallest plans' 60 direct connections.
+    shape: { kind: "integer", min: 1, max: 20, default: 4 },
     required: false,
     secret: false,
     setBy: "operator",

@@ -12,6 +12,7 @@ const sample: Record<SettingName, string> = {
   LIGHTSPEED_TOKEN: "lsxs_pt_token",
   SYNC_SECRET: "sync-secret-that-is-long-enough",
   SUPABASE_DB_URL: "postgresql://postgres:pw@127.0.0.1:54322/postgres",
+  SYNC_DATABASE_URL: "postgres://postgres.ref:pw@127.0.0.1:54329/postgres",
   SUPABASE_URL: "http://127.0.0.1:54321",
   SUPABASE_ANON_KEY: "anon-key",
   SYNC_TIME_BUDGET_MS: "30000",
@@ -19,6 +20,7 @@ const sample: Record<SettingName, string> = {
   SYNC_CPU_BUDGET_MS: "500",
   LIGHTSPEED_PAGE_SIZE: "200",
   SYNC_CONCURRENCY: "2",
+  SYNC_DATABASE_POOL_SIZE: "3",
   LIGHTSPEED_REGISTER_COUNT: "4",
   LIGHTSPEED_MAX_RETRY_AFTER_MS: "60000",
   LIGHTSPEED_RATE_WINDOW_MS: "3000",
@@ -65,6 +67,9 @@ Deno.test("each setting's message is exactly the text below", () => {
     LIGHTSPEED_TOKEN: "required: a Lightspeed personal access token",
     SYNC_SECRET: "required: a random secret of at least 16 characters",
     SUPABASE_DB_URL: 'required: a PostgreSQL URL starting with "postgres://" or "postgresql://"',
+    SYNC_DATABASE_URL: "Supabase's transaction pooler URL (port 6543), used instead of " +
+      'SUPABASE_DB_URL starting with "postgres://" or "postgresql://", e.g. ' +
+      '"postgres://postgres.<ref>:<password>@aws-0-<region>.pooler.supabase.com:6543/postgres"',
     SUPABASE_URL: 'the project\'s URL starting with "http://" or "https://"',
     SUPABASE_ANON_KEY: "the project's anon key",
     SYNC_TIME_BUDGET_MS: "an integer number of milliseconds from 5000 to 140000 (default 60000)",
@@ -73,6 +78,7 @@ Deno.test("each setting's message is exactly the text below", () => {
     SYNC_CPU_BUDGET_MS: "an integer number of milliseconds from 100 to 10000 (default 600)",
     LIGHTSPEED_PAGE_SIZE: "an integer from 1 to 10000",
     SYNC_CONCURRENCY: "an integer from 1 to 10 (default 3)",
+    SYNC_DATABASE_POOL_SIZE: "an integer from 1 to 20 (default 4)",
     LIGHTSPEED_REGISTER_COUNT: "an integer from 1 to 100000",
     LIGHTSPEED_MAX_RETRY_AFTER_MS:
       "an integer number of milliseconds from 1000 to 3600000 (default 600000)",

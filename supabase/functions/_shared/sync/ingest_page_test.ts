@@ -365,6 +365,7 @@ Deno.test("ingestPage() files an invalid record nested too deep, with or without
     const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
     assert.equal(state.cursor, base + 902);
   });
+});
 
 Deno.test("ingestPage() reads zone-less timestamps as UTC whatever the session's time zone", async () => {
   // A transaction pooler may not pass on the TimeZone the connection asked for (Supavisor drops

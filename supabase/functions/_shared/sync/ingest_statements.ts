@@ -23,6 +23,8 @@ export interface IngestStatements {
   children: ChildStatements[];
 }
 
+// Safe under transaction pooling: every transaction that fills it creates it if its session
+// lacks it, and its rows are gone when that transaction ends, so no state crosses transactions.
 export const createInputTable =
   "create temp table if not exists sync_page_input (r jsonb not null) on commit delete rows";
 
