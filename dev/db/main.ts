@@ -1,8 +1,10 @@
-// deno task db:start | db:stop | db:reset — the local Supabase-compatible PostgreSQL.
+// deno task db:start | db:stop | db:reset — the local Supabase-compatible PostgreSQL, and in
+// front of it the local transaction pooler (dev/db/pooler.ts).
 import { localDatabaseUrl, localPgInstance } from "../paths.ts";
 import { clusterExists, initCluster, removeCluster, startCluster, stopCluster } from "./cluster.ts";
 import { installLocalExtensions } from "./local_extensions.ts";
 import { applyMigrations, applySupabaseBootstrap } from "./migrations.ts";
+import { poolerUrl, startPooler, stopPooler } from "./pooler.ts";
 import { ensureDebianPackages } from "./system_packages.ts";
 
 /** Starts (or reuses) the local database; says which, so a caller can stop only what it started. */
@@ -33,13 +35,24 @@ export async function resetLocalDatabase(): Promise<void> {
   await startLocalDatabase();
 }
 
+/** Starts (or reloads) the local transaction pooler, the stand-in for Supavisor on 6543. */
+export async function startLocalPooler(): Promise<void> {
+  console.log(`Transaction pooler (PgBouncer) ${await startPooler()}: ${poolerUrl()}`);
+}
+
 if (import.meta.main) {
   const command = Deno.args[0];
   try {
-    if (command === "start") await startLocalDatabase();
-    else if (command === "stop") console.log(`PostgreSQL ${await stopCluster()}`);
-    else if (command === "reset") await resetLocalDatabase();
-    else throw new Error(`Unknown command "${command}": use start, stop or reset`);
+    if (command === "start") {
+      await startLocalDatabase();
+      await startLocalPooler();
+    } else if (command === "stop") {
+      console.log(`Transaction pooler ${await stopPooler()}`);
+      console.log(`PostgreSQL ${await stopCluster()}`);
+    } else if (command === "reset") {
+      await resetLocalDatabase();
+      await startLocalPooler();
+    } else throw new Error(`Unknown command "${command}": use start, stop or reset`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);

@@ -44,3 +44,13 @@ export const chromiumRequirement: Requirement = {
   debianPackage: "chromium",
   presentWhen: "/usr/bin/chromium",
 };
+
+/**
+ * The local stand-in for Supabase's transaction pooler (dev/db/pooler.ts): Debian's PgBouncer,
+ * the version the distribution ships (1.18 on bookworm, like postgresql-15 above): before 1.21
+ * it keeps no prepared statements in transaction mode, as strict as Supavisor.
+ */
+export const pgbouncerRequirement: Requirement = {
+  debianPackage: "pgbouncer",
+  presentWhen: "/usr/sbin/pgbouncer",
+};
