@@ -2,8 +2,13 @@
 // Order: cheap static checks first, then the database-backed suites against the local stack.
 // The closing line `N passed, M failed` (CI reads it) counts tests and checks that really ran
 // (dev/test_counts.ts); setup steps are not passes.
-import { startLocalDatabase } from "./db/main.ts";
-import { chromiumRequirement, ensureDebianPackages } from "./db/system_packages.ts";
+import { startLocalDatabase, startLocalPooler } from "./db/main.ts";
+import { poolerTransactions, poolerUrl } from "./db/pooler.ts";
+import {
+  chromiumRequirement,
+  ensureDebianPackages,
+  pgbouncerRequirement,
+} from "./db/system_packages.ts";
 import { supabaseCli } from "./db/migrations.ts";
 import { localDatabaseUrl, localDatabaseUrlForCli, repoRoot } from "./paths.ts";
 import { runCommand } from "./run_command.ts";
@@ -77,6 +82,24 @@ async function teeCommand(command: string, args: string[], env: Record<string, s
   return { code: status.code, text };
 }
 
+/** Runs `deno test` and reads its closing counts. */
+async function denoTest(args: string[], env: Record<string, string> = {}) {
+  const { code, text } = await teeCommand(deno, ["test", "-A", "--no-check", ...args], {
+    TEST_DATABASE_URL: localDatabaseUrl,
+    NO_COLOR: "1",
+    ...env,
+  });
+  return denoTestCounts(text, code);
+}
+
+// The suites whose functions' database traffic runs a second time through the transaction
+// pooler, as on a project with SYNC_DATABASE_URL set (README "Database connections").
+const pooledSuites = [
+  "supabase/functions/sync-entity/sync_entity_test.ts",
+  "supabase/functions/sync-entity/crash_resume_test.ts",
+  "supabase/functions/import-history/import_history_test.ts",
+];
+
 const onlyStatic = Deno.args.includes("--static");
 const denoTestArgs = Deno.args.filter((a) => a !== "--static");
 
@@ -85,21 +108,26 @@ await check("lint", deno, ["lint"]);
 await check("type check", deno, ["check", "."]);
 
 const stackReady = !onlyStatic && await setup("local stack", async () => {
-  // The browser tests drive Debian's Chromium; installed here like the database packages.
-  await ensureDebianPackages([chromiumRequirement]);
+  // The browser tests drive Debian's Chromium and the pooled run PgBouncer; installed here like
+  // the database packages.
+  await ensureDebianPackages([chromiumRequirement, pgbouncerRequirement]);
   await startLocalDatabase();
+  await startLocalPooler();
 });
 
 if (stackReady) {
-  await step("deno test", async () => {
-    const { code, text } = await teeCommand(deno, [
-      "test",
-      "-A",
-      "--no-check",
-      ...denoTestArgs,
-    ], { TEST_DATABASE_URL: localDatabaseUrl, NO_COLOR: "1" });
-    return denoTestCounts(text, code);
-  });
+  await step("deno test", () => denoTest(denoTestArgs));
+
+  if (denoTestArgs.length === 0) {
+    await step("deno test, functions through the pooler", async () => {
+      const before = await poolerTransactions();
+      const outcome = await denoTest(pooledSuites, { TEST_SYNC_DATABASE_URL: poolerUrl() });
+      // Passing proves nothing unless the functions' transactions really went through it.
+      const through = await poolerTransactions() - before;
+      console.log(`${through} transactions went through the pooler`);
+      return through > 0 ? outcome : { passed: outcome.passed, failed: outcome.failed + 1 };
+    });
+  }
 
   await step("pgTAP (pg_prove)", async () => {
     const { code, text } = await teeCommand("pg_prove", [

@@ -5,6 +5,24 @@ import { localDatabaseUrl } from "../paths.ts";
 
 export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
 
+/**
+ * TEST_SYNC_DATABASE_URL: a transaction pooler in front of the test database (npm test runs the
+ * sync suites a second time with the local one). The functions the tests start get it as
+ * SYNC_DATABASE_URL; the tests' own checks still read the database directly.
+ */
+export const testSyncDatabaseUrl = Deno.env.get("TEST_SYNC_DATABASE_URL")?.trim() || undefined;
+
+/**
+ * SYNC_DATABASE_URL for functions whose SUPABASE_DB_URL is the test database, when
+ * TEST_SYNC_DATABASE_URL is set; nothing for any other database (the chaos suite's, the
+ * benchmark's), which that pooler does not front.
+ */
+export function pooledFunctionsEnv(databaseUrl: string | undefined): Record<string, string> {
+  return testSyncDatabaseUrl && databaseUrl === testDatabaseUrl
+    ? { SYNC_DATABASE_URL: testSyncDatabaseUrl }
+    : {};
+}
+
 export async function connectTestDatabase(options: { max?: number } = {}): Promise<Sql> {
   const sql = createDatabase(testDatabaseUrl, { max: options.max ?? 4 });
   try {

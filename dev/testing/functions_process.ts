@@ -1,7 +1,9 @@
 // The functions in their own OS process (`functions:serve`), so tests can kill it outright.
-// The one launcher for tests and suites: same V8 limits as the task, output kept for searches.
+// The one launcher for tests and suites: same V8 limits as the task, output kept for searches;
+// through the transaction pooler when TEST_SYNC_DATABASE_URL names one for this database.
 import { functionsV8Flags } from "../functions_runtime_flags.ts";
 import { repoRoot } from "../paths.ts";
+import { pooledFunctionsEnv } from "./database.ts";
 
 export interface FunctionsProcess {
   url: string;
@@ -37,7 +39,12 @@ export async function startFunctionsProcess(
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--no-check", functionsV8Flags, "dev/functions_serve.ts"],
     cwd: repoRoot,
-    env: { ...env, LOCAL_API_PORT: String(port), NO_COLOR: "1" },
+    env: {
+      ...pooledFunctionsEnv(env.SUPABASE_DB_URL),
+      ...env,
+      LOCAL_API_PORT: String(port),
+      NO_COLOR: "1",
+    },
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -1,6 +1,7 @@
 // A whole local stack for integration tests, over real HTTP: the simulator, the functions
 // (served from this process like `functions:serve`, each in workers of the local edge
-// runtime), and the local PostgreSQL.
+// runtime), and the local PostgreSQL (through the transaction pooler when TEST_SYNC_DATABASE_URL
+// names one).
 import {
   type RunningSimulator,
   type SimulatorOptions,
@@ -9,7 +10,12 @@ import {
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
 import { type LocalApi, startLocalApi } from "../api/server.ts";
 import type { WorkerEvent } from "../edge_runtime/local_worker.ts";
-import { connectTestDatabase, resetSyncData, testDatabaseUrl } from "./database.ts";
+import {
+  connectTestDatabase,
+  pooledFunctionsEnv,
+  resetSyncData,
+  testDatabaseUrl,
+} from "./database.ts";
 
 export const testSyncSecret = "test-sync-secret-0123456789abcdef";
 
@@ -60,6 +66,7 @@ export async function startSyncStack(options: SyncStackOptions = {}): Promise<Sy
       SYNC_SECRET: testSyncSecret,
       LIGHTSPEED_RATE_WINDOW_MS: String(Math.round(300_000 / timeScale)),
       SYNC_TIME_BUDGET_MS: "30000",
+      ...pooledFunctionsEnv(testDatabaseUrl),
       ...options.functionsEnv,
     },
   });
