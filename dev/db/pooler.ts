@@ -88,8 +88,16 @@ log_disconnections = 0
 `;
 };
 
-function asPoolerUser(binary: string, args: string[]): [string, string[]] {
-  return isRoot() ? ["runuser", ["-u", osUserWhenRoot, "--", binary, ...args]] : [binary, args];
+/**
+ * The daemon's command: as the pooler's OS user, and with every file descriptor above stderr
+ * closed first. A daemon keeps what it inherits, and a lock taken around a test command (flock
+ * on the shared test lock) would otherwise be held for as long as the pooler runs.
+ */
+function daemonCommand(binary: string, args: string[]): [string, string[]] {
+  const asUser = isRoot() ? ["runuser", "-u", osUserWhenRoot, "--", binary] : [binary];
+  const closeInherited = 'for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; ' +
+    'done; exec "$@"';
+  return ["bash", ["-c", closeInherited, "bash", ...asUser, ...args]];
 }
 
 async function writeFiles(instance: PoolerInstance): Promise<void> {
@@ -157,7 +165,7 @@ export async function startPooler(
     );
   }
   await Deno.remove(files(instance).pid).catch(() => {});
-  const [command, args] = asPoolerUser(pgbouncerBinary, ["-d", "-q", files(instance).config]);
+  const [command, args] = daemonCommand(pgbouncerBinary, ["-d", "-q", files(instance).config]);
   await runChecked(command, args);
   const until = Date.now() + 10_000;
   while (!(await accepts(instance))) {
