@@ -167,11 +167,12 @@ export async function startPooler(
   await Deno.remove(files(instance).pid).catch(() => {});
   const [command, args] = daemonCommand(pgbouncerBinary, ["-d", "-q", files(instance).config]);
   await runChecked(command, args);
+  // Ready once it listens and has written its pid file (stopping needs that file).
   const until = Date.now() + 10_000;
-  while (!(await accepts(instance))) {
+  while (!(await accepts(instance)) || (await runningPid(instance)) === null) {
     if (Date.now() > until) {
       throw new Error(
-        `PgBouncer did not start listening on ${instance.host}:${instance.port} ` +
+        `PgBouncer did not start on ${instance.host}:${instance.port} ` +
           `(see ${files(instance).log}):\n${await logTail(instance)}`,
       );
     }

@@ -30,6 +30,8 @@ async function withPooler(
   } finally {
     await removePooler(instance);
   }
+  // Removed means stopped: nothing listens there any more.
+  await assert.rejects(Deno.connect({ hostname: instance.host, port: instance.port }));
 }
 
 function client(url: string, applicationName: string) {
