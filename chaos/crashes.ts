@@ -12,7 +12,14 @@ import assert from "node:assert/strict";
 import { startNetWorker } from "../dev/net_worker.ts";
 import { runJobCommand, withJobsPaused } from "../dev/ops/scheduled_job.ts";
 import { resetSyncData } from "../dev/testing/database.ts";
-import { chaosDatabaseUrl, connectChaosDatabase } from "./second_cluster.ts";
+import { chaosDatabaseUrl, chaosInstance, connectChaosDatabase } from "./second_cluster.ts";
+import {
+  poolerInstanceNamed,
+  poolerTransactions,
+  poolerUrl,
+  removePooler,
+  startPooler,
+} from "../dev/db/pooler.ts";
 import { freePort } from "../dev/testing/functions_process.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import {
@@ -134,6 +141,13 @@ async function importComplete(sql: Sql): Promise<boolean> {
     states.every((s) => s.import_status === "completed");
 }
 
+// The functions reach the chaos cluster through a transaction pooler, as on a project with
+// SYNC_DATABASE_URL set: a process killed mid-transaction must leave nothing behind there
+// either. The net worker, the job commands and the comparison keep the direct connection.
+const chaosPooler = poolerInstanceNamed("chaos-pgbouncer", 54359, {
+  server: { host: chaosInstance.host, port: chaosInstance.port },
+});
+
 export const crashScenario: Deno.TestDefinition = {
   name:
     "chaos 1: SIGKILLs at random points of a multi-invocation import; the scheduler finishes it exactly",
@@ -150,6 +164,8 @@ export const crashScenario: Deno.TestDefinition = {
     let crashPoints = 0;
     let sigkills = 0;
     const perSeed: string[] = [];
+    await startPooler(chaosPooler);
+    const pooledBefore = await poolerTransactions(chaosPooler);
     try {
       await worker.ready;
       await withJobsPaused(sql, async () => {
@@ -169,6 +185,7 @@ export const crashScenario: Deno.TestDefinition = {
             LIGHTSPEED_PAGE_SIZE: "10",
             SYNC_CONCURRENCY: "3",
             LIGHTSPEED_REGISTER_COUNT: "9",
+            SYNC_DATABASE_URL: poolerUrl(chaosPooler),
           });
           fx = await startFunctions(env, { port });
           const started = await call(fx.url, "import-history", {});
@@ -273,9 +290,12 @@ export const crashScenario: Deno.TestDefinition = {
       );
       assert.ok(changed.deletes > 0 && changed.removedLines > 0 && changed.voids > 0);
       assert.ok(crashPoints >= MIN_CRASH_POINTS, `${crashPoints} crash points`);
+      const pooled = await poolerTransactions(chaosPooler) - pooledBefore;
+      assert.ok(pooled > 0, "the functions' transactions went through the pooler");
       tally.scenarios.push(
         `process crashes (${crashPoints} crash points in ${sigkills} SIGKILLs over ` +
-          `${perSeed.length} seeds, store changed between kills)`,
+          `${perSeed.length} seeds, store changed between kills, functions behind a ` +
+          `transaction pooler: ${pooled} transactions)`,
       );
     } finally {
       if (fx) await (fx as Functions).kill();
@@ -284,6 +304,7 @@ export const crashScenario: Deno.TestDefinition = {
       await simulator.stop();
       await resetSyncData(sql).catch(() => {});
       await sql.end({ timeout: 5 });
+      await removePooler(chaosPooler);
     }
   },
 };

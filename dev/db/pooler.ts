@@ -5,7 +5,8 @@
 // git-ignored state folder, listening where `supabase start` puts its pooler (127.0.0.1:54329)
 // in front of the local cluster (127.0.0.1:54322).
 import { join, pathExists } from "../path_helpers.ts";
-import { localDb, stateDir } from "../paths.ts";
+import { localDb, repoRoot } from "../paths.ts";
+import { clusterHome } from "./cluster_home.ts";
 import { isRoot, runChecked, runCommand } from "../run_command.ts";
 import { ensureDebianPackages, pgBinDir, pgbouncerRequirement } from "./system_packages.ts";
 
@@ -24,7 +25,11 @@ export interface PoolerInstance {
   maxServerConnections: number;
 }
 
-/** A pooler under .local/<name> on 127.0.0.1:<port>; by default small, in front of 54322. */
+/**
+ * A pooler under .local/<name> on 127.0.0.1:<port>; by default small, in front of 54322. Its
+ * files are placed like a cluster's (dev/db/cluster_home.ts): PgBouncer runs as the postgres OS
+ * user, which may not be able to enter the checkout.
+ */
 export function poolerInstanceNamed(
   name: string,
   port: number,
@@ -37,7 +42,7 @@ export function poolerInstanceNamed(
     server: options.server ?? { host: localDb.host, port: localDb.port },
     user: localDb.user,
     database: localDb.database,
-    homeDir: join(stateDir, name),
+    homeDir: clusterHome(repoRoot, name),
     poolSize,
     maxServerConnections: options.maxServerConnections ?? poolSize,
   };
