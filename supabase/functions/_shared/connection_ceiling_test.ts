@@ -1,7 +1,8 @@
 // How many server connections the functions hold while many invocations run at once (README
 // "Database connections"): through a transaction pooler never more than its ceiling, directly
-// never more than isolates (one per function and process) × SYNC_DATABASE_POOL_SIZE; and the smallest pool (one connection,
-// behind a pooler with one server connection) still finishes a concurrent import. Every run
+// never more than isolates (one per function and process) × SYNC_DATABASE_POOL_SIZE; and the
+// smallest pool (one connection, behind a pooler with one server connection) still finishes a
+// concurrent import. Every run
 // still lands the store exactly; pg_stat_activity is sampled on the server all along.
 import assert from "node:assert/strict";
 import { startSimulator } from "../../../simulator/mod.ts";
