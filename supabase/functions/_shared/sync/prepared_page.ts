@@ -12,6 +12,7 @@ import {
 } from "../entities/record_validation.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
 import type { VersionPage } from "../lightspeed/pager.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan, withinNesting } from "./json_nesting.ts";
 
 export interface PreparedPage {
   /** How many records the API sent. */
@@ -57,6 +58,37 @@ export function withoutUnstorable(validation: PageValidation): PageValidation {
   return { ...validation, records: storable, rejects };
 }
 
+const tooDeepReason =
+  `Invalid record: nested deeper than ${MAX_JSON_NESTING} levels, more than PostgreSQL can store`;
+
+/** The validation with every record nested beyond MAX_JSON_NESTING moved to its rejects. */
+export function withoutTooDeep(validation: PageValidation): PageValidation {
+  const shallow: LightspeedRecord[] = [];
+  const rejects = [...validation.rejects];
+  for (const record of validation.records) {
+    if (!nestsDeeperThan(record, MAX_JSON_NESTING)) {
+      shallow.push(record);
+      continue;
+    }
+    rejects.push({ ...identifyRecord(record), reason: tooDeepReason, raw: withinNesting(record) });
+  }
+  return { ...validation, records: shallow, rejects };
+}
+
+/**
+ * `{"data": records}` as JSON text. V8 gives up on very deep nesting with a RangeError; only
+ * then is each record's depth measured, so ordinary pages pay nothing for the check.
+ */
+function serializePage(validation: PageValidation): { json: string; validation: PageValidation } {
+  try {
+    return { json: JSON.stringify({ data: validation.records }), validation };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const shallow = withoutTooDeep(validation);
+    return { json: JSON.stringify({ data: shallow.records }), validation: shallow };
+  }
+}
+
 /**
  * What goes to SQL. `replyText`, the API's reply the records were parsed from, is used as it
  * is when validation dropped nothing and it holds nothing jsonb refuses.
@@ -65,17 +97,18 @@ function landingJson(
   validation: PageValidation,
   replyText: string | undefined,
 ): Pick<PreparedPage, "json" | "validCount" | "rejects"> {
-  const { records, rejects } = validation;
   if (
-    replyText !== undefined && rejects.length === 0 && !validation.duplicatesDropped &&
-    !hasUnstorableText(replyText)
+    replyText !== undefined && validation.rejects.length === 0 &&
+    !validation.duplicatesDropped && !hasUnstorableText(replyText)
   ) {
-    return { json: replyText, validCount: records.length, rejects };
+    return { json: replyText, validCount: validation.records.length, rejects: validation.rejects };
   }
-  const json = JSON.stringify({ data: records });
+  const serialized = serializePage(validation);
+  const { json } = serialized;
+  const { records, rejects } = serialized.validation;
   // Checked on the whole page first: per-record work only when something is wrong.
   if (!hasUnstorableText(json)) return { json, validCount: records.length, rejects };
-  const storable = withoutUnstorable(validation);
+  const storable = withoutUnstorable(serialized.validation);
   return {
     json: JSON.stringify({ data: storable.records }),
     validCount: storable.records.length,

@@ -82,3 +82,23 @@ Deno.test("withoutUnstorable() moves exactly the records jsonb cannot hold to th
   assert.deepEqual(result.rejects.map((r) => r.recordId), [id(32), id(31)]);
   assert.equal((result.rejects[1].raw as { note: string }).note, "lone low \ufffd");
 });
+
+/** An object nested `depth` levels deep, built without recursion. */
+function nested(depth: number): unknown {
+  let value: unknown = { leaf: true };
+  for (let level = 1; level < depth; level++) value = { inner: value };
+  return value;
+}
+
+Deno.test("preparePage() files a record nested too deep to serialize instead of throwing", () => {
+  const deep = { id: id(40), version: 50, extra: nested(25_000) };
+  const page = prepare([deep, { id: id(41), version: 51 }, { id: id(42), version: "x" }]);
+  assert.deepEqual(JSON.parse(page.json), { data: [{ id: id(41), version: 51 }] });
+  assert.equal(page.validCount, 1);
+  assert.deepEqual(page.rejects.map((r) => r.recordId).sort(), [id(40), id(42)]);
+  const tooDeep = page.rejects.find((r) => r.recordId === id(40))!;
+  assert.match(tooDeep.reason, /nested deeper than 1000 levels/);
+  assert.equal(tooDeep.version, 50);
+  // The reject itself can be serialized and stored.
+  assert.doesNotThrow(() => JSON.stringify(tooDeep.raw));
+});
