@@ -7,7 +7,7 @@ import { resetSyncData } from "../dev/testing/database.ts";
 import type { RunningSimulator, ScaleOption } from "../simulator/mod.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import { int, log, seconds } from "./log.ts";
-import { readCpuMs, readMainThreadCpuMs, readStatusKb } from "./proc_stats.ts";
+import { readCpuMs, readStatusKb, WorkerThreadsCpu } from "./proc_stats.ts";
 import type { BenchResults } from "./report.ts";
 import {
   countRows,
@@ -64,7 +64,7 @@ export async function phaseIngest(sql: Sql, scale: ScaleOption): Promise<BenchRe
       },
       steps,
       cpuMsPer1000Sales: salesStep.cpuMs / (sales / 1000),
-      mainThreadCpuMsPer1000Sales: salesStep.mainThreadCpuMs / (sales / 1000),
+      workerThreadsCpuMsPer1000Sales: salesStep.workerThreadsCpuMs / (sales / 1000),
       cpuMsPer1000Customers: customersStep.cpuMs / (customers / 1000),
       salesIngestRowsPerSecond: (sales + lineItems + payments) / (salesStep.ms / 1000),
       salesImportMs: salesStep.ms,
@@ -80,18 +80,20 @@ export async function phaseIngest(sql: Sql, scale: ScaleOption): Promise<BenchRe
 /** Imports each entity on its own, with the functions' CPU and peak memory around each. */
 async function importEntityByEntity(functions: FunctionsServer, sql: Sql) {
   let peakRssKb = 0;
-  const sample = () => {
-    peakRssKb = Math.max(peakRssKb, readStatusKb(functions.pid, "VmRSS"));
-  };
   const steps: IngestStep[] = [];
   const order = [["outlets", "registers"], ["customers"], ["products"], ["sales"], ["inventory"]];
   for (const entities of order) {
     const cpuBefore = readCpuMs(functions.pid);
-    const mainBefore = readMainThreadCpuMs(functions.pid);
+    const workers = new WorkerThreadsCpu(functions.pid);
+    // Every poll (each 100 ms): memory, and the worker threads' CPU before a worker retires.
+    const sample = () => {
+      peakRssKb = Math.max(peakRssKb, readStatusKb(functions.pid, "VmRSS"));
+      workers.sample();
+    };
     const { ms } = await importAndWait(functions, sql, entities, { onPoll: sample });
     const cpuMs = readCpuMs(functions.pid) - cpuBefore;
-    const mainThreadCpuMs = readMainThreadCpuMs(functions.pid) - mainBefore;
-    steps.push({ entities, ms, cpuMs, mainThreadCpuMs });
+    const workerThreadsCpuMs = workers.usedMs();
+    steps.push({ entities, ms, cpuMs, workerThreadsCpuMs });
     log(`   import ${entities.join("+")}: ${seconds(ms)}, functions CPU ${int(cpuMs)} ms`);
   }
   const hwmKb = readStatusKb(functions.pid, "VmHWM");

@@ -8,13 +8,56 @@ export function readCpuMs(pid: number): number {
   return cpuMsFromStat(`/proc/${pid}/stat`);
 }
 
+/** Deno names the thread of each Worker worker-<n>; functions:serve runs each function in one. */
+const workerThread = /^worker-\d+$/;
+
+/** CPU milliseconds of each live thread of the process whose name matches, by thread id. */
+export function readThreadsCpuMs(pid: number, name: RegExp): Map<number, number> {
+  const byThread = new Map<number, number>();
+  for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/comm`).trim();
+      if (name.test(comm)) {
+        byThread.set(Number(entry.name), cpuMsFromStat(`/proc/${pid}/task/${entry.name}/stat`));
+      }
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byThread;
+}
+
 /**
- * The same for the process's main thread alone: the thread the JavaScript isolate runs on,
- * which is what the hosted platform's per-request CPU limit meters (GC helper and I/O threads
- * are in readCpuMs only).
+ * CPU of the function workers' isolate threads, what the hosted platform's per-request CPU
+ * limit meters (V8's GC helper and the I/O threads are in readCpuMs only). A worker's thread
+ * ends when the worker retires, and its figure with it, so the tally keeps each thread's last
+ * reading: sample often. What a thread used after its last sample is missed, so usedMs() is a
+ * lower bound.
  */
-export function readMainThreadCpuMs(pid: number): number {
-  return cpuMsFromStat(`/proc/${pid}/task/${pid}/stat`);
+export class WorkerThreadsCpu {
+  readonly #pid: number;
+  readonly #start: Map<number, number>;
+  readonly #last: Map<number, number>;
+
+  constructor(pid: number) {
+    this.#pid = pid;
+    this.#start = readThreadsCpuMs(pid, workerThread);
+    this.#last = new Map(this.#start);
+  }
+
+  sample(): void {
+    for (const [thread, ms] of readThreadsCpuMs(this.#pid, workerThread)) {
+      this.#last.set(thread, ms);
+    }
+  }
+
+  /** CPU milliseconds the worker threads used since the tally began, as last sampled. */
+  usedMs(): number {
+    this.sample();
+    let total = 0;
+    for (const [thread, ms] of this.#last) total += ms - (this.#start.get(thread) ?? 0);
+    return total;
+  }
 }
 
 function cpuMsFromStat(path: string): number {

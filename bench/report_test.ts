@@ -32,7 +32,7 @@ function measured(overrides: { wallMs?: number; peakRssMb?: number } = {}): Meas
       },
       steps: [],
       cpuMsPer1000Sales: 64.2,
-      mainThreadCpuMsPer1000Sales: 50.6,
+      workerThreadsCpuMsPer1000Sales: 50.6,
       cpuMsPer1000Customers: 23.5,
       salesIngestRowsPerSecond: 11_481.8,
       salesImportMs: 172_470,
