@@ -41,6 +41,8 @@ insert into auth.users (id, email) values
 insert into public.staff_members (user_id, email)
   values ('10000000-0000-4000-8000-000000000001', 'pgtap-staff@example.com');
 
+-- The colours show while the schedule is on (switched off: 26_entity_health_state_test.sql).
+update public.sync_schedule set enabled = true;
 insert into public.sync_settings (entity, yellow_after, red_after) values
   ('pgtap_green', '2 hours', '12 hours'), ('pgtap_yellow', '2 hours', '12 hours'),
   ('pgtap_red', '2 hours', '12 hours'), ('pgtap_failing', '2 hours', '12 hours');
