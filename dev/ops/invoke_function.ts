@@ -165,7 +165,10 @@ function describeStatus(name: string, status: number, url: string): string {
       `function's (supabase secrets set SYNC_SECRET=... on a project)`;
   }
   if (status === 404) return `${name} answered 404: no function at ${url}; check the name`;
-  if (status === 503 && name === "health") return "health answered 503: an entity is red";
+  if (status === 503 && name === "health") {
+    return "health answered 503: an entity or the scheduler is red, or syncing is switched off " +
+      "(see status and reason)";
+  }
   return `${name} answered HTTP ${status}`;
 }
 

@@ -54,7 +54,11 @@ Deno.test("invoke health is a GET; import-history without a body sends {}", asyn
     const health = capture({ SUPABASE_URL: server.url, SYNC_SECRET: secret });
     assert.equal(await runInvoke(["health"], health.io), 1);
     assert.equal(server.received[0].method, "GET");
-    assert.equal(health.err.at(-1), "health answered 503: an entity is red");
+    assert.equal(
+      health.err.at(-1),
+      "health answered 503: an entity or the scheduler is red, or syncing is switched off " +
+        "(see status and reason)",
+    );
 
     const importRun = capture({ SUPABASE_URL: server.url, SYNC_SECRET: secret });
     assert.equal(await runInvoke(["import-history"], importRun.io), 0);

@@ -1,13 +1,23 @@
-// GET /functions/v1/health (docs/interface.md § health): the freshness colour of every enabled
-// entity, and the scheduler's own colour, so a stopped scheduler (pg_cron dead, job unscheduled,
-// dispatcher raising) turns health red within minutes instead of after yellow_after.
+// GET /functions/v1/health (docs/interface.md § health): the state of every entity and of the
+// scheduler, and an overall status with its reason, so a monitor sees both a stopped scheduler
+// (pg_cron dead, job unscheduled, dispatcher raising) and syncing that was switched off (the
+// schedule off, every entity paused): neither ever answers 200 green.
 // Anyone may ask; only operators and staff get error text.
+import type { Sql } from "../_shared/database.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import { errorReply, jsonReply } from "../_shared/http/json_reply.ts";
 
+type Colour = "green" | "yellow" | "red";
+/** public.sync_entity_health: paused and off before any colour. */
+type EntityState = "paused" | "off" | Colour;
+/** public.sync_overall_health. */
+type OverallState = "off" | "paused" | Colour;
+
 interface EntityHealthRow {
   entity: string;
-  status: "green" | "yellow" | "red";
+  status: EntityState;
+  colour: Colour;
+  reason: string;
   last_success_at: Date | null;
   lag_seconds: number | null;
   cursor: number;
@@ -21,47 +31,66 @@ interface SchedulerHealthRow {
   last_dispatch_at: Date | null;
 }
 
+/** What an uptime monitor should see: 200 only while the data is kept fresh. */
+export function httpStatusOf(overall: OverallState): 200 | 503 {
+  return overall === "green" || overall === "yellow" ? 200 : 503;
+}
+
+/** Every entity in sync_settings, paused ones included, by public.sync_entity_health. */
+function loadEntities(sql: Sql) {
+  return sql<EntityHealthRow[]>`
+    select se.entity, h.status, h.reason,
+      public.sync_health_colour(st.last_success_at, st.last_status, se.yellow_after,
+        se.red_after) as colour,
+      st.last_success_at,
+      floor(extract(epoch from now() - st.last_success_at))::bigint as lag_seconds,
+      coalesce(st.cursor, 0) as cursor,
+      st.last_status,
+      st.last_error
+    from public.sync_settings as se
+    left join public.sync_state as st using (entity)
+    left join public.sync_schedule as sch on true
+    cross join lateral public.sync_entity_health(se.enabled, sch.enabled, st.last_success_at,
+      st.last_status, se.yellow_after, se.red_after) as h
+    order by se.entity`;
+}
+
+async function overallOf(sql: Sql, scheduler: string, entities: EntityHealthRow[]) {
+  const [overall] = await sql<{ status: OverallState; reason: string }[]>`
+    select status, reason from public.sync_overall_health(
+      ${scheduler}, ${entities.map((e) => e.status)}::text[])`;
+  return overall;
+}
+
 export const handleHealth: FunctionHandler = async (req, context, caller) => {
   if (req.method !== "GET" && req.method !== "POST") return errorReply(405, "Use GET");
-  // Same rules as the dashboard's sync_status view: public.sync_health_colour for entities,
-  // public.sync_scheduler_health for the scheduler.
+  // Same rules as the dashboard's sync_status view (public.sync_entity_health for entities,
+  // public.sync_scheduler_health for the scheduler), and public.sync_overall_health.
   const [rows, [scheduler]] = await Promise.all([
-    context.sql<EntityHealthRow[]>`
-      select se.entity,
-        public.sync_health_colour(st.last_success_at, st.last_status, se.yellow_after,
-          se.red_after) as status,
-        st.last_success_at,
-        floor(extract(epoch from now() - st.last_success_at))::bigint as lag_seconds,
-        coalesce(st.cursor, 0) as cursor,
-        st.last_status,
-        st.last_error
-      from public.sync_settings as se
-      left join public.sync_state as st using (entity)
-      where se.enabled
-      order by se.entity`,
+    loadEntities(context.sql),
     context.sql<SchedulerHealthRow[]>`
       select status, enabled, last_dispatch_at from public.sync_scheduler_health()`,
   ]);
+  const schedulerStatus = scheduler?.status ?? "off";
+  const overall = await overallOf(context.sql, schedulerStatus, rows);
   const trusted = caller.kind !== "anonymous";
-  const overall = rows.some((r) => r.status === "red") || scheduler?.status === "red"
-    ? "red"
-    : rows.some((r) => r.status === "yellow")
-    ? "yellow"
-    : "green";
   const entities = rows.map((r) => ({
     entity: r.entity,
     status: r.status,
+    colour: r.colour,
+    reason: r.reason,
     last_success_at: r.last_success_at?.toISOString() ?? null,
     lag_seconds: r.lag_seconds,
     cursor: r.cursor,
     ...(trusted ? { last_status: r.last_status, last_error: r.last_error } : {}),
   }));
-  return jsonReply(overall === "red" ? 503 : 200, {
-    status: overall,
+  return jsonReply(httpStatusOf(overall.status), {
+    status: overall.status,
+    reason: overall.reason,
     checked_at: new Date().toISOString(),
     // No error text here: a colour and a time, for anyone.
     scheduler: {
-      status: scheduler?.status ?? "off",
+      status: schedulerStatus,
       enabled: scheduler?.enabled ?? false,
       last_dispatch_at: scheduler?.last_dispatch_at?.toISOString() ?? null,
     },
