@@ -19,6 +19,7 @@ import {
 } from "../dev/api/auth/test_stack.ts";
 import { createLocalUser, deleteLocalUser } from "../dev/api/auth/users.ts";
 import { localAnonKey } from "../dev/api/local_keys.ts";
+import { withJobsPaused } from "../dev/ops/scheduled_job.ts";
 import { join } from "../dev/path_helpers.ts";
 import { buildDashboard, dashboardDir } from "./build.ts";
 import { createFunctionsRouter } from "../dev/api/functions_router.ts";
@@ -57,6 +58,7 @@ const hostile = {
 const hostileError = `${hostile.img} then ${hostile.script} see ${hostile.js}`;
 
 interface ScheduleSnapshot {
+  enabled: boolean;
   time_zone: string | null;
   incremental_every_minutes: number;
   nightly_hour: number;
@@ -93,8 +95,11 @@ async function seed(world: World) {
   // Other suites share this database.
   await forgetOutlets(sql);
   const [schedule] = await sql<ScheduleSnapshot[]>`
-    select time_zone, incremental_every_minutes, nightly_hour from sync_schedule`;
+    select enabled, time_zone, incremental_every_minutes, nightly_hour from sync_schedule`;
   world.schedule = schedule ?? null;
+  // The colours show only while the schedule is on (off is its own state); pg_cron's jobs are
+  // paused for the test (withWorld), so nothing is dispatched meanwhile.
+  await sql`update sync_schedule set enabled = true`;
   await createLocalUser(sql, world.staff.email, world.staff.password, { staff: true });
   await createLocalUser(sql, world.visitor.email, world.visitor.password, { staff: false });
   await sql`
@@ -152,7 +157,7 @@ async function cleanup(world: World) {
   await forgetOutlets(sql);
   if (world.schedule) {
     await sql`update sync_schedule set ${
-      sql(world.schedule, "time_zone", "incremental_every_minutes", "nightly_hour")
+      sql(world.schedule, "enabled", "time_zone", "incremental_every_minutes", "nightly_hour")
     }`;
   }
   await deleteLocalUser(sql, world.staff.email);
@@ -208,13 +213,18 @@ async function withWorld(run: (world: World) => Promise<void>) {
       refreshSeconds: 0,
     });
     world.browser = await launchChromium();
-    await seed(world);
     await Deno.mkdir(artifacts, { recursive: true });
-    await run(world);
+    await withJobsPaused(stack.sql, async () => {
+      try {
+        await seed(world);
+        await run(world);
+      } finally {
+        await cleanup(world).catch((error) => console.error("cleanup failed:", error));
+      }
+    });
   } finally {
     await world.browser?.close();
     await world.dashboard?.stop();
-    await cleanup(world).catch((error) => console.error("cleanup failed:", error));
     await stack.close();
     await functions.close();
     await simulator.stop();
@@ -317,6 +327,29 @@ Deno.test({
       const failingError = await tile(e.failing).locator(".error-text").textContent();
       assert.ok(failingError!.includes(hostile.img), failingError!);
       await assertInert(page, incidents);
+
+      // With the schedule off no tile says Healthy: fresh or not, nothing syncs on its own.
+      await world.stack.sql`update sync_schedule set enabled = false`;
+      await page.reload();
+      await tile(e.failing).waitFor();
+      const offTones = Object.fromEntries(
+        await Promise.all(
+          Object.entries(e).map(async ([k, name]) => [
+            k,
+            `${await tile(name).getAttribute("data-tone")}: ${await tile(name).locator(".badge")
+              .textContent()}`,
+          ]),
+        ),
+      );
+      assert.deepEqual(offTones, {
+        green: "off: Schedule off",
+        yellow: "off: Schedule off",
+        red: "off: Schedule off",
+        failing: "failing: Failing",
+      });
+      await world.stack.sql`update sync_schedule set enabled = true`;
+      await page.reload();
+      await tile(e.green).and(page.locator('[data-tone="green"]')).waitFor();
 
       // Sync now, for real: the function runs with the staff JWT against the simulated store
       // and the outlets tile turns from never synced (red) to healthy with the new cursor.

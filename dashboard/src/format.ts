@@ -1,6 +1,7 @@
 // Pure formatting and classification for the dashboard: no DOM, so it is unit-tested in Deno.
 
-export type Health = "green" | "yellow" | "red";
+/** sync_status.health (public.sync_entity_health): paused and off before any colour. */
+export type Health = "green" | "yellow" | "red" | "paused" | "off";
 
 export interface StatusRow {
   entity: string;
@@ -27,8 +28,8 @@ export interface StatusRow {
 }
 
 export interface Tone {
-  /** CSS modifier and test hook: green, yellow, red, failing or paused. */
-  tone: "green" | "yellow" | "red" | "failing" | "paused";
+  /** CSS modifier and test hook: green, yellow, red, failing, paused or off. */
+  tone: "green" | "yellow" | "red" | "failing" | "paused" | "off";
   label: string;
   description: string;
 }
@@ -37,11 +38,19 @@ export interface Tone {
 export function toneOf(
   row: Pick<StatusRow, "enabled" | "health" | "failing" | "last_success_at">,
 ): Tone {
-  if (!row.enabled) {
+  if (!row.enabled || row.health === "paused") {
     return { tone: "paused", label: "Paused", description: "Scheduled syncs are paused" };
   }
   if (row.failing) {
     return { tone: "failing", label: "Failing", description: "The latest run failed" };
+  }
+  // Never "Healthy" while nothing syncs on its own: a fresh success stays fresh only so long.
+  if (row.health === "off") {
+    return {
+      tone: "off",
+      label: "Schedule off",
+      description: "Scheduled syncs are switched off for every entity (Settings, Schedule)",
+    };
   }
   if (row.health === "green") {
     return { tone: "green", label: "Healthy", description: "Synced recently" };

@@ -18,6 +18,17 @@ Deno.test("toneOf() agrees with the health colour and flags failing and paused",
   assert.equal(toneOf({ ...base, health: "red", last_success_at: null }).label, "Never synced");
   assert.equal(toneOf({ ...base, health: "red", failing: true }).tone, "failing");
   assert.equal(toneOf({ ...base, health: "green", enabled: false }).tone, "paused");
+  assert.equal(toneOf({ ...base, health: "paused" }).label, "Paused");
+});
+
+Deno.test("toneOf() never says Healthy while the schedule is off", () => {
+  const base = { enabled: true, failing: false, last_success_at: "2026-01-01T00:00:00Z" };
+  assert.deepEqual(
+    [toneOf({ ...base, health: "off" }).tone, toneOf({ ...base, health: "off" }).label],
+    ["off", "Schedule off"],
+  );
+  assert.equal(toneOf({ ...base, health: "off", failing: true }).tone, "failing");
+  assert.equal(toneOf({ ...base, health: "off", enabled: false }).tone, "paused");
 });
 
 Deno.test("formatDuration() and formatAge() read naturally", () => {
