@@ -99,12 +99,15 @@ select is(sync_private.reconcile_scheduled_calls('2026-06-10 10:10+00'), 0,
 
 -- Pruning by retention.
 update public.sync_schedule set job_run_details_retention_days = 14, sync_log_retention_days = 30;
+-- History of the product's own prune job (only its own jobs' history is pruned:
+-- 25_prune_own_cron_history_test.sql).
 insert into cron.job_run_details (jobid, job_pid, database, username, command, status,
-  return_message, start_time, end_time) values
-  (-1, 0, 'postgres', 'postgres', 'select 1', 'succeeded', 'SELECT 1',
-   '2026-05-01 00:00+00', '2026-05-01 00:00:01+00'),
-  (-1, 0, 'postgres', 'postgres', 'select 1', 'succeeded', 'SELECT 1',
-   '2026-06-09 00:00+00', '2026-06-09 00:00:01+00');
+  return_message, start_time, end_time)
+select j.jobid, 0, 'postgres', 'postgres', 'select 1', 'succeeded', 'SELECT 1', t,
+  t + interval '1 second'
+from cron.job as j,
+  unnest(array['2026-05-01 00:00+00', '2026-06-09 00:00+00']::timestamptz[]) as t
+where j.jobname = 'sync-prune';
 insert into public.sync_log (entity, status, started_at) values
   ('test_prune_old', 'completed', '2026-04-01 00:00+00'),
   ('test_prune_old', 'running', '2026-04-01 00:00+00'),
@@ -118,7 +121,8 @@ select is(
   (sync_private.prune_history('2026-06-10 12:00+00') ->> 'job_run_details')::int >= 1, true,
   'the prune job reports what it removed');
 select is(
-  (select count(*)::int from cron.job_run_details where jobid = -1), 1,
+  (select count(*)::int from cron.job_run_details as d join cron.job as j using (jobid)
+   where j.jobname = 'sync-prune' and d.start_time < '2026-06-10'), 1,
   'cron.job_run_details older than its retention is removed, newer kept');
 select results_eq(
   $$ select entity, status from public.sync_log where entity like 'test_prune_%'
