@@ -1,6 +1,7 @@
-// Scenario 5, access: `anon` and a signed-in user who is not staff read nothing through the
-// Data API (/rest/v1 runs as their role, so PostgreSQL's grants and RLS decide), change
-// nothing, and can call no SQL function beyond the two granted on purpose; the functions refuse every caller without the secret or a staff JWT (expired,
+// Scenario 5, access: through the Data API (/rest/v1 runs as the caller's role, so PostgreSQL's
+// grants and RLS decide) `anon` is refused (401), a signed-in user who is not staff gets 200 with
+// no rows, staff read every relation (dev/testing/data_api_access.ts); nobody but the operator
+// changes retention and timeouts; anon and non-staff change nothing, and can call no SQL function beyond the two granted on purpose; the functions refuse every caller without the secret or a staff JWT (expired,
 // service-role or API keys included) and give anonymous callers of health only the colours;
 // and no secret value appears in any log, table or reply the whole suite captured.
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import {
   localServiceRoleKey,
   signJwt,
 } from "../dev/api/local_keys.ts";
+import { dataApiAccessMismatches, publicRelations } from "../dev/testing/data_api_access.ts";
 import { resetSyncData } from "../dev/testing/database.ts";
 import { chaosDatabaseUrl, connectChaosDatabase } from "./second_cluster.ts";
 import {
@@ -29,7 +31,15 @@ import {
   tally,
 } from "./harness.ts";
 
-const publicHealthKeys = ["cursor", "entity", "lag_seconds", "last_success_at", "status"];
+const publicHealthKeys = [
+  "colour",
+  "cursor",
+  "entity",
+  "lag_seconds",
+  "last_success_at",
+  "reason",
+  "status",
+];
 const publicSchedulerKeys = ["enabled", "last_dispatch_at", "status"];
 
 /**
@@ -53,6 +63,13 @@ const signedInFunctions: Record<string, { query: string; nonStaff: unknown; staf
     nonStaff: "yellow",
     staff: "yellow",
   },
+  "sync_entity_health(boolean,boolean,timestamp with time zone,text,interval,interval,timestamp with time zone)":
+    {
+      query: "select status as value from public.sync_entity_health(true, false, now(), " +
+        "'completed', null, null)",
+      nonStaff: "off",
+      staff: "off",
+    },
   "sync_scheduler_health(timestamp with time zone)": {
     query: "select count(*)::int as value from public.sync_scheduler_health()",
     nonStaff: 0,
@@ -132,11 +149,8 @@ export const accessScenario: Deno.TestDefinition = {
         exp: Math.floor(Date.now() / 1000) - 60,
       }, localJwtSecret);
 
-      // The Data API, table by table and view by view.
-      const relations = await sql<{ name: string }[]>`
-      select c.relname as name from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind in ('r', 'v', 'm', 'p', 'f') order by 1`;
+      // The Data API, table by table and view by view: exact statuses per role.
+      const relations = await publicRelations(sql);
       const rest = async (path: string, token: string | null, init: RequestInit = {}) => {
         const reply = await fetch(`${url}/rest/v1/${path}`, {
           ...init,
@@ -151,33 +165,36 @@ export const accessScenario: Deno.TestDefinition = {
         captured.replies.push(text);
         return { status: reply.status, text };
       };
-      const leaks: string[] = [];
-      for (const { name } of relations) {
-        for (const [who, token] of [["anon", null], ["non-staff", userJwt]] as const) {
-          const reply = await rest(`${encodeURIComponent(name)}?select=*&limit=5`, token);
-          if (reply.status < 300 && reply.text.trim() !== "[]") {
-            leaks.push(`${who} reads ${name}: ${reply.text.slice(0, 120)}`);
-          }
-        }
-      }
+      const leaks = await dataApiAccessMismatches(relations, {
+        restUrl: `${url}/rest/v1`,
+        apiKey: localAnonKey,
+        nonStaffJwt: userJwt,
+        staffJwt,
+      }, (text) => captured.replies.push(text));
       const staffView = await rest("sync_status?select=*", staffJwt);
       assert.equal(staffView.status, 200, "staff read sync_status (the check can see data)");
       assert.ok(JSON.parse(staffView.text).length > 0, "sync_status has rows for staff");
       const expired = await rest("sync_status?select=*", expiredStaffJwt);
       assert.equal(expired.status, 401, `an expired staff JWT: ${expired.text}`);
       const [{ enabled: wasEnabled }] = await sql`select enabled from public.sync_schedule`;
-      for (const [who, token] of [["anon", null], ["non-staff", userJwt]] as const) {
-        for (
-          const [path, body] of [
-            ["sync_schedule?id=eq.true", { enabled: !wasEnabled }],
-            ["sync_settings?entity=eq.sales", { enabled: false }],
-            ["staff_members?user_id=not.is.null", { note: "taken over" }],
-          ] as const
-        ) {
-          const reply = await rest(path, token, { method: "PATCH", body: JSON.stringify(body) });
-          if (reply.status < 300 && reply.text.trim() !== "[]") {
-            leaks.push(`${who} changes ${path}: ${reply.text.slice(0, 120)}`);
-          }
+      // Exact statuses: anon 401; non-staff 200 with no row changed where the column is
+      // granted (row-level security hides every row), 403 where it is not; staff 403 on the
+      // operator-only retention and timeout columns.
+      for (
+        const [who, token, path, body, expected] of [
+          ["anon", null, "sync_schedule?id=eq.true", { enabled: !wasEnabled }, 401],
+          ["anon", null, "sync_settings?entity=eq.sales", { enabled: false }, 401],
+          ["anon", null, "staff_members?user_id=not.is.null", { note: "taken over" }, 401],
+          ["non-staff", userJwt, "sync_schedule?id=eq.true", { enabled: !wasEnabled }, 200],
+          ["non-staff", userJwt, "sync_settings?entity=eq.sales", { enabled: false }, 200],
+          ["non-staff", userJwt, "staff_members?user_id=not.is.null", { note: "x" }, 403],
+          ["staff", staffJwt, "sync_schedule?id=eq.true", { call_timeout_ms: 150000 }, 403],
+          ["staff", staffJwt, "sync_settings?entity=eq.sales", { overlap_window: "1h" }, 403],
+        ] as const
+      ) {
+        const reply = await rest(path, token, { method: "PATCH", body: JSON.stringify(body) });
+        if (reply.status !== expected || (expected === 200 && reply.text.trim() !== "[]")) {
+          leaks.push(`${who} PATCH ${path}: ${reply.status} ${reply.text.slice(0, 120)}`);
         }
       }
       const [after] = await sql`
@@ -185,9 +202,10 @@ export const accessScenario: Deno.TestDefinition = {
         (select enabled from public.sync_settings where entity = 'sales') as sales,
         (select count(*)::int from public.staff_members where note = 'taken over') as taken`;
       assert.deepEqual({ ...after }, { schedule: wasEnabled, sales: true, taken: 0 });
-      assert.deepEqual(leaks, [], "the Data API leaks to anon or a non-staff user");
+      assert.deepEqual(leaks, [], "the Data API answers a role otherwise than expected");
       lines.push(
-        `Data API: ${relations.length} tables and views x (anon, non-staff): nothing read`,
+        `Data API: ${relations.length} tables and views: anon 401, non-staff 200 with no ` +
+          `rows, staff 200; no change by anon or non-staff, none to operator-only settings`,
       );
 
       // SQL functions: PostgREST serves /rest/v1/rpc/<name> for every function of an exposed
@@ -294,7 +312,7 @@ export const accessScenario: Deno.TestDefinition = {
         const reply = await call(url, "health", undefined, headers);
         assert.deepEqual(
           Object.keys(reply.body).sort(),
-          ["checked_at", "entities", "scheduler", "status"],
+          ["checked_at", "entities", "reason", "scheduler", "status"],
           `${who}: ${reply.text}`,
         );
         // The scheduler's colour and when it last dispatched: no error text, nothing else.

@@ -3,6 +3,7 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { startTestStack, type TestStack, uniqueSuffix } from "../auth/test_stack.ts";
 import { createLocalUser, deleteLocalUser } from "../auth/users.ts";
 import { localAnonKey, localServiceRoleKey } from "../local_keys.ts";
+import { dataApiAccessMismatches, publicRelations } from "../../testing/data_api_access.ts";
 
 interface Ctx {
   stack: TestStack;
@@ -118,6 +119,43 @@ Deno.test("createRestHandler() lets RLS hide everything from non-staff and anon"
     });
     assert.equal(admin.status, 200, "service role bypasses RLS as on Supabase");
     await admin.body?.cancel();
+  });
+});
+
+// The same check as the chaos access scenario, on the shared database: exact statuses per role
+// for every relation of public.
+Deno.test("createRestHandler() refuses anon (401), shows non-staff no rows (200), staff all", async () => {
+  await withSeededStack(async ({ stack, tokens }) => {
+    const relations = await publicRelations(stack.sql);
+    assert.ok(relations.includes("sync_status") && relations.includes("sync_schedule"));
+    const mismatches = await dataApiAccessMismatches(relations, {
+      restUrl: `${stack.url}/rest/v1`,
+      apiKey: localAnonKey,
+      nonStaffJwt: tokens.visitor,
+      staffJwt: tokens.staff,
+    });
+    assert.deepEqual(mismatches, []);
+  });
+});
+
+Deno.test("createRestHandler() refuses staff changes to operator-only settings", async () => {
+  await withSeededStack(async ({ staff, entities }) => {
+    for (
+      const [table, change] of [
+        ["sync_schedule", { call_timeout_ms: 10000 }],
+        ["sync_schedule", { job_run_details_retention_days: 30 }],
+        ["sync_schedule", { sync_log_retention_days: 30 }],
+        ["sync_settings", { overlap_window: "1 hour" }],
+        ["sync_settings", { overlap_every: "2 hours" }],
+      ] as const
+    ) {
+      const query = staff.from(table).update(change);
+      const reply = table === "sync_schedule"
+        ? await query.eq("id", true)
+        : await query.eq("entity", entities[0]);
+      assert.equal(reply.status, 403, `${table} ${JSON.stringify(change)}`);
+      assert.equal(reply.error?.code, "42501");
+    }
   });
 });
 
