@@ -29,5 +29,39 @@ create index if not exists refresh_tokens_session_id_revoked_idx
   on auth.refresh_tokens (session_id, revoked);
 create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
 
+-- GoTrue's MFA tables (TOTP only here): factors, their challenges, and each session's
+-- authentication methods (the `amr` claim); the session's `aal` lives in auth.sessions.
+alter table auth.sessions add column if not exists factor_id uuid;
+create table if not exists auth.mfa_factors (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  friendly_name text,
+  factor_type text not null check (factor_type in ('totp', 'phone', 'webauthn')),
+  status text not null check (status in ('unverified', 'verified')),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  secret text,
+  last_challenged_at timestamptz
+);
+create index if not exists mfa_factors_user_id_idx on auth.mfa_factors (user_id);
+
+create table if not exists auth.mfa_challenges (
+  id uuid primary key,
+  factor_id uuid not null references auth.mfa_factors (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  verified_at timestamptz,
+  ip_address inet
+);
+
+create table if not exists auth.mfa_amr_claims (
+  id uuid primary key default gen_random_uuid(),
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  authentication_method text not null,
+  unique (session_id, authentication_method)
+);
+
 -- API roles never touch these tables (as on Supabase, where only GoTrue's role does).
-revoke all on auth.sessions, auth.refresh_tokens from public, anon, authenticated;
+revoke all on auth.sessions, auth.refresh_tokens, auth.mfa_factors, auth.mfa_challenges,
+  auth.mfa_amr_claims from public, anon, authenticated;

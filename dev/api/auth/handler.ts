@@ -1,5 +1,6 @@
 // DEVELOPMENT ONLY: a stand-in for the small part of GoTrue (Supabase Auth) the dashboard and
-// the functions use: password sign-in, refresh-token rotation, the current user, and sign-out.
+// the functions use: password sign-in, refresh-token rotation, the current user, sign-out, and
+// TOTP factors (enroll, challenge, verify, unenroll) for an aal2 requirement.
 // Production uses Supabase's own Auth service; this exists because the local stack has none.
 // Shapes follow GoTrue so supabase-js works unchanged. Sign-ups are disabled, as they must be
 // on the hosted project. This file routes requests; each route lives in its own file.
@@ -7,6 +8,7 @@ import type { Sql } from "postgres";
 import { checkApiKey, json, preflight } from "./gateway.ts";
 import { AuthError, errorResponse } from "./auth_error.ts";
 import { logout } from "./logout.ts";
+import { mfaRoute } from "./mfa_routes.ts";
 import { passwordGrant } from "./password_grant.ts";
 import { refreshGrant } from "./refresh_grant.ts";
 import { ensureLocalAuthSchema } from "./schema.ts";
@@ -52,6 +54,8 @@ async function route(config: AuthConfig, req: Request): Promise<Response> {
     return json(userJson((await authenticate(config, req)).user));
   }
   if (req.method === "POST" && path === "/logout") return await logout(config, req);
+  const mfa = await mfaRoute(config, req, path);
+  if (mfa) return mfa;
   if (req.method === "POST" && path === "/signup") {
     throw new AuthError(422, "signup_disabled", "Signups not allowed for this instance");
   }
@@ -59,7 +63,7 @@ async function route(config: AuthConfig, req: Request): Promise<Response> {
     404,
     "not_found",
     "Not found (the local auth stand-in serves only " +
-      "/token, /user, /logout, /settings and /health)",
+      "/token, /user, /logout, /factors, /settings and /health)",
   );
 }
 

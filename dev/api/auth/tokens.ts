@@ -4,6 +4,7 @@ import type { Sql } from "postgres";
 import { type JwtClaims, signJwt, verifyJwt } from "../local_keys.ts";
 import { AuthError } from "./auth_error.ts";
 import { bearer } from "./request.ts";
+import { sessionAssurance } from "./session_assurance.ts";
 import { assertUsable, loadUser, userJson, type UserRow } from "./user_record.ts";
 
 /** What every route of the stand-in needs: the database and how to sign tokens. */
@@ -29,6 +30,7 @@ export async function issueSession(
 ) {
   const now = Math.floor(Date.now() / 1000);
   const expiry = config.expirySeconds;
+  const { aal, amr } = await sessionAssurance(config.sql, sessionId);
   const claims: JwtClaims = {
     iss: config.issuer,
     sub: user.id,
@@ -40,8 +42,8 @@ export async function issueSession(
     app_metadata: user.raw_app_meta_data ?? {},
     user_metadata: user.raw_user_meta_data ?? {},
     role: "authenticated",
-    aal: "aal1",
-    amr: [{ method: "password", timestamp: now }],
+    aal,
+    amr,
     session_id: sessionId,
     is_anonymous: false,
   };

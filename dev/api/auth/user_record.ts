@@ -16,14 +16,35 @@ export interface UserRow {
   updated_at: Date | null;
   banned_until: Date | null;
   is_anonymous: boolean;
+  /** The user's MFA factors, as GoTrue lists them in the user JSON. */
+  factors: FactorJson[];
+}
+
+export interface FactorJson {
+  id: string;
+  friendly_name?: string;
+  factor_type: string;
+  status: "verified" | "unverified";
+  created_at: string;
+  updated_at: string;
+  last_challenged_at: string | null;
 }
 
 export async function loadUser(sql: Sql, id: string): Promise<UserRow | undefined> {
-  const [row] = await sql<UserRow[]>`
+  const [row] = await sql<Omit<UserRow, "factors">[]>`
     select id, aud, role, email, email_confirmed_at, last_sign_in_at, raw_app_meta_data,
       raw_user_meta_data, created_at, updated_at, banned_until, is_anonymous
     from auth.users where id = ${id} and deleted_at is null`;
-  return row;
+  if (!row) return undefined;
+  const factors = await sql<FactorJson[]>`
+    select id, nullif(friendly_name, '') as friendly_name, factor_type, status,
+      to_json(created_at) #>> '{}' as created_at, to_json(updated_at) #>> '{}' as updated_at,
+      to_json(last_challenged_at) #>> '{}' as last_challenged_at
+    from auth.mfa_factors where user_id = ${id} order by created_at`;
+  return {
+    ...row,
+    factors: factors.map((f) => ({ ...f, friendly_name: f.friendly_name ?? undefined })),
+  };
 }
 
 /** A missing or banned user gets GoTrue's error instead of a session or a user. */
@@ -57,5 +78,7 @@ export function userJson(user: UserRow) {
     created_at: iso(user.created_at),
     updated_at: iso(user.updated_at),
     is_anonymous: user.is_anonymous,
+    // GoTrue leaves the list out when there is none.
+    ...(user.factors.length > 0 ? { factors: user.factors } : {}),
   };
 }
