@@ -1,8 +1,10 @@
 // deno task dashboard:build — bundles dashboard/src with the pinned Deno (deno bundle, esbuild
 // inside) into static files in dashboard/dist: index.html, app.js, app.css, a config example
-// and an asset manifest with SRI hashes (used by the Storage launcher).
+// and an asset manifest with SRI hashes (used by the Storage launcher). No source map: the
+// published files would otherwise hand anyone the unminified source.
 import { fromFileUrl, join } from "../dev/path_helpers.ts";
 import { contentSecurityPolicy, defaultConnectOrigins, withMetaCsp } from "./csp.ts";
+import type { SessionPersistence } from "./src/config.ts";
 
 export const dashboardDir = fromFileUrl(new URL("./", import.meta.url));
 export const distDir = join(dashboardDir, "dist");
@@ -35,8 +37,22 @@ async function sha384(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return `sha384-${btoa(String.fromCharCode(...digest))}`;
 }
 
+/** DASHBOARD_SESSION_PERSISTENCE: "tab" (sessionStorage, the default) or "browser". */
+export function sessionPersistenceSetting(): SessionPersistence {
+  const value = Deno.env.get("DASHBOARD_SESSION_PERSISTENCE")?.trim() || "tab";
+  if (value !== "tab" && value !== "browser") {
+    throw new Error('DASHBOARD_SESSION_PERSISTENCE must be "tab" or "browser"');
+  }
+  return value;
+}
+
 export async function buildDashboard(
-  options: { outDir?: string; connectOrigins?: string[]; quiet?: boolean } = {},
+  options: {
+    outDir?: string;
+    connectOrigins?: string[];
+    quiet?: boolean;
+    sessionPersistence?: SessionPersistence;
+  } = {},
 ): Promise<BuildResult> {
   const outDir = options.outDir ?? distDir;
   await Deno.mkdir(outDir, { recursive: true });
@@ -48,8 +64,6 @@ export async function buildDashboard(
       "--format",
       "esm",
       "--minify",
-      "--sourcemap",
-      "linked",
       "--output",
       join(outDir, "app.js"),
       join(dashboardDir, "src", "main.ts"),
@@ -82,6 +96,7 @@ export async function buildDashboard(
         supabaseUrl: "https://YOUR-PROJECT-REF.supabase.co",
         supabaseAnonKey: "YOUR-PUBLIC-ANON-OR-PUBLISHABLE-KEY",
         refreshSeconds: 30,
+        sessionPersistence: options.sessionPersistence ?? "tab",
       },
       null,
       2,
@@ -98,7 +113,10 @@ export async function buildDashboard(
 if (import.meta.main) {
   try {
     const connect = Deno.env.get("DASHBOARD_CONNECT_SRC");
-    await buildDashboard({ connectOrigins: connect ? connect.split(/\s+/) : undefined });
+    await buildDashboard({
+      connectOrigins: connect ? connect.split(/\s+/) : undefined,
+      sessionPersistence: sessionPersistenceSetting(),
+    });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);

@@ -10,7 +10,7 @@
 // failed run's error), and seeded into the tables for what a sync cannot produce (markup in a
 // reject's reason, a run history to page through, the four tile colours at once).
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   startTestStack,
   testDatabaseUrl,
@@ -25,30 +25,9 @@ import { buildDashboard, dashboardDir } from "./build.ts";
 import { createFunctionsRouter } from "../dev/api/functions_router.ts";
 import { HOSTILE, type RunningSimulator, startSimulator } from "../simulator/mod.ts";
 import { type DashboardServer, serveDashboard } from "./serve.ts";
+import { launchChromium } from "./chromium.ts";
 
-const chromiumPath = "/usr/bin/chromium";
 const artifacts = join(dashboardDir, "..", "test-artifacts");
-
-async function launchChromium(): Promise<Browser> {
-  try {
-    await Deno.stat(chromiumPath);
-  } catch {
-    throw new Error(
-      `Chromium is missing at ${chromiumPath}: install it with "apt-get install chromium" (as root)`,
-    );
-  }
-  return await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-}
 
 const hostile = {
   img: `<img src=x onerror="window.__xss=1;alert('img')">`,
@@ -728,7 +707,7 @@ Deno.test({
 
       // The same token, straight at the REST API.
       const token = await page.evaluate(() => {
-        const raw = localStorage.getItem("lightspeed-sync-dashboard");
+        const raw = sessionStorage.getItem("lightspeed-sync-dashboard");
         return raw ? JSON.parse(raw).access_token as string : null;
       });
       assert.ok(token, "the visitor's session is stored");

@@ -1,12 +1,14 @@
 // deno task dashboard — builds, then serves dashboard/dist at http://127.0.0.1:5001 against the
 // local API (http://127.0.0.1:54321) with the local anon key, with correct content types and a
-// Content-Security-Policy header. config.json is generated here, never read from disk.
+// Content-Security-Policy header that forbids framing (frame-ancestors 'none', X-Frame-Options).
+// config.json is generated here, never read from disk.
 import { localAnonKey, localApiUrl } from "../dev/api/local_keys.ts";
 import { ensureDemoStaff } from "../dev/api/auth/users.ts";
 import { localDatabaseUrl } from "../dev/paths.ts";
 import { createDatabase } from "../supabase/functions/_shared/database.ts";
 import nodePath from "node:path";
-import { buildDashboard, contentTypeOf, distDir } from "./build.ts";
+import { buildDashboard, contentTypeOf, distDir, sessionPersistenceSetting } from "./build.ts";
+import type { SessionPersistence } from "./src/config.ts";
 import { contentSecurityPolicy, originOf, withMetaCsp } from "./csp.ts";
 
 export interface DashboardServerOptions {
@@ -15,6 +17,7 @@ export interface DashboardServerOptions {
   anonKey?: string;
   functionsUrl?: string;
   refreshSeconds?: number;
+  sessionPersistence?: SessionPersistence;
   root?: string;
 }
 
@@ -33,6 +36,7 @@ export function serveDashboard(options: DashboardServerOptions = {}): DashboardS
     supabaseAnonKey: options.anonKey ?? localAnonKey,
     ...(options.functionsUrl ? { functionsUrl: options.functionsUrl } : {}),
     refreshSeconds: options.refreshSeconds ?? 30,
+    sessionPersistence: options.sessionPersistence ?? "tab",
   };
   const metaCsp = contentSecurityPolicy({ connect });
   const headerCsp = contentSecurityPolicy({ connect, header: true });
@@ -92,6 +96,7 @@ if (import.meta.main) {
     const server = serveDashboard({
       supabaseUrl,
       anonKey: Deno.env.get("DASHBOARD_ANON_KEY") ?? localAnonKey,
+      sessionPersistence: sessionPersistenceSetting(),
     });
     console.log(`Dashboard: ${server.url} (API ${supabaseUrl})`);
     if (supabaseUrl === localApiUrl) {

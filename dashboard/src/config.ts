@@ -4,6 +4,7 @@
 // Deliberately NOT from the query string: a crafted link must not point staff at another
 // project's sign-in.
 import { safeHttpUrl } from "./format.ts";
+import { isSecretKey } from "./secret_key.ts";
 
 export interface DashboardConfig {
   supabaseUrl: string;
@@ -13,28 +14,23 @@ export interface DashboardConfig {
   functionsUrl: string;
   /** Auto-refresh period in seconds (0 turns it off by default). */
   refreshSeconds: number;
+  /**
+   * Where the session is kept: "tab" (sessionStorage, the default: gone when the tab closes,
+   * never shared with other tabs) or "browser" (localStorage: survives restarts).
+   */
+  sessionPersistence: SessionPersistence;
 }
+
+export type SessionPersistence = "tab" | "browser";
 
 export class ConfigProblem extends Error {}
-
-function jwtRole(key: string): string | null {
-  const parts = key.split(".");
-  if (parts.length !== 3) return null;
-  try {
-    const json = atob(parts[1].replaceAll("-", "+").replaceAll("_", "/"));
-    const role = JSON.parse(json).role;
-    return typeof role === "string" ? role : null;
-  } catch {
-    return null;
-  }
-}
 
 export function validateConfig(raw: Record<string, unknown>): DashboardConfig {
   const supabaseUrl = safeHttpUrl(raw.supabaseUrl);
   if (!supabaseUrl) throw new ConfigProblem("supabaseUrl must be an http(s) URL");
   const key = typeof raw.supabaseAnonKey === "string" ? raw.supabaseAnonKey.trim() : "";
   if (!key) throw new ConfigProblem("supabaseAnonKey is missing");
-  if (key.startsWith("sb_secret_") || jwtRole(key) === "service_role") {
+  if (isSecretKey(key)) {
     throw new ConfigProblem(
       "supabaseAnonKey is a secret key: use the public anon or publishable key, and rotate " +
         "the secret key now that it has been published",
@@ -49,7 +45,17 @@ export function validateConfig(raw: Record<string, unknown>): DashboardConfig {
   if (!Number.isInteger(refresh) || refresh < 0 || refresh > 3600) {
     throw new ConfigProblem("refreshSeconds must be a whole number from 0 to 3600");
   }
-  return { supabaseUrl: base, supabaseAnonKey: key, functionsUrl, refreshSeconds: refresh };
+  const persistence = raw.sessionPersistence === undefined ? "tab" : raw.sessionPersistence;
+  if (persistence !== "tab" && persistence !== "browser") {
+    throw new ConfigProblem('sessionPersistence must be "tab" or "browser"');
+  }
+  return {
+    supabaseUrl: base,
+    supabaseAnonKey: key,
+    functionsUrl,
+    refreshSeconds: refresh,
+    sessionPersistence: persistence,
+  };
 }
 
 function meta(name: string): string | undefined {
@@ -64,6 +70,7 @@ export async function loadConfig(): Promise<DashboardConfig> {
       supabaseAnonKey: meta("supabase-anon-key"),
       functionsUrl: meta("functions-url"),
       refreshSeconds: meta("refresh-seconds"),
+      sessionPersistence: meta("session-persistence"),
     });
   }
   const response = await fetch("config.json", { cache: "no-store" });

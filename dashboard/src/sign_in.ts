@@ -4,6 +4,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { h } from "./dom.ts";
 import { apiFailureText } from "./format.ts";
+import { signInForm } from "./sign_in_form.ts";
 
 /** `initialMessage` is shown from the start, e.g. "You are signed out." */
 export function showSignIn(
@@ -20,34 +21,29 @@ export function showSignIn(
     id: "password",
     attrs: { type: "password", autocomplete: "current-password", required: true },
   });
-  const message = h("p", { class: "form-error", attrs: { role: "alert" } }, initialMessage);
-  const submit = h("button", { attrs: { type: "submit" } }, "Sign in");
-  const form = h(
-    "form",
-    { class: "card", attrs: { "aria-labelledby": "signin-title" } },
-    h("h1", { id: "signin-title" }, "Lightspeed sync"),
-    h("p", { class: "muted" }, "Sign in with your staff account to see the sync's health."),
-    h("div", { class: "field" }, h("label", { attrs: { for: "email" } }, "Email"), email),
-    h("div", { class: "field" }, h("label", { attrs: { for: "password" } }, "Password"), password),
-    submit,
-    message,
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    message.textContent = "";
-    const { error } = await client.auth.signInWithPassword({
-      email: email.value.trim(),
-      password: password.value,
-    });
-    submit.disabled = false;
-    if (error) {
-      message.textContent = error.code === "invalid_credentials"
+  const form = signInForm(
+    {
+      titleId: "signin-title",
+      title: "Lightspeed sync",
+      intro: [
+        h("p", { class: "muted" }, "Sign in with your staff account to see the sync's health."),
+      ],
+      fields: [["email", "Email", email], ["password", "Password", password]],
+      submitLabel: "Sign in",
+      initialMessage,
+      retry: password,
+    },
+    async () => {
+      const { error } = await client.auth.signInWithPassword({
+        email: email.value.trim(),
+        password: password.value,
+      });
+      if (!error) return null;
+      return error.code === "invalid_credentials"
         ? "Wrong email or password."
         : apiFailureText("Could not sign in", error.message, error.status, supabaseUrl);
-      password.select();
-    }
-  });
+    },
+  );
   root.replaceChildren(h("main", { class: "signin" }, form));
   email.focus();
 }
