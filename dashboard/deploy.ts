@@ -12,11 +12,28 @@
 //     (or SUPABASE_SERVICE_ROLE_KEY)
 //   SUPABASE_PUBLISHABLE_KEY          the public key the browser uses (sb_publishable_… or anon)
 //     (or SUPABASE_ANON_KEY)
-//   DASHBOARD_BUCKET                  optional, default "dashboard"
+//   DASHBOARD_BUCKET                  optional, default "dashboard"; never made public if private
+//   DASHBOARD_SESSION_PERSISTENCE     optional, "tab" (default) or "browser"
+//   DASHBOARD_MIN_PASSWORD_LENGTH     optional, default 12; the project's Auth setting
+//   SUPABASE_ACCESS_TOKEN             optional, lets deploy check and raise that setting
 import { createClient } from "@supabase/supabase-js";
 import { join } from "../dev/path_helpers.ts";
-import { buildDashboard, type BuildResult, contentTypeOf, distDir } from "./build.ts";
+import {
+  buildDashboard,
+  type BuildResult,
+  contentTypeOf,
+  distDir,
+  sessionPersistenceSetting,
+} from "./build.ts";
 import { contentSecurityPolicy, originOf } from "./csp.ts";
+import {
+  enforcePasswordLength,
+  type ManagementAccess,
+  minimumPasswordLengthSetting,
+  projectRefOf,
+} from "./password_policy.ts";
+import type { SessionPersistence } from "./src/config.ts";
+import { isSecretKey } from "./src/secret_key.ts";
 
 export interface DeployOptions {
   supabaseUrl: string;
@@ -27,6 +44,11 @@ export interface DeployOptions {
   bucket?: string;
   outDir?: string;
   quiet?: boolean;
+  /** Where staff sessions are kept; "tab" (sessionStorage) unless the operator chose longer. */
+  sessionPersistence?: SessionPersistence;
+  /** The Management API access that lets deploy check the project's password length. */
+  management?: ManagementAccess | null;
+  minimumPasswordLength?: number;
 }
 
 export interface DeployResult {
@@ -34,7 +56,12 @@ export interface DeployResult {
   assetBaseUrl: string;
   launcherPath: string;
   launcherHtml: string;
+  /** What deploy found or changed about the project's minimum password length. */
+  passwordLength: string;
 }
+
+/** The files the launcher loads; the build makes no source map and none is uploaded. */
+const uploadedFiles = ["app.js", "app.css"];
 
 const bucketPattern = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 /** Versioned assets never change, so browsers and the CDN may keep them for a year. */
@@ -51,6 +78,7 @@ export function launcherHtml(options: {
   publicKey: string;
   assetBaseUrl: string;
   build: Pick<BuildResult, "files">;
+  sessionPersistence?: SessionPersistence;
 }): string {
   const assetOrigin = originOf(options.assetBaseUrl);
   const csp = contentSecurityPolicy({
@@ -68,6 +96,7 @@ export function launcherHtml(options: {
     <meta name="referrer" content="no-referrer">
     <meta name="supabase-url" content="${a(options.supabaseUrl)}">
     <meta name="supabase-anon-key" content="${a(options.publicKey)}">
+    <meta name="session-persistence" content="${a(options.sessionPersistence ?? "tab")}">
     <title>Lightspeed sync</title>
     <link rel="stylesheet" href="${a(`${options.assetBaseUrl}/app.css`)}" integrity="${
     a(files["app.css"].integrity)
@@ -84,10 +113,45 @@ export function launcherHtml(options: {
 `;
 }
 
+/** Refuses a secret key where the browser would get it, with what to use instead. */
+function checkPublicKey(publicKey: string): void {
+  if (isSecretKey(publicKey)) {
+    throw new Error(
+      "SUPABASE_PUBLISHABLE_KEY (or SUPABASE_ANON_KEY) holds a secret key (sb_secret_… or a " +
+        "service_role JWT). The launcher is public: give it the publishable (sb_publishable_…) " +
+        "or anon key from Project Settings → API Keys. Nothing was uploaded.",
+    );
+  }
+}
+
+/** Creates the public bucket, reuses a public one, and stops at a private one. */
+async function ensurePublicBucket(
+  storage: ReturnType<typeof createClient>["storage"],
+  bucket: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const existing = await storage.getBucket(bucket);
+  if (existing.data) {
+    if (existing.data.public) return;
+    throw new Error(
+      `The bucket "${bucket}" exists and is private. Deploy will not make it public: its files ` +
+        `would become readable by anyone. Choose another bucket with DASHBOARD_BUCKET (deploy ` +
+        `creates it public), or, if "${bucket}" holds nothing but this dashboard, make it ` +
+        `public yourself (Supabase dashboard → Storage → ${bucket} → Edit bucket → Public).`,
+    );
+  }
+  const { error } = await storage.createBucket(bucket, { public: true });
+  if (error && !/exist/i.test(error.message)) {
+    throw new Error(`Could not create bucket "${bucket}": ${error.message}`);
+  }
+  log(`Created the public bucket "${bucket}"`);
+}
+
 export async function deployDashboard(options: DeployOptions): Promise<DeployResult> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const bucket = options.bucket ?? "dashboard";
   if (!bucketPattern.test(bucket)) throw new Error(`Invalid bucket name "${bucket}"`);
+  checkPublicKey(options.publicKey);
   const supabaseUrl = options.supabaseUrl.replace(/\/+$/, "");
   originOf(supabaseUrl);
   const outDir = options.outDir ?? distDir;
@@ -95,27 +159,16 @@ export async function deployDashboard(options: DeployOptions): Promise<DeployRes
     outDir,
     connectOrigins: [originOf(supabaseUrl)],
     quiet: options.quiet,
+    sessionPersistence: options.sessionPersistence,
   });
 
   const client = createClient(supabaseUrl, options.secretKey, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
   const storage = client.storage;
-  const existing = await storage.getBucket(bucket);
-  if (existing.data) {
-    if (!existing.data.public) {
-      const { error } = await storage.updateBucket(bucket, { public: true });
-      if (error) throw new Error(`Could not make bucket "${bucket}" public: ${error.message}`);
-    }
-  } else {
-    const { error } = await storage.createBucket(bucket, { public: true });
-    if (error && !/exist/i.test(error.message)) {
-      throw new Error(`Could not create bucket "${bucket}": ${error.message}`);
-    }
-    log(`Created the public bucket "${bucket}"`);
-  }
+  await ensurePublicBucket(storage, bucket, log);
 
-  for (const name of ["app.js", "app.css", "app.js.map"]) {
+  for (const name of uploadedFiles) {
     const bytes = await Deno.readFile(join(outDir, name));
     const { error } = await storage.from(bucket).upload(`${build.version}/${name}`, bytes, {
       contentType: contentTypeOf(name),
@@ -128,12 +181,31 @@ export async function deployDashboard(options: DeployOptions): Promise<DeployRes
 
   const assetBaseUrl = storage.from(bucket).getPublicUrl(build.version).data.publicUrl
     .replace(/\/+$/, "");
-  const html = launcherHtml({ supabaseUrl, publicKey: options.publicKey, assetBaseUrl, build });
+  const html = launcherHtml({
+    supabaseUrl,
+    publicKey: options.publicKey,
+    assetBaseUrl,
+    build,
+    sessionPersistence: options.sessionPersistence,
+  });
   const launcherDir = join(outDir, "launcher");
   await Deno.mkdir(launcherDir, { recursive: true });
   const launcherPath = join(launcherDir, "index.html");
   await Deno.writeTextFile(launcherPath, html);
-  return { version: build.version, assetBaseUrl, launcherPath, launcherHtml: html };
+  const passwordLength = await enforcePasswordLength(
+    options.management ?? null,
+    options.minimumPasswordLength ?? minimumPasswordLengthSetting(),
+  );
+  log(passwordLength);
+  return { version: build.version, assetBaseUrl, launcherPath, launcherHtml: html, passwordLength };
+}
+
+/** Management API access from SUPABASE_ACCESS_TOKEN and the project's URL (or its ref). */
+function managementFromEnv(supabaseUrl: string): ManagementAccess | null {
+  const accessToken = Deno.env.get("SUPABASE_ACCESS_TOKEN")?.trim();
+  const projectRef = Deno.env.get("SUPABASE_PROJECT_REF")?.trim() || projectRefOf(supabaseUrl);
+  if (!accessToken || !projectRef) return null;
+  return { apiUrl: "https://api.supabase.com", accessToken, projectRef };
 }
 
 function requireEnv(...names: string[]): string {
@@ -146,11 +218,14 @@ function requireEnv(...names: string[]): string {
 
 if (import.meta.main) {
   try {
+    const supabaseUrl = requireEnv("SUPABASE_URL");
     const result = await deployDashboard({
-      supabaseUrl: requireEnv("SUPABASE_URL"),
+      supabaseUrl,
       secretKey: requireEnv("SUPABASE_SECRET_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
       publicKey: requireEnv("SUPABASE_PUBLISHABLE_KEY", "SUPABASE_ANON_KEY"),
       bucket: Deno.env.get("DASHBOARD_BUCKET") || undefined,
+      sessionPersistence: sessionPersistenceSetting(),
+      management: managementFromEnv(supabaseUrl),
     });
     console.log(`
 Published version ${result.version} to ${result.assetBaseUrl}/

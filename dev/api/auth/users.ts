@@ -9,6 +9,12 @@ export interface LocalUser {
   email: string;
 }
 
+/**
+ * The shortest password a local user may get, as `minimum_password_length` in
+ * supabase/config.toml and the hosted project's Auth settings (dashboard/README.md).
+ */
+export const localMinimumPasswordLength = 12;
+
 /** The demo staff login `deno task demo` prints. Local only; never used by a hosted project. */
 export const demoStaffLogin = {
   email: "staff@example.com",
@@ -23,11 +29,14 @@ export async function createLocalUser(
   sql: Sql,
   email: string,
   password: string,
-  options: { staff: boolean; note?: string },
+  options: { staff: boolean; note?: string; minimumPasswordLength?: number },
 ): Promise<LocalUser> {
   const normalized = email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(normalized)) throw new Error(`Invalid email "${email}"`);
-  if (password.length < 6) throw new Error("Password must be at least 6 characters");
+  const minimum = options.minimumPasswordLength ?? localMinimumPasswordLength;
+  if (password.length < minimum) {
+    throw new Error(`Password must be at least ${minimum} characters`);
+  }
   await ensureLocalAuthSchema(sql);
   return await sql.begin(async (tx) => {
     const [existing] = await tx<{ id: string }[]>`
