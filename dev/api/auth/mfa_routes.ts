@@ -1,6 +1,8 @@
 // DEVELOPMENT ONLY: GoTrue's MFA routes for TOTP factors — POST /factors (enroll),
 // POST /factors/{id}/challenge, POST /factors/{id}/verify and DELETE /factors/{id} — for a
-// signed-in user. Shapes and error codes follow supabase/auth internal/api/mfa.go.
+// signed-in user. Shapes and error codes follow supabase/auth internal/api/mfa.go. Not
+// reproduced: GoTrue's check that a challenge is verified from the IP address that made it
+// (everything here comes from loopback), phone and WebAuthn factors (refused as when disabled).
 import { AuthError } from "./auth_error.ts";
 import { enrollFactor, unenrollFactor } from "./mfa_enroll.ts";
 import { challengeFactor, verifyFactor } from "./mfa_verify.ts";
