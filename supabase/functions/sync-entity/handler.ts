@@ -16,9 +16,11 @@ import { CpuBudget } from "../_shared/sync/cpu_budget.ts";
 import { runEntitySync, type RunRequest } from "../_shared/sync/run_entity_sync.ts";
 import { readCallId } from "./call_id.ts";
 import { acceptAndSyncInBackground } from "./respond_async.ts";
+import { runTriggerFor } from "./run_trigger.ts";
 
 const body = z.object({
   entity: z.string(),
+  // Accepted for the scheduler's sake; the trigger is the caller's (run_trigger.ts).
   trigger: z.enum(["schedule", "manual", "dashboard", "import"]).optional(),
   /** Re-read the overlap window (settings in sync_settings) in this run. */
   overlap: z.boolean().optional(),
@@ -41,7 +43,7 @@ export const handleSyncEntity: FunctionHandler = async (req, context, caller) =>
   }
   const call = readCallId(req.headers, caller);
   if ("error" in call) return errorReply(400, call.error);
-  const trigger = parsed.data.trigger ?? (caller.kind === "staff" ? "dashboard" : "manual");
+  const trigger = runTriggerFor(caller, parsed.data.trigger);
   // The deadline counts from the request, within what the worker has left: asking Lightspeed
   // for the register count (first call of an isolate, nothing synced yet) is part of it.
   const deadline = invocationDeadline(context);
