@@ -63,7 +63,8 @@ const LATENCY = { baseMs: 150, perRecordMs: 0 };
  * Stands in for time passing after a kill, instead of waiting minutes: the dead run's lease
  * would expire after its TTL (time budget + 30 s), and the dispatcher continues an import only
  * after 2 minutes without a sign of life (an expired lease counts as one until it expired) and
- * at most once per 5 minutes.
+ * at most once per 5 minutes. The killed import chain falls silent too, so the dispatcher's call
+ * takes over from it instead of joining it.
  */
 async function letTimePass(sql: Sql, firstCallId: number, minutes = 3): Promise<void> {
   await sql`
@@ -73,6 +74,9 @@ async function letTimePass(sql: Sql, firstCallId: number, minutes = 3): Promise<
         updated_at = now() - make_interval(mins => ${minutes}),
         last_run_at = least(last_run_at, now() - make_interval(mins => ${minutes}))
     where entity = any(${entities as string[]})`;
+  await sql`
+    update public.sync_import_chain
+    set seen_at = seen_at - make_interval(mins => ${minutes})`;
   await sql`
     update sync_private.scheduled_calls
     set requested_at = requested_at - make_interval(mins => ${minutes} + 7)

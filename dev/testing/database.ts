@@ -56,6 +56,8 @@ export async function resetSyncData(sql: Sql): Promise<void> {
     `truncate ${syncedTables.map((t) => `public.${t}`).join(", ")},
       public.sync_log, public.sync_rejects, public.sync_state`,
   );
+  await sql`update public.sync_import_chain set token = null, import_id = null, started_at = null,
+    seen_at = null, handovers = 0, ended_at = null`;
   await sql`update public.sync_settings set enabled = true, yellow_after = interval '2 hours',
     red_after = interval '12 hours', overlap_every = interval '24 hours',
     overlap_window = interval '24 hours'`;

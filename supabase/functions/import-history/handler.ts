@@ -1,10 +1,13 @@
 // POST /functions/v1/import-history {} | {"entities": [...], "restart": true}: starts or
 // continues the historical import and answers 202 at once (docs/interface.md § import-history);
 // the work runs in the background and hands itself to fresh invocations until every entity
-// reaches the end.
+// reaches the end. One chain of invocations at a time: a start while one runs joins it, and a
+// hand-over from a chain that was superseded is refused and stops that chain.
 import { z } from "zod";
+import type { Caller } from "../_shared/auth/caller.ts";
 import { background } from "../_shared/background.ts";
 import { entityNames, isEntityName } from "../_shared/entities/registry.ts";
+import type { FunctionContext } from "../_shared/function_context.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import {
   errorReply,
@@ -12,16 +15,21 @@ import {
   readJsonObject,
   unauthorizedReply,
 } from "../_shared/http/json_reply.ts";
-import { startOrContinueImport } from "../_shared/import/import_state.ts";
+import { acceptHandOver, supersededMessage } from "../_shared/import/import_chain.ts";
+import { type ImportPlan, startOrContinueImport } from "../_shared/import/import_state.ts";
 import { runImportSlice } from "../_shared/import/import_slice.ts";
 
 const body = z.object({
   entities: z.array(z.string()).min(1).optional(),
   restart: z.boolean().optional(),
+  // Set by the chain's own hand-over: its token, its length, and how many slices in a row
+  // made no progress.
+  chain: z.uuid().optional(),
   generation: z.number().int().min(0).optional(),
-  // Set by the previous slice of a chain: how many slices in a row made no progress.
   idle: z.number().int().min(0).max(1_000).optional(),
 });
+
+type ImportBody = z.infer<typeof body>;
 
 export const handleImportHistory: FunctionHandler = async (req, context, caller) => {
   if (req.method !== "POST") return errorReply(405, "Use POST");
@@ -46,20 +54,74 @@ export const handleImportHistory: FunctionHandler = async (req, context, caller)
       },
     );
   }
-  const requested = parsed.data.entities ?? await enabledEntities(context.sql);
+  const refused = refusedForCaller(parsed.data, caller);
+  if (refused) return refused;
+  if (parsed.data.chain) return await continueChain(context, parsed.data.chain, parsed.data);
+  return await startImport(context, parsed.data);
+};
+
+/** What only the operator may ask for: a restart, and (the chain's own) a hand-over. */
+function refusedForCaller(data: ImportBody, caller: Caller): Response | null {
+  if (caller.kind === "operator") return null;
+  if (data.restart) {
+    return errorReply(
+      403,
+      "Only the operator may restart the import: restart sets every cursor back to 0 and " +
+        "stops the running import. Send it with x-sync-secret (deno task invoke), or leave " +
+        "restart out to start or continue the import",
+    );
+  }
+  if (data.chain) return errorReply(403, "Only the import's own hand-over names a chain");
+  return null;
+}
+
+async function startImport(context: FunctionContext, data: ImportBody): Promise<Response> {
+  const requested = data.entities ?? await enabledEntities(context.sql);
   const plan = await startOrContinueImport(context.sql, requested, {
-    restart: parsed.data.restart ?? false,
+    restart: data.restart ?? false,
   });
-  background(runImportSlice(context, plan.importId, plan.running, {
-    generation: parsed.data.generation ?? 0,
-    idle: parsed.data.idle ?? 0,
-  }));
-  return jsonReply(202, {
+  if (plan.chain.kind === "new") {
+    if (plan.chain.silentSince) {
+      console.warn(
+        `Import chain ${plan.chain.chain.token} takes over from a chain silent since ` +
+          `${plan.chain.silentSince.toISOString()}`,
+      );
+    }
+    background(runImportSlice(context, plan.chain.chain.token, plan.running, { generation: 0 }));
+  }
+  return jsonReply(202, startReply(plan));
+}
+
+function startReply(plan: ImportPlan) {
+  return {
     import_id: plan.importId,
     entities: plan.running,
     ...(plan.completed.length > 0 ? { already_completed: plan.completed } : {}),
-  });
-};
+    // A second start while a chain runs starts no other: it joins that one.
+    ...(plan.chain.kind === "joined"
+      ? { joined: true, running_since: plan.chain.chain.startedAt.toISOString() }
+      : {}),
+  };
+}
+
+/** A hand-over: the next slice of a running chain, or the end of one another has replaced. */
+async function continueChain(
+  context: FunctionContext,
+  chain: string,
+  data: ImportBody,
+): Promise<Response> {
+  const accepted = await acceptHandOver(context.sql, chain);
+  if (!accepted) {
+    console.warn(supersededMessage(chain));
+    return errorReply(409, `${supersededMessage(chain)}; nothing was started`, { stopped: true });
+  }
+  const entities = data.entities ?? [];
+  background(runImportSlice(context, chain, entities, {
+    generation: data.generation ?? 0,
+    idle: data.idle ?? 0,
+  }));
+  return jsonReply(202, { import_id: accepted.importId, entities });
+}
 
 async function enabledEntities(sql: import("../_shared/database.ts").Sql): Promise<string[]> {
   const rows = await sql<{ entity: string }[]>`

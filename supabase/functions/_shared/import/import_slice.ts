@@ -1,14 +1,16 @@
 // One invocation's share of the historical import: every unfinished entity, concurrently
 // within the shared request budget, until each reaches the end or the time budget runs out;
-// then the import hands itself to a fresh invocation, with nobody acting.
+// then the import hands itself to a fresh invocation, with nobody acting. The chain's token
+// (import_chain.ts) goes with each hand-over; a slice whose chain was superseded stops.
 import pLimit from "p-limit";
-import { getEntity, isEntityName } from "../entities/registry.ts";
+import { entityNames, getEntity, isEntityName } from "../entities/registry.ts";
 import type { FunctionContext } from "../function_context.ts";
 import { describeError } from "../redact.ts";
 import { invocationDeadline } from "../run_deadline.ts";
 import { CpuBudget } from "../sync/cpu_budget.ts";
 import { CLOSING_RESERVE_MS } from "../sync/page_loop.ts";
 import { runEntitySync, type RunResult } from "../sync/run_entity_sync.ts";
+import { nextStepOfChain, supersededMessage } from "./import_chain.ts";
 import { runningImports } from "./import_state.ts";
 
 // With no progress at all (every entity failing, or held by another run), wait before handing
@@ -26,11 +28,13 @@ export interface SliceReport {
   results: RunResult[];
   remaining: string[];
   handedOver: boolean;
+  /** Another chain took over while this slice ran: it stopped without handing over. */
+  superseded: boolean;
 }
 
 export async function runImportSlice(
   context: FunctionContext,
-  importId: string,
+  chain: string,
   entities: readonly string[],
   options: {
     generation: number;
@@ -44,15 +48,19 @@ export async function runImportSlice(
   // an import nobody continues would sit at 'running' until the scheduler noticed.
   let results: RunResult[] = [];
   try {
-    results = await runUnfinishedEntities(context, importId, entities, deadline);
+    results = await runUnfinishedEntities(context, entities, deadline);
   } catch (error) {
     console.error(
       `The import slice failed before its runs ended (${describeError(error, context.secrets)}); ` +
         "the next slice continues it",
     );
   }
-  const remaining = await runningImports(context.sql, entities);
-  if (remaining.length === 0) return { results, remaining, handedOver: false };
+  const next = await nextStepOfChain(context.sql, chain);
+  if (next.state === "superseded") console.warn(supersededMessage(chain));
+  if (next.state !== "continue") {
+    return { results, remaining: [], handedOver: false, superseded: next.state === "superseded" };
+  }
+  const remaining = next.remaining;
   const progressed = results.some((r) => r.pages > 0 || r.status === "completed");
   const idle = progressed ? 0 : (options.idle ?? 0) + 1;
   if (!progressed) {
@@ -60,10 +68,10 @@ export async function runImportSlice(
   }
   const handedOver = await handOver(
     context,
-    { entities: remaining, generation: options.generation + 1, idle },
+    { chain, entities: remaining, generation: options.generation + 1, idle },
     options.fetch,
   );
-  return { results, remaining, handedOver };
+  return { results, remaining, handedOver, superseded: false };
 }
 
 /**
@@ -72,7 +80,6 @@ export async function runImportSlice(
  */
 async function runUnfinishedEntities(
   context: FunctionContext,
-  importId: string,
   entities: readonly string[],
   deadline: number,
 ): Promise<RunResult[]> {
@@ -80,9 +87,13 @@ async function runUnfinishedEntities(
   const cpuBudget = new CpuBudget(context.config.cpuBudgetMs);
   const stopping = context.worker.stopping;
   const environment = await context.syncEnvironment({ deadline });
-  // In the order asked for: the caller decides which entities go first.
-  const running = new Set(await runningImports(context.sql, entities));
-  const todo = entities.filter((name) => running.has(name)).filter(isEntityName);
+  // In the order asked for: the caller decides which entities go first. The chain drives every
+  // importing entity, so those a start added to it (or a silent chain left) come after.
+  const running = await runningImports(context.sql, entityNames);
+  const todo = [
+    ...entities.filter((name) => running.includes(name)),
+    ...running.filter((name) => !entities.includes(name)),
+  ].filter(isEntityName);
   const settled = await Promise.allSettled(
     todo.map((name) =>
       limit(() => {
@@ -98,7 +109,7 @@ async function runUnfinishedEntities(
           entity: getEntity(name),
           trigger: "import",
           deadline,
-          importId,
+          // Each run records its entity's own import id (sync_state.import_id).
           cpuBudget,
           signal: stopping,
         });
@@ -120,7 +131,7 @@ async function runUnfinishedEntities(
 /** Starts the next invocation of import-history; the scheduler is the safety net if it fails. */
 async function handOver(
   context: FunctionContext,
-  next: { entities: string[]; generation: number; idle: number },
+  next: { chain: string; entities: string[]; generation: number; idle: number },
   fetchImpl: typeof fetch = fetch,
 ): Promise<boolean> {
   const base = context.config.supabaseUrl;
@@ -135,6 +146,12 @@ async function handOver(
       body: JSON.stringify(next),
       signal: AbortSignal.timeout(30_000),
     });
+    if (reply.status === 409) {
+      // The next invocation found this chain superseded and said so; nothing to continue.
+      await reply.body?.cancel();
+      console.warn(supersededMessage(next.chain));
+      return false;
+    }
     await reply.body?.cancel();
     if (reply.status !== 202) {
       console.error(

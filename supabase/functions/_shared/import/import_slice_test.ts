@@ -12,12 +12,18 @@ import { testSyncSecret } from "../../../../dev/testing/sync_stack.ts";
 import type { Sql } from "../database.ts";
 import { createFunctionContext, type FunctionContext } from "../function_context.ts";
 import { idleHandoverDelayMs, runImportSlice } from "./import_slice.ts";
-import { startOrContinueImport } from "./import_state.ts";
+import { type ImportPlan, startOrContinueImport } from "./import_state.ts";
+
+/** The token of the chain a start took. */
+function chainOf(plan: ImportPlan): string {
+  assert.equal(plan.chain.kind, "new", "the start took a new chain");
+  return plan.chain.kind === "new" ? plan.chain.chain.token : "";
+}
 
 interface HandOver {
   path: string;
   secret: string | null;
-  body: { entities: string[]; generation: number; idle: number };
+  body: { chain: string; entities: string[]; generation: number; idle: number };
 }
 
 interface SliceSetup {
@@ -99,7 +105,7 @@ Deno.test("an import slice starts no queued entity once the invocation's CPU bud
   }, async ({ sql, context, handOvers }) => {
     const entities = ["sales", "customers", "outlets"];
     const plan = await startOrContinueImport(sql, entities, { restart: false });
-    const report = await runImportSlice(context, plan.importId, entities, { generation: 0 });
+    const report = await runImportSlice(context, chainOf(plan), entities, { generation: 0 });
     // Sales spend the budget; the two entities queued behind them wait for the next slice.
     assert.deepEqual(report.results.map((r) => [r.entity, r.status]), [["sales", "partial"]]);
     const runs = await sql`select distinct entity from public.sync_log`;
@@ -109,7 +115,12 @@ Deno.test("an import slice starts no queued entity once the invocation's CPU bud
     assert.deepEqual(handOvers, [{
       path: "/functions/v1/import-history",
       secret: testSyncSecret,
-      body: { entities: ["customers", "outlets", "sales"], generation: 1, idle: 0 },
+      body: {
+        chain: chainOf(plan),
+        entities: ["customers", "outlets", "sales"],
+        generation: 1,
+        idle: 0,
+      },
     }]);
   });
 });
@@ -128,7 +139,7 @@ Deno.test("an import slice hands over when one of its runs throws, and logs it w
       }, async () => {
         const entities = ["customers", "outlets", "registers"];
         const plan = await startOrContinueImport(sql, entities, { restart: false });
-        const report = await runImportSlice(context, plan.importId, entities, { generation: 4 });
+        const report = await runImportSlice(context, chainOf(plan), entities, { generation: 4 });
         assert.deepEqual(report.results.map((r) => [r.entity, r.status]), [
           ["customers", "completed"],
           ["registers", "completed"],
@@ -136,7 +147,7 @@ Deno.test("an import slice hands over when one of its runs throws, and logs it w
         assert.deepEqual(report.remaining, ["outlets"]);
         assert.equal(report.handedOver, true);
         assert.deepEqual(handOvers.map((h) => h.body), [
-          { entities: ["outlets"], generation: 5, idle: 0 },
+          { chain: chainOf(plan), entities: ["outlets"], generation: 5, idle: 0 },
         ]);
         const [state] = await sql`
           select import_status, lease_owner from public.sync_state where entity = 'outlets'`;
@@ -174,18 +185,64 @@ Deno.test("an import slice that makes no progress hands over with its idle count
       await withRunsRefused(sql, { when: "true", message: "refused by the test" }, async () => {
         const entities = ["outlets"];
         const plan = await startOrContinueImport(sql, entities, { restart: false });
-        const report = await runImportSlice(context, plan.importId, entities, {
+        const report = await runImportSlice(context, chainOf(plan), entities, {
           generation: 2,
           idle: 0,
         });
         assert.deepEqual(report.results, []);
         assert.equal(report.handedOver, true);
         assert.deepEqual(handOvers.map((h) => h.body), [
-          { entities: ["outlets"], generation: 3, idle: 1 },
+          { chain: chainOf(plan), entities: ["outlets"], generation: 3, idle: 1 },
         ]);
       });
     } finally {
       console.error = consoleError;
     }
+  });
+});
+
+Deno.test("a slice whose chain was superseded stops without handing over, and says so", async () => {
+  await withSlice({ scale: "demo" }, async ({ sql, context, handOvers }) => {
+    const first = await startOrContinueImport(sql, ["outlets"], { restart: false });
+    const restarted = await startOrContinueImport(sql, ["outlets"], { restart: true });
+    assert.notEqual(chainOf(restarted), chainOf(first));
+    const warned: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(args.join(" "));
+    try {
+      // Slow enough that outlets are not done in one slice: work remains for someone.
+      const report = await runImportSlice(context, chainOf(first), ["outlets"], {
+        generation: 3,
+      });
+      assert.equal(report.superseded, true);
+      assert.equal(report.handedOver, false);
+    } finally {
+      console.warn = consoleWarn;
+    }
+    assert.deepEqual(handOvers, [], "the superseded chain hands nothing over");
+    assert.ok(
+      warned.some((line) => line.includes(chainOf(first)) && /stops here/.test(line)),
+      JSON.stringify(warned),
+    );
+    const [chain] = await sql`select token::text from public.sync_import_chain`;
+    assert.equal(chain.token, chainOf(restarted), "the restart's chain is untouched");
+  });
+});
+
+Deno.test("a start while a chain runs joins it: the chain imports the added entity too", async () => {
+  await withSlice({ scale: "demo" }, async ({ sql, context, handOvers }) => {
+    const first = await startOrContinueImport(sql, ["outlets"], { restart: false });
+    const second = await startOrContinueImport(sql, ["registers"], { restart: false });
+    assert.equal(second.chain.kind, "joined");
+    assert.equal(second.importId, first.importId, "the joined entity works under the same id");
+    const report = await runImportSlice(context, chainOf(first), ["outlets"], { generation: 0 });
+    assert.deepEqual(report.results.map((r) => [r.entity, r.status]).sort(), [
+      ["outlets", "completed"],
+      ["registers", "completed"],
+    ]);
+    assert.deepEqual(handOvers, []);
+    const [chain] = await sql`
+      select token, ended_at is not null as ended, handovers from public.sync_import_chain`;
+    assert.deepEqual(chain, { token: null, ended: true, handovers: 0 }, "the chain ended");
   });
 });
