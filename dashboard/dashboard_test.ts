@@ -134,6 +134,8 @@ async function cleanup(world: World) {
   await sql`delete from sync_state where entity in ${sql(names)}`;
   await sql`delete from sync_settings where entity in ${sql(names)}`;
   await forgetOutlets(sql);
+  await sql`update sync_import_chain set token = null, import_id = null, started_at = null,
+    seen_at = null, handovers = 0, ended_at = null`;
   if (world.schedule) {
     await sql`update sync_schedule set ${
       sql(world.schedule, "enabled", "time_zone", "incremental_every_minutes", "nightly_hour")
@@ -657,6 +659,36 @@ Deno.test({
         path: join(artifacts, "dashboard-api-down-signin.png"),
         fullPage: true,
       });
+      assert.deepEqual(incidents, []);
+    }),
+});
+
+Deno.test({
+  name: "dashboard: Import history is disabled while an import runs, and usable once it stalls",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { sql } = world.stack;
+      // A chain that showed a sign of life just now (the seed's green entity is importing).
+      await sql`
+        update sync_import_chain set token = gen_random_uuid(), import_id = gen_random_uuid(),
+          started_at = now() - interval '5 minutes', seen_at = now(), handovers = 3,
+          ended_at = null`;
+      const { page, incidents } = await watchedPage(world.browser);
+      await signIn(page, world.dashboard.url, world.staff);
+      const button = page.getByRole("button", { name: "Import history" });
+      const state = page.locator("[data-import-state]");
+      await state.getByText(/^An import is running since \d{4}-\d\d-\d\d /).waitFor();
+      assert.match((await state.textContent())!, new RegExp(world.entities.green));
+      assert.equal(await button.isDisabled(), true, "no second import while one runs");
+      assert.match((await button.getAttribute("title"))!, /An import is running/);
+
+      // Silent for 3 minutes: the chain is stalled, and the button continues the import.
+      await sql`update sync_import_chain set seen_at = now() - interval '3 minutes'`;
+      await page.reload();
+      await state.getByText(/has stalled; Import history continues it/).waitFor();
+      assert.equal(await button.isDisabled(), false);
       assert.deepEqual(incidents, []);
     }),
 });

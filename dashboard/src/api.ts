@@ -74,6 +74,17 @@ export interface ScheduleRow {
   updated_at: string;
 }
 
+/** The historical import's chain (view sync_import_status): one row for staff. */
+export interface ImportStatusRow {
+  running: boolean;
+  stalled: boolean;
+  import_id: string | null;
+  running_since: string | null;
+  last_seen_at: string | null;
+  handovers: number;
+  entities: string[];
+}
+
 export interface HistoryFilter {
   entity?: string;
   status?: string;
@@ -103,6 +114,14 @@ export class Api {
       .order("entity");
     this.#fail("Could not load sync status", error, status);
     return data as StatusRow[];
+  }
+
+  /** Whether an import runs; null for a caller who may not see it (not staff). */
+  async importStatus(): Promise<ImportStatusRow | null> {
+    const { data, error, status } = await this.client.from("sync_import_status").select("*")
+      .limit(1);
+    this.#fail("Could not load the import status", error, status);
+    return (data as ImportStatusRow[])[0] ?? null;
   }
 
   async history(filter: HistoryFilter, page: number, pageSize: number) {

@@ -193,7 +193,12 @@ export function describeFunctionReply(
   }
   if (name === "import-history") {
     const entities = Array.isArray(body.entities) ? body.entities.map(String).join(", ") : "";
-    return { ok: true, text: `Import started${entities ? ` for ${entities}` : ""}` };
+    const head = body.joined === true
+      ? `An import was already running (since ${
+        formatTimestamp(String(body.running_since))
+      }): joined it`
+      : "Import started";
+    return { ok: true, text: `${head}${entities ? ` for ${entities}` : ""}` };
   }
   const state = String(body.status ?? "unknown");
   const records = formatNumber(body.records as number);

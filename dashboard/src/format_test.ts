@@ -77,6 +77,14 @@ Deno.test("describeFunctionReply() explains each function outcome", () => {
     describeFunctionReply("import-history", 202, { entities: ["sales", "products"] }).text,
     "Import started for sales, products",
   );
+  assert.match(
+    describeFunctionReply("import-history", 202, {
+      entities: ["sales"],
+      joined: true,
+      running_since: "2026-11-25T14:03:09Z",
+    }).text,
+    /^An import was already running \(since 2026-11-2\d \d\d:\d3:09\): joined it for sales$/,
+  );
   assert.match(describeFunctionReply("sync-entity", 401, { error: "x" }).text, /staff/);
   assert.equal(
     describeFunctionReply("sync-entity", 400, { error: 'Unknown entity "x"' }).text,

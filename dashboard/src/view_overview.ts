@@ -57,11 +57,17 @@ export function overviewView(ctx: ViewContext): View {
     ...syncNowState(ctx, redraw),
     openRejects: (entity) => ctx.go(`rejects/${encodeURIComponent(entity)}`),
   };
-  const el = layout(tiles, importHistoryControl(ctx, redraw), charts);
+  const importControl = importHistoryControl(ctx, redraw);
+  const el = layout(tiles, importControl.el, charts);
 
   async function refresh(_auto: boolean) {
     try {
-      const [rows, daily] = await Promise.all([ctx.api.status(), ctx.api.daily(chartDays)]);
+      const [rows, daily, importStatus] = await Promise.all([
+        ctx.api.status(),
+        ctx.api.daily(chartDays),
+        ctx.api.importStatus(),
+      ]);
+      importControl.show(importStatus);
       if (rows.length === 0) {
         tiles.replaceChildren(notStaff(ctx.email));
         charts.replaceChildren();
