@@ -44,12 +44,14 @@ export async function lockChain(tx: TransactionSql): Promise<ChainBefore> {
 /** Takes a new token for a chain working on `importId`; a chain holding the old one stops. */
 export async function takeChain(tx: TransactionSql, importId: string): Promise<RunningChain> {
   const token = crypto.randomUUID();
+  // An upsert: the row the migration inserted may have been deleted by hand.
   const [row] = await tx<{ started_at: Date }[]>`
-    update public.sync_import_chain
-    set token = ${token}::uuid, import_id = ${importId}::uuid, started_at = now(),
+    insert into public.sync_import_chain as c (id, token, import_id, started_at, seen_at)
+    values (true, ${token}::uuid, ${importId}::uuid, now(), now())
+    on conflict (id) do update
+    set token = excluded.token, import_id = excluded.import_id, started_at = now(),
         seen_at = now(), handovers = 0, ended_at = null
-    where id
-    returning started_at`;
+    returning c.started_at`;
   return { token, importId, startedAt: row.started_at };
 }
 
