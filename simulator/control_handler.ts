@@ -17,7 +17,7 @@ export const CONTROL_PREFIX = "/__control";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
-/** Serves `/__control/...`: reset, mutate, faults, stats, dump and summary. No auth. */
+/** Serves `/__control/...`: reset, mutate, faults, injected, stats, dump and summary. No auth. */
 export async function handleControlRequest(
   state: SimulatorState,
   request: Request,
@@ -50,6 +50,8 @@ export async function handleControlRequest(
       const injected = applyFaults(state, body.faults);
       return jsonResponse(200, { queued: state.faults.list(), injected });
     }
+    case "GET /injected":
+      return jsonResponse(200, { injected: state.store.injected });
     case "GET /faults":
       return jsonResponse(200, { queued: state.faults.list() });
     case "DELETE /faults":

@@ -240,3 +240,32 @@ Deno.test("an oversized fault streams a valid page of exactly its size, announce
     assert.equal((await apiGet(sim, "/sales")).status, 200);
   });
 });
+
+Deno.test("the simulator lists every record it corrupted and how, until a reset", async () => {
+  await withSimulator({}, async (sim) => {
+    const reply = await control(sim, "POST", "/faults", {
+      faults: [
+        { type: "malformed", entity: "customers", count: 7 },
+        { type: "hostile", entity: "products", count: 1 },
+      ],
+    });
+    const listed = await control(sim, "GET", "/injected");
+    assert.deepEqual(listed.injected, reply.injected);
+    assert.deepEqual(listed.injected.map((r: { kind: string }) => r.kind), [
+      "missing_id",
+      "version_not_a_number",
+      "id_not_a_uuid",
+      "unexpected_fields",
+      "wrong_number_type",
+      "missing_id",
+      "nul_character",
+      "hostile",
+    ]);
+    const withNul = sim.store.dump("customers").find((r) =>
+      (r as { id?: string }).id === listed.injected[6].id
+    ) as { note: string };
+    assert.equal(withNul.note, "before \u0000 after");
+    await control(sim, "POST", "/reset", {});
+    assert.deepEqual((await control(sim, "GET", "/injected")).injected, []);
+  });
+});

@@ -22,6 +22,8 @@ const MALFORMED_KINDS = [
   "unexpected_fields",
   "wrong_number_type",
   "line_item_without_id",
+  // Last, so counts up to 6 inject what they always did: jsonb cannot hold a NUL character.
+  "nul_character",
 ] as const;
 
 /**
@@ -63,12 +65,16 @@ export function injectMalformed(
           if (lines.length > 0) delete lines[0].id;
           break;
         }
+        case "nul_character":
+          body.note = "before \u0000 after";
+          break;
       }
       id = typeof body.id === "string" ? body.id : null;
       return body;
     });
     injected.push({ entity, version, id, kind });
   }
+  store.injected.push(...injected);
   return injected;
 }
 
@@ -90,6 +96,7 @@ export function injectHostile(
     });
     injected.push({ entity, version, id, kind: "hostile" });
   }
+  store.injected.push(...injected);
   return injected;
 }
 

@@ -3,6 +3,7 @@ import { RawRecord, VersionFeed } from "./feed.ts";
 import { generateCatalog } from "./generate_catalog.ts";
 import { generateSales } from "./generate_sales.ts";
 import { SeededRandom } from "./random.ts";
+import type { InjectedRecord } from "./record_injection.ts";
 import type { EntityName, PlainRecord, SaleRow } from "./records.ts";
 import { ENTITIES_WITH_DELETED_PARAM, ENTITY_NAMES } from "./records.ts";
 import { renderSale } from "./render_sale.ts";
@@ -61,6 +62,8 @@ export class SimulatorStore {
   nowMs = STORE_EPOCH_MS;
   /** Seeds unseeded mutation rounds, so they differ yet stay reproducible. */
   mutationRounds = 0;
+  /** Every malformed or hostile record appended, and how, so a test knows what to expect. */
+  readonly injected: InjectedRecord[] = [];
 
   constructor(options: StoreOptions) {
     this.options = options;
