@@ -1,21 +1,53 @@
-// The oracle of the end-to-end tests: the database must equal the simulator's current source
-// state row for row (ids, versions, deletes, sale line items and payments), with every record
-// the sync cannot store accounted for in sync_rejects.
+// The oracle of the end-to-end, chaos and demo checks: every table must hold exactly the
+// store's current records, value for value (typed columns, deleted_at, version and raw, sale
+// line items and payments too), and sync_rejects exactly the records the simulator corrupted.
+// What to expect is worked out in the test code (expected_rows.ts, expected_rejects.ts), never
+// by the product's validator or SQL. One query per table; rows are compared in maps.
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
-import type { LightspeedRecord } from "../../supabase/functions/_shared/entities/record_check.ts";
-import { validatePage } from "../../supabase/functions/_shared/entities/record_validation.ts";
-import { type EntityName, getEntity } from "../../supabase/functions/_shared/entities/registry.ts";
-import { withoutUnstorable } from "../../supabase/functions/_shared/sync/prepared_page.ts";
+import type { EntityName } from "../../supabase/functions/_shared/entities/registry.ts";
+import {
+  type ExpectedReject,
+  type InjectedRecord,
+  injectedRecords,
+  splitSource,
+} from "./expected_rejects.ts";
+import {
+  brief,
+  type CellValue,
+  type ColumnTypes,
+  expectedCell,
+  firstDifference,
+  sortedJson,
+  tableShapes,
+  type ValueType,
+} from "./expected_rows.ts";
 
 export interface Comparison {
   rowsCompared: number;
+  /** Readable differences, e.g. `lightspeed_sales 1f0…: total_price expected "12.5", actual "12.50"`. */
   mismatches: string[];
 }
 
-function epochOf(value: unknown): number | null {
-  if (value === null || value === undefined || value === "") return null;
-  return new Date(value instanceof Date ? value : String(value)).getTime();
+/** Differences shown per table; the rest are counted. */
+const SHOWN_PER_TABLE = 25;
+
+/** Collects one table's differences, keeping the first few. */
+class TableReport {
+  count = 0;
+  constructor(readonly table: string, readonly lines: string[]) {}
+  add(key: string, what: string): void {
+    this.count++;
+    const label = key.length > 90 ? `${key.slice(0, 87)}...` : key;
+    if (this.count <= SHOWN_PER_TABLE) this.lines.push(`${this.table} ${label}: ${what}`);
+  }
+  close(): void {
+    const hidden = this.count - SHOWN_PER_TABLE;
+    if (hidden > 0) this.lines.push(`${this.table}: ${hidden} more differences not shown`);
+  }
 }
+
+type Row = Record<string, CellValue> & { key: string; raw: string };
+type SourceRecord = Record<string, unknown>;
 
 async function sourceRecords(controlUrl: string, entity: string): Promise<unknown[]> {
   const reply = await fetch(`${controlUrl}/dump?entity=${entity}`);
@@ -28,85 +60,169 @@ export async function compareWithSource(
   controlUrl: string,
   entities: readonly EntityName[],
 ): Promise<Comparison> {
-  const mismatches: string[] = [];
-  let rowsCompared = 0;
-  for (const name of entities) {
-    const entity = getEntity(name);
-    // What the sync stores of the source: the valid records jsonb can hold; the rest are rejects.
-    const { records, rejects } = withoutUnstorable(
-      validatePage(entity, await sourceRecords(controlUrl, name)),
-    );
-    const rows = await sql.unsafe<{ id: string; version: number; deleted_at: Date | null }[]>(
-      `select id::text, version, deleted_at from public.${entity.table}`,
-    );
-    const stored = new Map(rows.map((r) => [r.id, r]));
-    for (const record of records) {
-      rowsCompared++;
-      const key = String(record.id).toLowerCase();
-      const row = stored.get(key);
-      stored.delete(key);
-      if (!row) {
-        mismatches.push(`${name} ${key}: missing`);
-        continue;
-      }
-      if (row.version !== Number(record.version)) {
-        mismatches.push(`${name} ${key}: version ${row.version}, source ${record.version}`);
-      }
-      if (epochOf(row.deleted_at) !== epochOf(record.deleted_at)) {
-        mismatches.push(
-          `${name} ${key}: deleted_at ${row.deleted_at}, source ${record.deleted_at}`,
-        );
-      }
-    }
-    for (const extra of stored.keys()) mismatches.push(`${name} ${extra}: not in the source`);
-    for (const child of entity.children ?? []) {
-      rowsCompared += await compareChildren(
-        sql,
-        name,
-        child.table,
-        child.field,
-        records,
-        mismatches,
-      );
-    }
-    const rejectIds = rejects.map((r) => r.recordId).filter((id): id is string => id !== null);
-    if (rejectIds.length > 0) {
-      const [{ n }] = await sql<{ n: number }[]>`
-        select count(distinct record_id)::int as n from public.sync_rejects
-        where entity = ${name} and resolved_at is null and record_id = any(${rejectIds})`;
-      if (n !== new Set(rejectIds).size) {
-        mismatches.push(
-          `${name}: ${rejectIds.length} invalid source records, ${n} in sync_rejects`,
-        );
-      }
-    }
+  const comparison: Comparison = { rowsCompared: 0, mismatches: [] };
+  const injected = await injectedRecords(controlUrl);
+  for (const entity of entities) {
+    await compareEntity(sql, entity, await sourceRecords(controlUrl, entity), injected, comparison);
   }
-  return { rowsCompared, mismatches };
+  return comparison;
 }
 
-async function compareChildren(
+async function compareEntity(
   sql: Sql,
-  entity: string,
+  entity: EntityName,
+  source: unknown[],
+  injected: readonly InjectedRecord[],
+  comparison: Comparison,
+): Promise<void> {
+  const shape = tableShapes[entity];
+  const { stored, rejected } = splitSource(entity, source, injected);
+  const parents = new Map<string, SourceRecord>();
+  for (const record of stored) parents.set(String(record.id).toLowerCase(), record);
+  comparison.rowsCompared += await compareTable(sql, shape.table, shape.columns, parents, {
+    parent: true,
+  }, comparison.mismatches);
+  for (const child of shape.children) {
+    const children = new Map<string, SourceRecord>();
+    for (const [parentId, parent] of parents) {
+      const items = Array.isArray(parent[child.field]) ? parent[child.field] as SourceRecord[] : [];
+      for (const item of items) children.set(`${parentId}/${String(item.id).toLowerCase()}`, item);
+    }
+    comparison.rowsCompared += await compareTable(sql, child.table, child.columns, children, {
+      parent: false,
+    }, comparison.mismatches);
+  }
+  await compareRejects(sql, entity, rejected, comparison.mismatches);
+}
+
+/** The select-list entry that reads a column as expectedCell states its value. */
+function selected(column: string, type: ValueType): string {
+  const name = `"${column}"`;
+  if (type === "instant") return `(extract(epoch from ${name}) * 1000)::float8 as ${name}`;
+  if (type === "flag") return name;
+  return `${name}::text as ${name}`;
+}
+
+/** Compares a table with the records it must hold (by key); returns how many were compared. */
+async function compareTable(
+  sql: Sql,
   table: string,
-  field: string,
-  parents: LightspeedRecord[],
+  columns: ColumnTypes,
+  expected: Map<string, SourceRecord>,
+  { parent }: { parent: boolean },
   mismatches: string[],
 ): Promise<number> {
-  const expected = new Set<string>();
-  for (const parent of parents) {
-    for (const child of (parent[field] as LightspeedRecord[] | null | undefined) ?? []) {
-      expected.add(`${String(parent.id).toLowerCase()}/${String(child.id).toLowerCase()}`);
+  const report = new TableReport(table, mismatches);
+  await checkColumnsKnown(sql, table, columns, parent, report);
+  const typed: [string, ValueType][] = parent
+    ? [...Object.entries(columns), ["version", "whole"], ["deleted_at", "instant"]]
+    : Object.entries(columns);
+  const key = parent ? "id::text" : "sale_id::text || '/' || id::text";
+  const rows = await sql.unsafe<Row[]>(
+    `select ${key} as key, raw::text as raw, ${typed.map(([c, t]) => selected(c, t)).join(", ")}
+     from public.${table}`,
+  );
+  const actual = new Map(rows.map((row) => [row.key, row]));
+  for (const [id, record] of expected) {
+    const row = actual.get(id);
+    actual.delete(id);
+    if (!row) report.add(id, "missing");
+    else compareRow(id, record, row, typed, report);
+  }
+  for (const id of actual.keys()) report.add(id, "not in the source");
+  report.close();
+  return expected.size;
+}
+
+function compareRow(
+  id: string,
+  record: SourceRecord,
+  row: Row,
+  typed: [string, ValueType][],
+  report: TableReport,
+): void {
+  for (const [column, type] of typed) {
+    const want = expectedCell(type, record[column]);
+    const got = row[column];
+    if (want !== got) {
+      report.add(id, `${column} expected ${shown(want, type)}, actual ${shown(got, type)}`);
     }
   }
-  const rows = await sql.unsafe<{ key: string }[]>(
-    `select sale_id::text || '/' || id::text as key from public.${table}`,
+  const difference = firstDifference(record, JSON.parse(row.raw));
+  if (difference) report.add(id, `raw differs from the record served at ${difference}`);
+}
+
+function shown(value: CellValue, type: ValueType): string {
+  if (type === "instant" && typeof value === "number") return new Date(value).toISOString();
+  return brief(value);
+}
+
+const untypedColumns = new Set(["id", "sale_id", "version", "deleted_at", "raw", "synced_at"]);
+
+/** A typed column the test mapping does not know would go unchecked: report it. */
+async function checkColumnsKnown(
+  sql: Sql,
+  table: string,
+  columns: ColumnTypes,
+  parent: boolean,
+  report: TableReport,
+): Promise<void> {
+  const rows = await sql<{ name: string }[]>`
+    select column_name as name from information_schema.columns
+    where table_schema = 'public' and table_name = ${table}`;
+  const actual = new Set(rows.map((r) => r.name));
+  const wanted = [...Object.keys(columns), "id", "raw", "synced_at"];
+  wanted.push(...(parent ? ["version", "deleted_at"] : ["sale_id"]));
+  for (const name of actual) {
+    if (!untypedColumns.has(name) && !(name in columns)) {
+      report.add("(columns)", `${name} is a column the test mapping does not check`);
+    }
+  }
+  for (const name of wanted) {
+    if (!actual.has(name)) report.add("(columns)", `${name} is missing from the table`);
+  }
+}
+
+/** sync_rejects must hold exactly the expected rejects, with their reasons and payloads. */
+async function compareRejects(
+  sql: Sql,
+  entity: EntityName,
+  expected: readonly ExpectedReject[],
+  mismatches: string[],
+): Promise<void> {
+  const report = new TableReport(`sync_rejects (${entity})`, mismatches);
+  const rows = await sql<{ record_id: string | null; reason: string; raw: string }[]>`
+    select record_id, reason, raw::text as raw from public.sync_rejects
+    where entity = ${entity} and resolved_at is null`;
+  const actual = new Map(rows.map((row) => {
+    const raw = JSON.parse(row.raw);
+    return [rejectKey(row.record_id, raw), { ...row, raw }];
+  }));
+  // One row per record id: the last version of a record wins, as in sync_rejects.
+  const wanted = new Map(
+    expected.map((reject) => [rejectKey(reject.recordId, reject.raw), reject]),
   );
-  const actual = new Set(rows.map((r) => r.key));
-  for (const key of expected) {
-    if (!actual.has(key)) mismatches.push(`${entity}.${field} ${key}: missing`);
+  for (const [key, reject] of wanted) {
+    const row = actual.get(key);
+    actual.delete(key);
+    if (!row) {
+      report.add(key, `expected a reject starting "${reject.reasonPrefix}", none filed`);
+      continue;
+    }
+    if (!row.reason.startsWith(reject.reasonPrefix)) {
+      report.add(
+        key,
+        `reason expected to start "${reject.reasonPrefix}", actual ${brief(row.reason)}`,
+      );
+    }
+    const difference = firstDifference(reject.raw, row.raw);
+    if (difference) report.add(key, `raw differs from the record served at ${difference}`);
   }
-  for (const key of actual) {
-    if (!expected.has(key)) mismatches.push(`${entity}.${field} ${key}: not in the source`);
-  }
-  return expected.size;
+  for (const [key, row] of actual) report.add(key, `rejected unexpectedly: ${brief(row.reason)}`);
+  report.close();
+}
+
+/** How a reject is told apart: its record id, or for a record without one, its payload. */
+function rejectKey(recordId: string | null, raw: unknown): string {
+  return recordId !== null ? `id ${recordId}` : `without id ${sortedJson(raw)}`;
 }
