@@ -20,6 +20,7 @@ import {
   rateLimitFor,
 } from "./demo_args.ts";
 import { isPortFree, sleep } from "./demo_processes.ts";
+import { checkAgainstStore } from "./demo_store_check.ts";
 import {
   type EntityProgress,
   formatInt,
@@ -473,6 +474,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         } per window.`,
       );
     }
+    const differences = stack.simulator
+      ? await checkAgainstStore(stack.sql, stack.simulator.controlUrl, imported.entities, log)
+      : 0;
     log(`  Whole demo: ${((performance.now() - demoStarted) / 1000).toFixed(0)} s.`);
 
     const staff = await ensureDemoStaff(stack.sql);
@@ -485,7 +489,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     if (stack.simulator) log(`Store:       ${stack.simulator.apiBaseUrl} (simulated)`);
     log(`Database:    ${localDatabaseUrl}`);
 
-    const failed = imported.failed.length > 0;
+    const failed = imported.failed.length > 0 || differences > 0;
     importFailed = failed;
     if (options.exitWhenDone) {
       await stopStack(stack);

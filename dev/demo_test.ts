@@ -126,6 +126,7 @@ function assertSummary(output: string) {
   assert.match(output, /\n\s+sales\s+150\s+1\s+2\s+0\s+0\s+[\d.]+\n/);
   assert.match(output, /Incremental sync after the store changes/);
   assert.match(output, /0 sent over the limit/);
+  assert.match(output, /Every stored value equals the store's: \d+ rows compared, value by value/);
   assert.match(output, /Demo login:\s+\S+@\S+ \/ \S+/);
 }
 
