@@ -5,9 +5,11 @@
 // pg_cron jobs' calls reach these functions as they would on Supabase; LOCAL_PG_NET=on|off
 // overrides that (off by default on any other port: tests and the benchmark bring their own).
 // Each function runs in workers of the local edge runtime (dev/edge_runtime/), whose wall clock
-// LOCAL_WORKER_WALL_CLOCK_MS sets (default 150000, the Free plan's).
+// LOCAL_WORKER_WALL_CLOCK_MS sets (default 150000, the Free plan's). LOCAL_API_KEYS=new|legacy|both
+// (default both) picks the API keys the stack accepts and gives the functions (dev/api/key_mode.ts).
 import { startLocalApi } from "./api/server.ts";
 import { functionNames } from "./api/functions_router.ts";
+import { type KeyMode, keyModeFrom } from "./api/key_mode.ts";
 import type { WorkerEvent } from "./edge_runtime/local_worker.ts";
 import { wallClockFromEnv } from "./edge_runtime/limits.ts";
 import { readEnvFile } from "./env_file.ts";
@@ -19,7 +21,9 @@ const port = Number(Deno.env.get("LOCAL_API_PORT") ?? 54321);
 const functionsEnv = { ...(await readEnvFile(envFile)), ...Deno.env.toObject() };
 let pgNetWanted: boolean;
 let workerWallClockMs: number;
+let keyMode: KeyMode;
 try {
+  keyMode = keyModeFrom(Deno.env.get("LOCAL_API_KEYS"));
   pgNetWanted = localPgNetWanted(Deno.env.toObject(), port);
   workerWallClockMs = wallClockFromEnv(Deno.env.toObject());
 } catch (error) {
@@ -29,11 +33,12 @@ try {
 const api = startLocalApi({
   port,
   functionsEnv,
+  keyMode,
   functions: { workerWallClockMs, onWorkerEvent: logWorkerEnd },
 });
 for (const name of functionNames) console.log(`${api.url}/functions/v1/${name}`);
 console.log(`Each function worker's wall clock: ${workerWallClockMs} ms`);
-console.log(`${api.url}/auth/v1 and ${api.url}/rest/v1 (development stand-ins)`);
+console.log(`${api.url}/auth/v1 and ${api.url}/rest/v1 (development stand-ins, keys: ${keyMode})`);
 
 const pgNet = pgNetWanted
   ? startLocalPgNet({

@@ -1,106 +1,127 @@
-// DEVELOPMENT ONLY. The well-known keys of `supabase start`: a public HS256 secret and the anon
-// and service-role JWTs signed with it. They protect nothing and must never reach a hosted
-// project; the hosted project has its own keys, and browsers only ever get the public one.
+// DEVELOPMENT ONLY. The local stack's keys, made once per checkout and kept in the git-ignored
+// .local/ folder (never a value published anywhere): a publishable and a secret API key
+// (`sb_publishable_…`, `sb_secret_…`), an ES256 key pair that signs user tokens, and the legacy
+// HS256 secret with the legacy anon and service-role JWTs it signs. They protect only this
+// machine's stack and never reach a hosted project, which has its own.
+import { join } from "../path_helpers.ts";
+import { stateDir } from "../paths.ts";
+import { base64UrlEncode, signJwt } from "./jwt.ts";
 
-/** The local stack's JWT secret (the same public value `supabase start` uses). */
-export const localJwtSecret = "super-secret-jwt-token-with-at-least-32-characters-long";
-
-/** `supabase start`'s anon key: role `anon`, issuer `supabase-demo`, expires in 2032. */
-export const localAnonKey =
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
-
-/** `supabase start`'s service-role key. Bypasses RLS; servers and scripts only. */
-export const localServiceRoleKey =
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU";
+export { JwtError, signJwt, unverifiedClaims, verifyJwt } from "./jwt.ts";
+export type { JwtClaims } from "./jwt.ts";
 
 /** The local API base URL (the port `supabase start` uses). */
 export const localApiUrl = "http://127.0.0.1:54321";
 
-export type JwtClaims = Record<string, unknown> & {
-  role?: string;
-  sub?: string;
-  exp?: number;
-  iat?: number;
-};
-
-export class JwtError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "JwtError";
-  }
+export interface LocalKeys {
+  publishableKey: string;
+  secretKey: string;
+  legacyJwtSecret: string;
+  /** Legacy API keys: HS256 JWTs with role `anon` / `service_role`. */
+  anonKey: string;
+  serviceRoleKey: string;
+  /** The user tokens' signing key. */
+  signingKey: { kid: string; privateKey: CryptoKey; publicJwk: PublicJwk };
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** A JWKS entry: a public JWK with its key id. */
+export type PublicJwk = JsonWebKey & { kid: string };
 
-function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+interface StoredKeys {
+  publishableKey: string;
+  secretKey: string;
+  legacyJwtSecret: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  signingKey: { kid: string; privateJwk: JsonWebKey };
 }
 
-function base64UrlDecode(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new JwtError("token is malformed");
-  const padded = text.replaceAll("-", "+").replaceAll("_", "/") +
-    "=".repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(padded);
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+export const localKeysFile = join(stateDir, "api-keys.json");
+
+function randomText(bytes: number): string {
+  return base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign", "verify"],
-  );
+async function generateKeys(): Promise<StoredKeys> {
+  const legacyJwtSecret = randomText(40);
+  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ]) as CryptoKeyPair;
+  const privateJwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
+  const iat = Math.floor(Date.now() / 1000);
+  const legacy = (role: string) =>
+    signJwt({ iss: "supabase-demo", role, iat, exp: iat + 10 * 365 * 86_400 }, legacyJwtSecret);
+  return {
+    publishableKey: `sb_publishable_${randomText(24)}`,
+    secretKey: `sb_secret_${randomText(24)}`,
+    legacyJwtSecret,
+    anonKey: await legacy("anon"),
+    serviceRoleKey: await legacy("service_role"),
+    signingKey: { kid: crypto.randomUUID(), privateJwk },
+  };
 }
 
-/** Signs claims as an HS256 JWT. */
-export async function signJwt(claims: JwtClaims, secret: string): Promise<string> {
-  const header = base64UrlEncode(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
-  const payload = base64UrlEncode(encoder.encode(JSON.stringify(claims)));
-  const input = `${header}.${payload}`;
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(input));
-  return `${input}.${base64UrlEncode(new Uint8Array(signature))}`;
-}
-
-/**
- * Verifies an HS256 JWT's signature (constant time, by WebCrypto) and its `exp`/`nbf`, and
- * returns its claims. Throws JwtError with a GoTrue-like reason otherwise.
- */
-export async function verifyJwt(
-  token: string,
-  secret: string,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<JwtClaims> {
-  const parts = token.split(".");
-  if (parts.length !== 3) throw new JwtError("token is malformed");
-  let header: { alg?: unknown };
-  let claims: JwtClaims;
+/** Creates the file only if no other process did first (link fails on an existing name). */
+async function storeOnce(path: string, keys: StoredKeys): Promise<void> {
+  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(temporary, JSON.stringify(keys, null, 2) + "\n", { mode: 0o600 });
   try {
-    header = JSON.parse(decoder.decode(base64UrlDecode(parts[0])));
-    claims = JSON.parse(decoder.decode(base64UrlDecode(parts[1])));
-  } catch {
-    throw new JwtError("token is malformed");
+    await Deno.link(temporary, path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  } finally {
+    await Deno.remove(temporary);
   }
-  if (header.alg !== "HS256") throw new JwtError("signing method is not HS256");
-  const valid = await crypto.subtle.verify(
-    "HMAC",
-    await hmacKey(secret),
-    base64UrlDecode(parts[2]) as Uint8Array<ArrayBuffer>,
-    encoder.encode(`${parts[0]}.${parts[1]}`),
-  );
-  if (!valid) throw new JwtError("signature is invalid");
-  if (claims === null || typeof claims !== "object" || Array.isArray(claims)) {
-    throw new JwtError("token is malformed");
-  }
-  if (typeof claims.exp === "number" && claims.exp <= nowSeconds) {
-    throw new JwtError("token has invalid claims: token is expired");
-  }
-  if (typeof claims.nbf === "number" && claims.nbf > nowSeconds) {
-    throw new JwtError("token has invalid claims: token is not valid yet");
-  }
-  return claims;
 }
+
+async function readOrCreate(path: string): Promise<StoredKeys> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  await Deno.mkdir(stateDir, { recursive: true });
+  await storeOnce(path, await generateKeys());
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+/** The public half of the signing key as GoTrue's JWKS lists it. */
+function publicJwkOf(kid: string, privateJwk: JsonWebKey): PublicJwk {
+  const { kty, crv, x, y } = privateJwk;
+  return { kty, crv, x, y, kid, alg: "ES256", use: "sig", key_ops: ["verify"], ext: true };
+}
+
+/** This checkout's keys, made on first use. */
+export async function loadLocalKeys(path = localKeysFile): Promise<LocalKeys> {
+  const stored = await readOrCreate(path);
+  const { kid, privateJwk } = stored.signingKey;
+  const privateKey = await crypto.subtle.importKey(
+    "jwk",
+    privateJwk,
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["sign"],
+  );
+  return {
+    publishableKey: stored.publishableKey,
+    secretKey: stored.secretKey,
+    legacyJwtSecret: stored.legacyJwtSecret,
+    anonKey: stored.anonKey,
+    serviceRoleKey: stored.serviceRoleKey,
+    signingKey: { kid, privateKey, publicJwk: publicJwkOf(kid, privateJwk) },
+  };
+}
+
+export const localKeys: LocalKeys = await loadLocalKeys();
+
+/** The legacy HS256 secret of this checkout (legacy keys and legacy-mode user tokens). */
+export const localJwtSecret = localKeys.legacyJwtSecret;
+/** The legacy anon key: role `anon`. Public, like the publishable key. */
+export const localAnonKey = localKeys.anonKey;
+/** The legacy service-role key. Bypasses RLS; servers and scripts only. */
+export const localServiceRoleKey = localKeys.serviceRoleKey;
+/** The publishable key (acts as `anon`). */
+export const localPublishableKey = localKeys.publishableKey;
+/** The secret key (acts as `service_role`); servers and scripts only. */
+export const localSecretKey = localKeys.secretKey;

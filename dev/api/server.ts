@@ -1,24 +1,30 @@
 // The local API on 127.0.0.1:54321, standing in for what `supabase start` serves there:
 // /functions/v1/<name> (the project's functions), and the development stand-ins for
-// /auth/v1 (GoTrue) and /rest/v1 (PostgREST) that the dashboard uses.
+// /auth/v1 (GoTrue) and /rest/v1 (PostgREST) that the dashboard uses. The key mode
+// (dev/api/key_mode.ts) decides which API keys the stand-ins accept, how user tokens are signed,
+// and which key variables the functions get (the names hosted Supabase gives them).
 import { createDatabase } from "../../supabase/functions/_shared/database.ts";
 import { localDatabaseUrl } from "../paths.ts";
 import { createAuthHandler } from "./auth/handler.ts";
 import { createFunctionsRouter, type FunctionsRouterOptions } from "./functions_router.ts";
 import { createRestHandler } from "./rest/handler.ts";
-import { localAnonKey, localJwtSecret } from "./local_keys.ts";
+import { functionsKeyEnv, type KeyMode } from "./key_mode.ts";
+import { localKeys } from "./local_keys.ts";
 
 export interface LocalApiOptions {
   port?: number;
   /** Environment of the functions (Deno.env and supabase/functions/.env are not read here). */
   functionsEnv: Record<string, string | undefined>;
   databaseUrl?: string;
+  /** Which keys the stack uses (default "both"). */
+  keyMode?: KeyMode;
   /** The functions' workers: their wall clock, and who hears of their lives. */
   functions?: FunctionsRouterOptions;
 }
 
 export interface LocalApi {
   url: string;
+  keyMode: KeyMode;
   port: number;
   stop(): Promise<void>;
 }
@@ -26,8 +32,10 @@ export interface LocalApi {
 export function startLocalApi(options: LocalApiOptions): LocalApi {
   const databaseUrl = options.databaseUrl ?? localDatabaseUrl;
   const authSql = createDatabase(databaseUrl, { max: 3 });
-  const auth = createAuthHandler({ sql: authSql, jwtSecret: localJwtSecret });
-  const rest = createRestHandler({ databaseUrl, jwtSecret: localJwtSecret });
+  const keyMode = options.keyMode ?? "both";
+  const project = { mode: keyMode, keys: localKeys };
+  const auth = createAuthHandler({ sql: authSql, project });
+  const rest = createRestHandler({ databaseUrl, project });
   let functions: ReturnType<typeof createFunctionsRouter> | null = null;
 
   const server = Deno.serve({
@@ -46,11 +54,12 @@ export function startLocalApi(options: LocalApiOptions): LocalApi {
   functions = createFunctionsRouter({
     SUPABASE_URL: url,
     SUPABASE_DB_URL: databaseUrl,
-    SUPABASE_ANON_KEY: localAnonKey,
+    ...functionsKeyEnv(keyMode, localKeys),
     ...options.functionsEnv,
   }, options.functions);
   return {
     url,
+    keyMode,
     port: server.addr.port,
     async stop() {
       await server.shutdown();

@@ -8,6 +8,7 @@ import {
   startSimulator,
 } from "../../simulator/mod.ts";
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
+import type { KeyMode } from "../api/key_mode.ts";
 import { type LocalApi, startLocalApi } from "../api/server.ts";
 import type { WorkerEvent } from "../edge_runtime/local_worker.ts";
 import {
@@ -26,6 +27,8 @@ export interface SyncStackOptions {
   keepData?: boolean;
   /** The local edge runtime's wall clock per worker (default 150 s, the Free plan's). */
   workerWallClockMs?: number;
+  /** Which API keys the stand-ins accept and the functions get (default "both"). */
+  keyMode?: KeyMode;
 }
 
 // Replies are read field by field by the tests that assert on them.
@@ -56,6 +59,7 @@ export async function startSyncStack(options: SyncStackOptions = {}): Promise<Sy
   const api = startLocalApi({
     port: 0,
     databaseUrl: testDatabaseUrl,
+    keyMode: options.keyMode,
     functions: {
       workerWallClockMs: options.workerWallClockMs,
       onWorkerEvent: (event) => workerEvents.push(event),

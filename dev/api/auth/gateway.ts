@@ -1,6 +1,8 @@
 // DEVELOPMENT ONLY: what the API gateway (Kong on `supabase start`) does in front of GoTrue and
 // PostgREST: CORS for a dashboard on another origin, and the `apikey` check.
-import { type JwtClaims, verifyJwt } from "../local_keys.ts";
+import type { JwtClaims } from "../jwt.ts";
+import { apiKeyClaims, type ProjectKeys } from "../key_mode.ts";
+
 export const corsHeaders: Record<string, string> = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
@@ -28,16 +30,27 @@ export function json(
 
 export type ApiKeyResult = { ok: true; claims: JwtClaims } | { ok: false; response: Response };
 
-export async function checkApiKey(req: Request, jwtSecret: string): Promise<ApiKeyResult> {
+const hints: Record<string, string> = {
+  "Invalid API key": "Double check your Supabase publishable (or anon) or secret API key.",
+  "Legacy API keys are disabled":
+    "Your legacy API keys (anon, service_role) are disabled. Use the publishable or secret key.",
+};
+
+/** The gateway's key check: a known, enabled `apikey` (header or query), else 401. */
+export function checkApiKey(req: Request, project: ProjectKeys): ApiKeyResult {
   const key = req.headers.get("apikey") ?? new URL(req.url).searchParams.get("apikey");
   if (!key) {
     return { ok: false, response: json({ message: "No API key found in request" }, 401) };
   }
-  try {
-    const claims = await verifyJwt(key, jwtSecret);
-    if (claims.role === "anon" || claims.role === "service_role") return { ok: true, claims };
-  } catch {
-    // fall through
-  }
-  return { ok: false, response: json({ message: "Invalid API key" }, 401) };
+  const check = apiKeyClaims(project.mode, project.keys, key);
+  if (check.ok) return check;
+  return { ok: false, response: json({ message: check.message, hint: hints[check.message] }, 401) };
+}
+
+/**
+ * Whether the gateway passes this Bearer on: an `sb_` key is not a JWT, so the gateway puts the
+ * apikey's own role in its place (as hosted Supabase does).
+ */
+export function isApiKeyBearer(token: string): boolean {
+  return token.startsWith("sb_");
 }

@@ -5,6 +5,8 @@
 // Shapes follow GoTrue so supabase-js works unchanged. Sign-ups are disabled, as they must be
 // on the hosted project. This file routes requests; each route lives in its own file.
 import type { Sql } from "postgres";
+import { jwksOf, type ProjectKeys } from "../key_mode.ts";
+import { localKeys } from "../local_keys.ts";
 import { checkApiKey, json, preflight } from "./gateway.ts";
 import { AuthError, errorResponse } from "./auth_error.ts";
 import { logout } from "./logout.ts";
@@ -18,7 +20,8 @@ import { userJson } from "./user_record.ts";
 export interface AuthHandlerOptions {
   /** postgres.js connected as `postgres` (the stand-in plays GoTrue's own database role). */
   sql: Sql;
-  jwtSecret: string;
+  /** The key mode and keys (default: this checkout's keys, mode "both"). */
+  project?: ProjectKeys;
   /** Access-token lifetime; GoTrue's default is 3600 s. */
   jwtExpirySeconds?: number;
   /** `iss` of issued tokens. */
@@ -63,7 +66,7 @@ async function route(config: AuthConfig, req: Request): Promise<Response> {
     404,
     "not_found",
     "Not found (the local auth stand-in serves only " +
-      "/token, /user, /logout, /factors, /settings and /health)",
+      "/token, /user, /logout, /factors, /settings, /health and /.well-known/jwks.json)",
   );
 }
 
@@ -72,13 +75,19 @@ export function createAuthHandler(
 ): (req: Request) => Promise<Response> {
   const config: AuthConfig = {
     sql: options.sql,
-    jwtSecret: options.jwtSecret,
+    project: options.project ?? { mode: "both", keys: localKeys },
     expirySeconds: options.jwtExpirySeconds ?? 3600,
     issuer: options.issuer ?? "http://127.0.0.1:54321/auth/v1",
   };
   return async (req: Request): Promise<Response> => {
     if (req.method === "OPTIONS") return preflight();
-    const key = await checkApiKey(req, config.jwtSecret);
+    // The signing keys are public: hosted serves them without an apikey, cached at the edge.
+    if (req.method === "GET" && new URL(req.url).pathname === "/auth/v1/.well-known/jwks.json") {
+      return json(jwksOf(config.project.mode, config.project.keys), 200, {
+        "cache-control": "public, max-age=600",
+      });
+    }
+    const key = checkApiKey(req, config.project);
     if (!key.ok) return key.response;
     try {
       await ensureLocalAuthSchema(config.sql);

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import type { Sql } from "postgres";
-import { localAnonKey, localJwtSecret, signJwt, verifyJwt } from "../local_keys.ts";
+import { verifyWithKeys } from "../jwt.ts";
+import { tokenVerificationKeys } from "../key_mode.ts";
+import { localAnonKey, localJwtSecret, localKeys, signJwt } from "../local_keys.ts";
 import { startTestStack, uniqueSuffix } from "./test_stack.ts";
 import { createLocalUser, deleteLocalUser } from "./users.ts";
 
@@ -34,7 +36,12 @@ Deno.test("createAuthHandler() signs in with supabase-js and issues GoTrue-shape
     assert.equal(session.expires_in, 3600);
     assert.equal(session.user.id, userId);
     assert.equal(session.user.email, email);
-    const claims = await verifyJwt(session.access_token, localJwtSecret);
+    const header = JSON.parse(atob(session.access_token.split(".")[0]));
+    assert.deepEqual(header, { alg: "ES256", kid: localKeys.signingKey.kid, typ: "JWT" });
+    const claims = await verifyWithKeys(
+      session.access_token,
+      await tokenVerificationKeys("new", localKeys),
+    );
     assert.equal(claims.sub, userId);
     assert.equal(claims.role, "authenticated");
     assert.equal(claims.aud, "authenticated");

@@ -2,7 +2,8 @@
 // dev/api/server.ts mounts them, plus optional extra routes (e.g. a functions stub).
 import postgres from "postgres";
 import { localDatabaseUrl } from "../../paths.ts";
-import { localJwtSecret } from "../local_keys.ts";
+import type { KeyMode } from "../key_mode.ts";
+import { localKeys } from "../local_keys.ts";
 import { createRestHandler } from "../rest/handler.ts";
 import { createAuthHandler } from "./handler.ts";
 import { ensureLocalAuthSchema } from "./schema.ts";
@@ -18,7 +19,7 @@ export type ExtraRoute = (req: Request, sql: postgres.Sql) => Promise<Response |
 export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
 
 export async function startTestStack(
-  options: { jwtExpirySeconds?: number; extra?: ExtraRoute } = {},
+  options: { jwtExpirySeconds?: number; extra?: ExtraRoute; keyMode?: KeyMode } = {},
 ): Promise<TestStack> {
   const sql = postgres(testDatabaseUrl, { max: 4, onnotice: () => {} });
   try {
@@ -31,12 +32,9 @@ export async function startTestStack(
     );
   }
   await ensureLocalAuthSchema(sql);
-  const auth = createAuthHandler({
-    sql,
-    jwtSecret: localJwtSecret,
-    jwtExpirySeconds: options.jwtExpirySeconds,
-  });
-  const rest = createRestHandler({ databaseUrl: testDatabaseUrl, jwtSecret: localJwtSecret });
+  const project = { mode: options.keyMode ?? "both", keys: localKeys };
+  const auth = createAuthHandler({ sql, project, jwtExpirySeconds: options.jwtExpirySeconds });
+  const rest = createRestHandler({ databaseUrl: testDatabaseUrl, project });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
     if (options.extra) {

@@ -1,8 +1,11 @@
-// DEVELOPMENT ONLY: the local auth stand-in's tokens: GoTrue-shaped sessions (an HS256 access
-// token plus an opaque refresh token) and the check of a presented access token.
+// DEVELOPMENT ONLY: the local auth stand-in's tokens: GoTrue-shaped sessions (an access token
+// signed as the key mode says: ES256 with this checkout's signing key, or HS256 with its legacy
+// secret; plus an opaque refresh token) and the check of a presented access token.
 import type { Sql } from "postgres";
-import { type JwtClaims, signJwt, verifyJwt } from "../local_keys.ts";
+import { type JwtClaims, verifyWithKeys } from "../jwt.ts";
+import { type ProjectKeys, signUserToken, tokenVerificationKeys } from "../key_mode.ts";
 import { AuthError } from "./auth_error.ts";
+import { isApiKeyBearer } from "./gateway.ts";
 import { bearer } from "./request.ts";
 import { sessionAssurance } from "./session_assurance.ts";
 import { assertUsable, loadUser, userJson, type UserRow } from "./user_record.ts";
@@ -10,7 +13,7 @@ import { assertUsable, loadUser, userJson, type UserRow } from "./user_record.ts
 /** What every route of the stand-in needs: the database and how to sign tokens. */
 export interface AuthConfig {
   sql: Sql;
-  jwtSecret: string;
+  project: ProjectKeys;
   expirySeconds: number;
   issuer: string;
 }
@@ -48,7 +51,7 @@ export async function issueSession(
     is_anonymous: false,
   };
   return {
-    access_token: await signJwt(claims, config.jwtSecret),
+    access_token: await signUserToken(config.project.mode, config.project.keys, claims),
     token_type: "bearer",
     expires_in: expiry,
     expires_at: now + expiry,
@@ -57,9 +60,14 @@ export async function issueSession(
   };
 }
 
-async function verifiedClaims(req: Request, jwtSecret: string): Promise<JwtClaims> {
+async function verifiedClaims(req: Request, project: ProjectKeys): Promise<JwtClaims> {
+  const token = bearer(req);
+  // The gateway replaces an sb_ key with its role's token, which names no user.
+  if (isApiKeyBearer(token)) {
+    throw new AuthError(403, "bad_jwt", "invalid claim: missing sub claim");
+  }
   try {
-    return await verifyJwt(bearer(req), jwtSecret);
+    return await verifyWithKeys(token, await tokenVerificationKeys(project.mode, project.keys));
   } catch (error) {
     if (error instanceof AuthError) throw error;
     const reason = error instanceof Error ? error.message : "invalid token";
@@ -76,7 +84,7 @@ export async function authenticate(
   config: AuthConfig,
   req: Request,
 ): Promise<{ claims: JwtClaims; user: UserRow }> {
-  const claims = await verifiedClaims(req, config.jwtSecret);
+  const claims = await verifiedClaims(req, config.project);
   if (typeof claims.sub !== "string" || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
     throw new AuthError(403, "bad_jwt", "invalid claim: missing sub claim");
   }

@@ -2,7 +2,7 @@
 // the JWT's role with `request.jwt.claims` set, exactly as PostgREST does, so the real grants and
 // row-level security decide. The pool connects as `postgres` only to switch role.
 import type postgres from "postgres";
-import type { JwtClaims } from "../local_keys.ts";
+import type { JwtClaims } from "../jwt.ts";
 import { QueryError } from "./query.ts";
 
 const allowedRoles = new Set(["anon", "authenticated", "service_role"]);

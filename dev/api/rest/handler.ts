@@ -8,6 +8,8 @@
 // what a caller sees or changes. This file checks the request and routes it.
 import postgres from "postgres";
 import { checkApiKey, preflight } from "../auth/gateway.ts";
+import type { ProjectKeys } from "../key_mode.ts";
+import { localKeys } from "../local_keys.ts";
 import { claimsFor } from "./claims.ts";
 import { relationExists } from "./database.ts";
 import { errorResponse } from "./errors.ts";
@@ -17,7 +19,8 @@ import { update } from "./update.ts";
 
 export interface RestHandlerOptions {
   databaseUrl: string;
-  jwtSecret: string;
+  /** The key mode and keys (default: this checkout's keys, mode "both"). */
+  project?: ProjectKeys;
   /** PostgREST's `max_rows` (supabase/config.toml sets 1000). */
   maxRows?: number;
 }
@@ -53,6 +56,7 @@ async function relationOf(sql: postgres.Sql, req: Request): Promise<string> {
 
 export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const maxRows = options.maxRows ?? 1000;
+  const project = options.project ?? { mode: "both", keys: localKeys };
   const sql = postgres(options.databaseUrl, {
     max: 4,
     onnotice: () => {},
@@ -61,11 +65,11 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
 
   const handler = (async (req: Request): Promise<Response> => {
     if (req.method === "OPTIONS") return preflight();
-    const key = await checkApiKey(req, options.jwtSecret);
+    const key = checkApiKey(req, project);
     if (!key.ok) return key.response;
     let role = "anon";
     try {
-      const claims = await claimsFor(req, key.claims, options.jwtSecret);
+      const claims = await claimsFor(req, key.claims, project);
       role = String(claims.role ?? "anon");
       const relation = await relationOf(sql, req);
       if (req.method === "GET" || req.method === "HEAD") {

@@ -2,7 +2,7 @@
 // Content-Range, and the exact total when `Prefer: count=exact` asks for it.
 import type postgres from "postgres";
 import { corsHeaders } from "../auth/gateway.ts";
-import type { JwtClaims } from "../local_keys.ts";
+import type { JwtClaims } from "../jwt.ts";
 import { asLiterals, asRole } from "./database.ts";
 import { parsePrefer, parseReadQuery, quoteIdentifier } from "./query.ts";
 

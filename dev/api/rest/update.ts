@@ -2,7 +2,7 @@
 // `Prefer: return=representation` answers the changed rows, else 204.
 import type postgres from "postgres";
 import { corsHeaders } from "../auth/gateway.ts";
-import type { JwtClaims } from "../local_keys.ts";
+import type { JwtClaims } from "../jwt.ts";
 import { asLiterals, asRole } from "./database.ts";
 import { buildWhere, parseAssignments, parsePrefer, QueryError, quoteIdentifier } from "./query.ts";
 
