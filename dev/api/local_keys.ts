@@ -25,7 +25,7 @@ export interface LocalKeys {
 }
 
 /** A JWKS entry: a public JWK with its key id. */
-export type PublicJwk = JsonWebKey & { kid: string };
+export type PublicJwk = JsonWebKey & { kty: string; kid: string; key_ops: string[] };
 
 interface StoredKeys {
   publishableKey: string;
@@ -88,8 +88,8 @@ async function readOrCreate(path: string): Promise<StoredKeys> {
 
 /** The public half of the signing key as GoTrue's JWKS lists it. */
 function publicJwkOf(kid: string, privateJwk: JsonWebKey): PublicJwk {
-  const { kty, crv, x, y } = privateJwk;
-  return { kty, crv, x, y, kid, alg: "ES256", use: "sig", key_ops: ["verify"], ext: true };
+  const { crv, x, y } = privateJwk;
+  return { kty: "EC", crv, x, y, kid, alg: "ES256", use: "sig", key_ops: ["verify"], ext: true };
 }
 
 /** This checkout's keys, made on first use. */

@@ -4,6 +4,8 @@
  * reported together, by name, with what is expected; no value is ever echoed back.
  */
 import { z } from "zod";
+import type { JWK } from "@supabase/supabase-js";
+import { jwksOf, keysOf, publishableKeyOf } from "./auth/project_keys.ts";
 import { declaredSettings, type SettingValues } from "./settings.ts";
 import { expectedText, explanationOf, settingSchema } from "./setting_rules.ts";
 
@@ -20,7 +22,14 @@ export interface SyncConfig {
   /** Connections one isolate's pool opens at most. */
   databasePoolSize: number;
   supabaseUrl?: string;
+  /** The legacy anon key (SUPABASE_ANON_KEY); may be disabled once a project has new keys. */
   supabaseAnonKey?: string;
+  /** The publishable key to present to Auth (SUPABASE_PUBLISHABLE_KEYS, "default" first). */
+  supabasePublishableKey?: string;
+  /** Every API key the platform gave: sent as Bearer, none is a user's sign-in. */
+  supabaseApiKeys: string[];
+  /** The signing keys' public half (SUPABASE_JWKS). */
+  supabaseJwks?: { keys: JWK[] };
   /** How long one invocation may work before it checkpoints and stops (at most 140 s). */
   timeBudgetMs: number;
   /** The wall clock the platform gives each worker (150 s Free, 400 s paid). */
@@ -83,6 +92,13 @@ export function loadConfig(
     databasePoolSize: settings.SYNC_DATABASE_POOL_SIZE,
     supabaseUrl: settings.SUPABASE_URL?.replace(/\/+$/, ""),
     supabaseAnonKey: settings.SUPABASE_ANON_KEY,
+    supabasePublishableKey: publishableKeyOf(settings.SUPABASE_PUBLISHABLE_KEYS),
+    supabaseApiKeys: [
+      ...keysOf(settings.SUPABASE_PUBLISHABLE_KEYS, "sb_publishable_"),
+      ...keysOf(settings.SUPABASE_SECRET_KEYS, "sb_secret_"),
+      ...(settings.SUPABASE_ANON_KEY ? [settings.SUPABASE_ANON_KEY] : []),
+    ],
+    supabaseJwks: jwksOf(settings.SUPABASE_JWKS),
     timeBudgetMs: settings.SYNC_TIME_BUDGET_MS,
     workerWallClockMs: settings.SYNC_WORKER_WALL_CLOCK_MS,
     cpuBudgetMs: settings.SYNC_CPU_BUDGET_MS,

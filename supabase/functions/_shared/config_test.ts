@@ -37,6 +37,9 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     databasePoolSize: 4,
     supabaseUrl: undefined,
     supabaseAnonKey: undefined,
+    supabasePublishableKey: undefined,
+    supabaseApiKeys: [],
+    supabaseJwks: undefined,
     timeBudgetMs: 60_000,
     workerWallClockMs: 150_000,
     cpuBudgetMs: 600,
@@ -47,6 +50,34 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     rateWindowMs: 300_000,
     rateSafety: 0.9,
   });
+});
+
+Deno.test("loadConfig() reads the platform's key variables, preferring the default publishable key", () => {
+  const jwk = { kty: "EC", kid: "k1", key_ops: ["verify"], crv: "P-256", x: "x", y: "y" };
+  const config = loadConfig({
+    ...valid,
+    SUPABASE_ANON_KEY: "legacy-anon",
+    SUPABASE_PUBLISHABLE_KEYS: '{"web":"sb_publishable_web","default":"sb_publishable_main"}',
+    SUPABASE_SECRET_KEYS: '{"default":"sb_secret_main"}',
+    SUPABASE_JWKS: JSON.stringify({ keys: [jwk] }),
+  });
+  assert.equal(config.supabasePublishableKey, "sb_publishable_main");
+  assert.deepEqual(config.supabaseApiKeys.sort(), [
+    "legacy-anon",
+    "sb_publishable_main",
+    "sb_publishable_web",
+    "sb_secret_main",
+  ]);
+  assert.deepEqual(config.supabaseJwks, { keys: [jwk] });
+  const other = loadConfig({ ...valid, SUPABASE_PUBLISHABLE_KEYS: '{"web":"sb_publishable_w"}' });
+  assert.equal(other.supabasePublishableKey, "sb_publishable_w", "any entry when no default");
+  const unreadable = loadConfig({
+    ...valid,
+    SUPABASE_PUBLISHABLE_KEYS: "{not json",
+    SUPABASE_JWKS: "[]",
+  });
+  assert.equal(unreadable.supabasePublishableKey, undefined);
+  assert.equal(unreadable.supabaseJwks, undefined);
 });
 
 Deno.test("loadConfig() lets LIGHTSPEED_API_BASE_URL override the prefix and reads tuning", () => {

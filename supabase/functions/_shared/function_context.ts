@@ -88,6 +88,7 @@ export function createFunctionContext(
     config.lightspeedToken,
     config.syncSecret,
     ...config.databaseUrls.map(databasePassword),
+    ...config.supabaseApiKeys.filter((key) => key.startsWith("sb_secret_")),
   ].filter((s): s is string => !!s);
   const storeKey = storeKeyOf(config.lightspeedBaseUrl);
   const budgetFor = (registers: number) =>

@@ -70,7 +70,10 @@ export function serveFunction(
         sql: context.sql,
         syncSecret: context.config.syncSecret,
         supabaseUrl: context.config.supabaseUrl,
-        supabaseAnonKey: context.config.supabaseAnonKey,
+        // A project's legacy anon key may be disabled; its publishable key is the current one.
+        supabaseKey: context.config.supabasePublishableKey ?? context.config.supabaseAnonKey,
+        apiKeys: context.config.supabaseApiKeys,
+        jwks: context.config.supabaseJwks,
       });
       return await handler(req, context, caller);
     } catch (error) {

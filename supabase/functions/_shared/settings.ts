@@ -110,7 +110,30 @@ export const settings = {
     setBy: "platform",
   },
   SUPABASE_ANON_KEY: {
-    description: "the project's anon key",
+    description: "the project's legacy anon key",
+    shape: { kind: "text" },
+    required: false,
+    secret: false,
+    setBy: "platform",
+  },
+  SUPABASE_PUBLISHABLE_KEYS: {
+    // A JSON object of name -> key; the names are the project's own ("default" preferred).
+    description: 'the project\'s publishable keys, e.g. {"default":"sb_publishable_..."}',
+    shape: { kind: "text" },
+    required: false,
+    secret: false,
+    setBy: "platform",
+  },
+  SUPABASE_SECRET_KEYS: {
+    // Never used by the functions; declared so that every message redacts them.
+    description: 'the project\'s secret keys, e.g. {"default":"sb_secret_..."}',
+    shape: { kind: "text" },
+    required: false,
+    secret: true,
+    setBy: "platform",
+  },
+  SUPABASE_JWKS: {
+    description: "the JSON Web Key Set of the keys that sign users' tokens",
     shape: { kind: "text" },
     required: false,
     secret: false,

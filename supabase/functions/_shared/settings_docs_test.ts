@@ -46,7 +46,7 @@ Deno.test("README states the declared defaults and ranges", async () => {
 });
 
 Deno.test(".env.example names exactly the settings an operator sets", async () => {
-  // Supabase gives every function SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_DB_URL, and
+  // Supabase gives every function SUPABASE_URL, SUPABASE_DB_URL and its key variables, and
   // `supabase secrets set` refuses names starting with SUPABASE_ (docs/deploy.md), so the file
   // an operator copies must not carry them; nor the tests' LIGHTSPEED_RATE_WINDOW_MS.
   const expected = declaredSettings().filter((setting) => setting.setBy === "operator");

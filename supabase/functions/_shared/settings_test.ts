@@ -15,6 +15,9 @@ const sample: Record<SettingName, string> = {
   SYNC_DATABASE_URL: "postgres://postgres.ref:pw@127.0.0.1:54329/postgres",
   SUPABASE_URL: "http://127.0.0.1:54321",
   SUPABASE_ANON_KEY: "anon-key",
+  SUPABASE_PUBLISHABLE_KEYS: '{"default":"sb_publishable_abc"}',
+  SUPABASE_SECRET_KEYS: '{"default":"sb_secret_abc"}',
+  SUPABASE_JWKS: '{"keys":[]}',
   SYNC_TIME_BUDGET_MS: "30000",
   SYNC_WORKER_WALL_CLOCK_MS: "400000",
   SYNC_CPU_BUDGET_MS: "500",
@@ -71,7 +74,11 @@ Deno.test("each setting's message is exactly the text below", () => {
       'SUPABASE_DB_URL starting with "postgres://" or "postgresql://", e.g. ' +
       '"postgres://postgres.<ref>:<password>@aws-0-<region>.pooler.supabase.com:6543/postgres"',
     SUPABASE_URL: 'the project\'s URL starting with "http://" or "https://"',
-    SUPABASE_ANON_KEY: "the project's anon key",
+    SUPABASE_ANON_KEY: "the project's legacy anon key",
+    SUPABASE_PUBLISHABLE_KEYS:
+      'the project\'s publishable keys, e.g. {"default":"sb_publishable_..."}',
+    SUPABASE_SECRET_KEYS: 'the project\'s secret keys, e.g. {"default":"sb_secret_..."}',
+    SUPABASE_JWKS: "the JSON Web Key Set of the keys that sign users' tokens",
     SYNC_TIME_BUDGET_MS: "an integer number of milliseconds from 5000 to 140000 (default 60000)",
     SYNC_WORKER_WALL_CLOCK_MS:
       "an integer number of milliseconds from 5000 to 400000 (default 150000)",

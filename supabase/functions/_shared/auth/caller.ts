@@ -1,19 +1,16 @@
 // Who is calling: the scheduler or an operator (x-sync-secret), a signed-in staff member
 // (Supabase Auth JWT whose user is on the staff list), or nobody we trust.
-import { createClient } from "@supabase/supabase-js";
-import type { Sql } from "../database.ts";
+import { describeError } from "../redact.ts";
 import { secretMatches } from "./sync_secret.ts";
+import { type StaffCheck, staffUserId } from "./staff_identity.ts";
 
 export type Caller =
   | { kind: "operator" }
   | { kind: "staff"; userId: string }
   | { kind: "anonymous" };
 
-export interface CallerCheck {
-  sql: Sql;
+export interface CallerCheck extends StaffCheck {
   syncSecret: string;
-  supabaseUrl?: string;
-  supabaseAnonKey?: string;
 }
 
 function bearerToken(req: Request): string | null {
@@ -22,29 +19,19 @@ function bearerToken(req: Request): string | null {
   return match ? match[1] : null;
 }
 
-/** Asks Supabase Auth who the token belongs to, then checks the staff allow-list. */
-async function staffUserId(token: string, check: CallerCheck): Promise<string | null> {
-  if (!check.supabaseUrl || !check.supabaseAnonKey) return null;
-  // API keys are not user tokens; only a JWT can identify a staff member.
-  if (token.split(".").length !== 3) return null;
-  const auth = createClient(check.supabaseUrl, check.supabaseAnonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-  }).auth;
-  const { data, error } = await auth.getUser(token);
-  if (error || !data.user) return null;
-  const [row] = await check.sql<{ staff: boolean }[]>`
-    select exists (select 1 from public.staff_members where user_id = ${data.user.id}::uuid)
-      as staff`;
-  return row.staff ? data.user.id : null;
-}
-
 export async function identifyCaller(req: Request, check: CallerCheck): Promise<Caller> {
   if (await secretMatches(req.headers.get("x-sync-secret"), check.syncSecret)) {
     return { kind: "operator" };
   }
   const token = bearerToken(req);
   if (token) {
-    const userId = await staffUserId(token, check).catch(() => null);
+    const userId = await staffUserId(token, check).catch((error) => {
+      // The staff list could not be read: refused like anyone unknown, but not silently.
+      (check.log ?? console.warn)(
+        `A staff sign-in could not be checked: ${describeError(error, [token])}`,
+      );
+      return null;
+    });
     if (userId) return { kind: "staff", userId };
   }
   return { kind: "anonymous" };
