@@ -18,8 +18,9 @@ import {
   uniqueSuffix,
 } from "../dev/api/auth/test_stack.ts";
 import { createLocalUser, deleteLocalUser } from "../dev/api/auth/users.ts";
-import { localAnonKey } from "../dev/api/local_keys.ts";
 import { withJobsPaused } from "../dev/ops/scheduled_job.ts";
+import { functionsKeyEnv } from "../dev/api/key_mode.ts";
+import { localKeys, localPublishableKey } from "../dev/api/local_keys.ts";
 import { join } from "../dev/path_helpers.ts";
 import { buildDashboard, dashboardDir } from "./build.ts";
 import { createFunctionsRouter } from "../dev/api/functions_router.ts";
@@ -154,11 +155,13 @@ async function withWorld(run: (world: World) => Promise<void>) {
     LIGHTSPEED_TOKEN: simulator.token,
     SYNC_SECRET: crypto.randomUUID(),
     SUPABASE_DB_URL: testDatabaseUrl,
-    SUPABASE_ANON_KEY: localAnonKey,
+    // A project with new keys only: the legacy anon key is disabled, as after the switch.
+    ...functionsKeyEnv("new", localKeys),
     LIGHTSPEED_REGISTER_COUNT: "9",
   };
   const functions = createFunctionsRouter(functionsEnv);
   const stack = await startTestStack({
+    keyMode: "new",
     extra: (req) => {
       const name = new URL(req.url).pathname.match(/^\/functions\/v1\/([a-z-]+)$/)?.[1];
       return name ? functions.handle(req, name) : Promise.resolve(null);
@@ -188,6 +191,7 @@ async function withWorld(run: (world: World) => Promise<void>) {
     await buildDashboard({ outDir, quiet: true });
     world.dashboard = serveDashboard({
       port: 0,
+      anonKey: localPublishableKey,
       root: outDir,
       supabaseUrl: stack.url,
       functionsUrl: `${stack.url}/functions/v1`,
@@ -627,6 +631,7 @@ Deno.test({
       await world.dashboard.stop();
       world.dashboard = serveDashboard({
         port,
+        anonKey: localPublishableKey,
         root: world.outDir,
         supabaseUrl: dead,
         functionsUrl: `${dead}/functions/v1`,
@@ -745,12 +750,12 @@ Deno.test({
       assert.ok(token, "the visitor's session is stored");
       for (const relation of ["sync_status", "sync_history", "sync_daily", "sync_rejects"]) {
         const asVisitor: Response = await fetch(`${world.stack.url}/rest/v1/${relation}?select=*`, {
-          headers: { apikey: localAnonKey, authorization: `Bearer ${token}` },
+          headers: { apikey: localPublishableKey, authorization: `Bearer ${token}` },
         });
         assert.equal(asVisitor.status, 200, relation);
         assert.deepEqual(await asVisitor.json(), [], relation);
         const asAnon: Response = await fetch(`${world.stack.url}/rest/v1/${relation}?select=*`, {
-          headers: { apikey: localAnonKey },
+          headers: { apikey: localPublishableKey },
         });
         assert.equal(asAnon.status, 401, relation);
         assert.equal((await asAnon.json()).code, "42501", relation);
@@ -758,7 +763,7 @@ Deno.test({
       // And the visitor cannot start a sync.
       const sync = await fetch(`${world.stack.url}/functions/v1/sync-entity`, {
         method: "POST",
-        headers: { apikey: localAnonKey, authorization: `Bearer ${token}` },
+        headers: { apikey: localPublishableKey, authorization: `Bearer ${token}` },
         body: JSON.stringify({ entity: "outlets" }),
       });
       assert.equal(sync.status, 401);

@@ -1,8 +1,10 @@
 // deno task dashboard — builds, then serves dashboard/dist at http://127.0.0.1:5001 against the
-// local API (http://127.0.0.1:54321) with the local anon key, with correct content types and a
+// local API (http://127.0.0.1:54321) with its public key (the publishable key unless
+// LOCAL_API_KEYS=legacy, then the anon key), with correct content types and a
 // Content-Security-Policy header that forbids framing (frame-ancestors 'none', X-Frame-Options).
 // config.json is generated here, never read from disk.
-import { localAnonKey, localApiUrl } from "../dev/api/local_keys.ts";
+import { browserKeyOf, keyModeFrom } from "../dev/api/key_mode.ts";
+import { localApiUrl, localKeys } from "../dev/api/local_keys.ts";
 import { ensureDemoStaff } from "../dev/api/auth/users.ts";
 import { localDatabaseUrl } from "../dev/paths.ts";
 import { createDatabase } from "../supabase/functions/_shared/database.ts";
@@ -26,6 +28,11 @@ export interface DashboardServer {
   stop(): Promise<void>;
 }
 
+/** The local stack's public key for a browser, in the key mode functions:serve runs. */
+function localBrowserKey(): string {
+  return browserKeyOf(keyModeFrom(Deno.env.get("LOCAL_API_KEYS")), localKeys);
+}
+
 export function serveDashboard(options: DashboardServerOptions = {}): DashboardServer {
   const root = options.root ?? distDir;
   const supabaseUrl = options.supabaseUrl ?? localApiUrl;
@@ -33,7 +40,7 @@ export function serveDashboard(options: DashboardServerOptions = {}): DashboardS
   if (options.functionsUrl) connect.push(originOf(options.functionsUrl));
   const config = {
     supabaseUrl,
-    supabaseAnonKey: options.anonKey ?? localAnonKey,
+    supabaseAnonKey: options.anonKey ?? localBrowserKey(),
     ...(options.functionsUrl ? { functionsUrl: options.functionsUrl } : {}),
     refreshSeconds: options.refreshSeconds ?? 30,
     sessionPersistence: options.sessionPersistence ?? "tab",
@@ -95,7 +102,7 @@ if (import.meta.main) {
     const supabaseUrl = Deno.env.get("DASHBOARD_SUPABASE_URL") ?? localApiUrl;
     const server = serveDashboard({
       supabaseUrl,
-      anonKey: Deno.env.get("DASHBOARD_ANON_KEY") ?? localAnonKey,
+      anonKey: Deno.env.get("DASHBOARD_ANON_KEY") ?? localBrowserKey(),
       sessionPersistence: sessionPersistenceSetting(),
     });
     console.log(`Dashboard: ${server.url} (API ${supabaseUrl})`);

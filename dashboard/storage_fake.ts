@@ -2,7 +2,7 @@
 // object reads that — like the real service — rewrite any text/html type to text/plain and
 // allow cross-origin reads.
 import { corsHeaders } from "../dev/api/auth/gateway.ts";
-import { localJwtSecret, verifyJwt } from "../dev/api/local_keys.ts";
+import { localJwtSecret, localSecretKey, verifyJwt } from "../dev/api/local_keys.ts";
 
 export interface StoredObject {
   bytes: Uint8Array;
@@ -15,6 +15,8 @@ export function storageFake() {
   const objects = new Map<string, StoredObject>();
 
   async function isAdmin(req: Request): Promise<boolean> {
+    // The secret key acts as service_role, as the gateway in front of Storage decides.
+    if (req.headers.get("apikey") === localSecretKey) return true;
     const token = (req.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
     try {
       return (await verifyJwt(token, localJwtSecret)).role === "service_role";
