@@ -20,7 +20,9 @@ export interface StaffCheck {
   log?: (line: string) => void;
 }
 
-type Verification = { ok: true; userId: string } | { ok: false; reason: string };
+type Verification =
+  | { ok: true; userId: string; aal: string | null }
+  | { ok: false; reason: string };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const jwtLike = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
@@ -54,7 +56,8 @@ async function verify(token: string, check: StaffCheck): Promise<Verification> {
     if (typeof sub !== "string" || !uuid.test(sub)) {
       return { ok: false, reason: "the token names no user (sub is not a UUID)" };
     }
-    return { ok: true, userId: sub };
+    const aal = data?.claims.aal;
+    return { ok: true, userId: sub, aal: typeof aal === "string" ? aal : null };
   } catch (error) {
     // supabase-js throws (rather than returns) for an unusable alg or key.
     return { ok: false, reason: error instanceof Error ? error.message || error.name : "failed" };
@@ -78,9 +81,18 @@ export async function staffUserId(token: string, check: StaffCheck): Promise<str
     log(`A staff sign-in was refused: ${redactedReason(verification.reason, token)}`);
     return null;
   }
-  const [row] = await check.sql<{ staff: boolean }[]>`
-    select exists (
-      select 1 from public.staff_members where user_id = ${verification.userId}::uuid
-    ) as staff`;
-  return row.staff ? verification.userId : null;
+  // The same rule as public.is_staff(): with the policy's require_aal2 on, only a session that
+  // verified a second factor counts as staff, here as in every RLS policy.
+  const [row] = await check.sql<{ staff: boolean; needs_aal2: boolean }[]>`
+    select
+      exists (
+        select 1 from public.staff_members where user_id = ${verification.userId}::uuid
+      ) as staff,
+      coalesce((select require_aal2 from public.staff_sign_in_policy), false) as needs_aal2`;
+  if (!row.staff) return null;
+  if (row.needs_aal2 && verification.aal !== "aal2") {
+    log("A staff sign-in was refused: the sign-in policy requires a second factor (aal2)");
+    return null;
+  }
+  return verification.userId;
 }

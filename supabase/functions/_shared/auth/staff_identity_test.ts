@@ -161,3 +161,22 @@ Deno.test("without a project URL or key the check is refused and says what is mi
     assert.match(logged[0], /SUPABASE_PUBLISHABLE_KEYS/);
   });
 });
+
+Deno.test("with the sign-in policy requiring aal2, only a token that verified a second factor is staff", async () => {
+  await withWorld("new", async ({ stack, staff, check, logged }) => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: staff.id, role: "authenticated", aud: "authenticated", exp: now + 600 };
+    const secondFactor = await signEs256Jwt({ ...claims, aal: "aal2" }, localKeys.signingKey);
+    await stack.sql`update public.staff_sign_in_policy set require_aal2 = true`;
+    try {
+      assert.equal(await staffUserId(staff.token, check()), null);
+      assert.deepEqual(logged, [
+        "A staff sign-in was refused: the sign-in policy requires a second factor (aal2)",
+      ]);
+      assert.equal(await staffUserId(secondFactor, check()), staff.id);
+    } finally {
+      await stack.sql`update public.staff_sign_in_policy set require_aal2 = false`;
+    }
+    assert.equal(await staffUserId(staff.token, check()), staff.id);
+  });
+});
