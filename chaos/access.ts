@@ -336,7 +336,8 @@ export const accessScenario: Deno.TestDefinition = {
       assert.deepEqual(found, [], "secret values leaked");
       lines.push(
         `secrets: ${secrets.size} values searched in ${captured.logs.length} log chunks, ` +
-          `${captured.replies.length} replies and every table of public, sync_private, cron, net`,
+          `${captured.replies.length} replies and every table of public, sync_private, cron, net ` +
+          "(as the owner, anon and authenticated; pg_net's tables refused to both API roles)",
       );
       console.log(`chaos 5 (access):\n  ${lines.join("\n  ")}`);
       tally.scenarios.push(

@@ -3,6 +3,7 @@
 // the closing summary prints. Everything captured here is searched for secret values at the end.
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../simulator/mod.ts";
 import { compareWithSource } from "../dev/testing/compare_with_source.ts";
+import { secretsFoundByAnyRole } from "../dev/testing/secret_search.ts";
 import {
   freePort,
   type FunctionsProcess,
@@ -238,27 +239,12 @@ export async function falseCompletions(
 }
 
 /**
- * Searches every text of the database a secret could leak into: each table of public,
- * sync_private, cron and net (row by row as JSON). Vault is where secrets belong; it is skipped.
+ * Searches every text of the database a secret could leak into (each table of public,
+ * sync_private, cron and net; Vault is where secrets belong), as the owner and as anon and
+ * authenticated, who also must not be able to read pg_net's tables at all.
  */
-export async function secretsInDatabase(sql: Sql, values: Iterable<string>): Promise<string[]> {
-  const tables = await sql<{ name: string }[]>`
-    select format('%I.%I', n.nspname, c.relname) as name
-    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ('public', 'sync_private', 'cron', 'net') and c.relkind in ('r', 'p')`;
-  const found: string[] = [];
-  const list = [...values];
-  for (const { name } of tables) {
-    const [row] = await sql.unsafe<{ hits: string[] | null }[]>(
-      `select array_agg(distinct s) filter (where s is not null) as hits
-       from ${name} as t cross join lateral (
-         select v as s from unnest($1::text[]) as v where strpos(row_to_json(t)::text, v) > 0
-       ) as x`,
-      [list],
-    );
-    for (const hit of row.hits ?? []) found.push(`${name} holds ${hit.slice(0, 18)}…`);
-  }
-  return found;
+export function secretsInDatabase(sql: Sql, values: Iterable<string>): Promise<string[]> {
+  return secretsFoundByAnyRole(sql, values);
 }
 
 /** Places among the captured logs and replies that contain a secret value. */

@@ -161,4 +161,20 @@ begin
 end
 $$;
 
-revoke all on all functions in schema net from public;
+-- The grants of a hosted project, at least as open as there, so a test can see what an API role
+-- reads. pg_net's own install script gives every role the schema, its tables (the queue's headers
+-- and bodies, the responses) and its sequences:
+grant usage on schema net to public;
+grant all on all sequences in schema net to public;
+grant all on all tables in schema net to public;
+-- and Supabase's event trigger on `create extension pg_net` (extensions.grant_pg_net_access)
+-- gives http_get and http_post to the API roles instead of PUBLIC; every other function keeps
+-- PostgreSQL's default, execute for PUBLIC.
+revoke all on function
+  net.http_get(text, jsonb, jsonb, integer),
+  net.http_post(text, jsonb, jsonb, jsonb, integer)
+  from public;
+grant execute on function
+  net.http_get(text, jsonb, jsonb, integer),
+  net.http_post(text, jsonb, jsonb, jsonb, integer)
+  to postgres, anon, authenticated, service_role;
