@@ -151,10 +151,11 @@ select is(
    join sync_private.scheduled_calls as c on c.request_id = q.id
    where c.entity = 'test_sched_dst'
      and q.timeout_milliseconds = (select call_timeout_ms from public.sync_schedule)
-     and q.headers ->> 'x-sync-secret' = 'pgtap-dst-secret'
+     and q.headers ->> 'x-sync-call-id' = c.id::text and q.headers ? 'x-sync-signature'
+     and not q.headers ? 'x-sync-secret'
      and q.url = 'http://127.0.0.1:9/functions/v1/sync-entity'),
   (select count(*)::int from sync_private.scheduled_calls where entity = 'test_sched_dst'),
-  'every call went to sync-entity with the Vault URL, secret and an explicit timeout');
+  'every call went to sync-entity with the Vault URL, signed, and an explicit timeout');
 
 select * from finish();
 rollback;

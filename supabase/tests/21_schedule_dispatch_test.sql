@@ -127,7 +127,7 @@ select is(
      and error like '%sync_secret%'),
   0, 'the first missing secret is the one named');
 
--- With Vault secrets: the requests carry the URL, secret, timeout and a tiny body.
+-- With Vault secrets: the requests carry the URL, a signature, timeout and a tiny body.
 do $$
 begin
   perform vault.create_secret('https://abcdefghijklmnopqrst.supabase.co/', 'project_url');
@@ -140,15 +140,18 @@ update public.sync_state set last_status = 'partial' where entity = 'test_sched_
 select is(sync_private.dispatch_due_syncs('2026-06-10 10:31+00'), 5,
   'partial runs, abandoned imports and expired leases are picked up at the next tick');
 select results_eq(
-  $$ select q.method::text, q.url, q.headers ->> 'x-sync-secret', q.headers ->> 'Content-Type',
+  $$ select q.method::text, q.url,
+       q.headers ->> 'x-sync-call-id' = c.id::text and q.headers ? 'x-sync-signature'
+         and not q.headers ? 'x-sync-secret',
+       q.headers ->> 'Content-Type',
        q.timeout_milliseconds, convert_from(q.body, 'UTF8')::jsonb
      from net.http_request_queue as q
      join sync_private.scheduled_calls as c on c.request_id = q.id
      where c.entity = 'test_sched_partial' $$,
   $$ values ('POST', 'https://abcdefghijklmnopqrst.supabase.co/functions/v1/sync-entity',
-       'pgtap-dispatch-secret', 'application/json', 120000,
+       true, 'application/json', 120000,
        '{"entity": "test_sched_partial", "trigger": "schedule"}'::jsonb) $$,
-  'the request goes to <project_url>/functions/v1/sync-entity with the secret header');
+  'the request goes to <project_url>/functions/v1/sync-entity, signed, without the secret');
 select is(
   (select count(*)::int from sync_private.scheduled_calls
    where entity = 'test_sched_partial' and outcome = 'pending' and request_id is not null),

@@ -24,7 +24,7 @@ select is(
 select col_default_is('public', 'sync_schedule', 'call_timeout_ms', '5000',
   'scheduled calls time out after 5 s by default');
 
--- The dispatcher: Prefer and the call id for sync-entity, neither for import-history.
+-- The dispatcher: Prefer for sync-entity, not for import-history (both are signed).
 update public.sync_settings set enabled = false;
 update public.sync_schedule
 set enabled = true, time_zone = 'UTC', nightly_hour = 2, incremental_every_minutes = 60,
@@ -50,20 +50,20 @@ from public.sync_settings where entity like 'test_async_%';
 select is(sync_private.dispatch_due_syncs('2026-06-10 10:20+00'), 2, 'both calls are sent');
 select results_eq(
   $$ select q.headers ->> 'Prefer', q.headers ->> 'x-sync-call-id', c.id::text,
-       q.timeout_milliseconds, q.headers ->> 'x-sync-secret'
+       q.timeout_milliseconds, q.headers ? 'x-sync-signature'
      from net.http_request_queue as q
      join sync_private.scheduled_calls as c on c.request_id = q.id
      where c.entity = 'test_async_send' $$,
-  $$ select 'respond-async', id::text, id::text, 5000, 'pgtap-async-secret'
+  $$ select 'respond-async', id::text, id::text, 5000, true
      from sync_private.scheduled_calls
      where entity = 'test_async_send' and reason = 'incremental' $$,
   'sync-entity is asked to respond async, with the call id and a 5 s timeout');
 select is(
-  (select q.headers - 'x-sync-secret' from net.http_request_queue as q
+  (select q.headers - 'x-sync-signature' - 'x-sync-call-id' from net.http_request_queue as q
    join sync_private.scheduled_calls as c on c.request_id = q.id
    where c.entity = 'test_async_import'),
   '{"Content-Type": "application/json"}'::jsonb,
-  'import-history (which always answers at once) gets neither header');
+  'import-history (which always answers at once) is not asked to respond async');
 
 -- In flight: an unanswered call holds the entity back, until the run it started is seen.
 update public.sync_state set last_status = 'partial', last_run_at = '2026-06-10 10:20:01+00'
