@@ -2,9 +2,14 @@
 // the local pg_net worker, really starts the functions and changes data (sync-entity answers the
 // scheduler's respond-async call with 202 and the run, carrying the call's id, decides the
 // outcome); with the functions stopped or failing, or a 202 that starts no run, the same commands
-// lead to a failed run and a red health, never a success; and no secret value ends up in
-// cron.job, a migration, sync_log or the worker's log.
+// lead to a failed run and a red health, never a success; the calls are signed, never carry the
+// secret; and no secret value ends up in cron.job, a migration, sync_log or the worker's log.
 import assert from "node:assert/strict";
+import {
+  callIdHeader,
+  signatureHeader,
+  verifySchedulerSignature,
+} from "../../supabase/functions/_shared/auth/scheduler_signature.ts";
 import { startLocalApi } from "../api/server.ts";
 import { startNetWorker } from "../net_worker.ts";
 import {
@@ -137,6 +142,16 @@ Deno.test("the cron commands start the real function, and a stopped function sho
   }
 });
 
+/** Whether a request the stub received carries a valid scheduler signature under `secret`. */
+async function signedWith(request: ReceivedRequest, secret: string): Promise<boolean> {
+  const check = await verifySchedulerSignature({
+    signature: request.headers.get(signatureHeader),
+    callId: request.headers.get(callIdHeader),
+    body: request.body,
+  }, secret);
+  return check.valid;
+}
+
 const ownEntities = ["test_ops_503", "test_ops_import", "test_ops_accepted"];
 
 async function removeOwnEntities(sql: Sql): Promise<void> {
@@ -199,12 +214,17 @@ Deno.test("a 5xx answer, or a 202 that starts no run, is a failed run; an abando
       entities: ["test_ops_import"],
     });
     const syncCall = received["test_ops_503"].headers;
-    assert.equal(syncCall.get("x-sync-secret"), secret);
+    assert.equal(syncCall.get("x-sync-secret"), null, "the secret itself is never sent");
     assert.equal(syncCall.get("prefer"), "respond-async");
     assert.equal(syncCall.get("x-sync-call-id"), (await latestCall(sql, "test_ops_503")).id);
+    assert.ok(await signedWith(received["test_ops_503"], secret), "sync-entity's call is signed");
     const importCall = received["/functions/v1/import-history"].headers;
     assert.equal(importCall.get("prefer"), null, "import-history answers at once anyway");
-    assert.equal(importCall.get("x-sync-call-id"), null);
+    assert.equal(importCall.get("x-sync-call-id"), (await latestCall(sql, "test_ops_import")).id);
+    assert.ok(
+      await signedWith(received["/functions/v1/import-history"], secret),
+      "import-history's call is signed",
+    );
     assert.equal((await latestCall(sql, "test_ops_import")).outcome, "succeeded");
     const [failed] = await sql`
       select l.status, l.error, st.last_status from public.sync_log as l
@@ -256,7 +276,8 @@ Deno.test("no secret value appears in cron.job, migrations, sync_log or the work
       const rows = await sql`select 1 from public.sync_log where entity = ${entity}`;
       return rows.length > 0 ? true : undefined;
     });
-    assert.equal(server.received[0].headers.get("x-sync-secret"), secret, "the secret was sent");
+    assert.equal(server.received[0].headers.get("x-sync-secret"), null, "the secret was sent");
+    assert.ok(await signedWith(server.received[0], secret), "the call was signed instead");
 
     const secrets = [secret, testSyncSecret];
     const localEnv = await Deno.readTextFile(`${repoRoot}supabase/functions/.env`).catch(() => "");

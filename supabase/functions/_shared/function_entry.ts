@@ -75,6 +75,8 @@ export function serveFunction(
         apiKeys: context.config.supabaseApiKeys,
         jwks: context.config.supabaseJwks,
       });
+      // Credentials presented and refused (a stale or replayed scheduler signature): say why.
+      if (caller.kind === "anonymous" && caller.refused) return errorReply(401, caller.refused);
       return await handler(req, context, caller);
     } catch (error) {
       const message = describeError(error, context.secrets);

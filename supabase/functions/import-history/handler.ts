@@ -63,6 +63,10 @@ export const handleImportHistory: FunctionHandler = async (req, context, caller)
 /** What only the operator may ask for: a restart, and (the chain's own) a hand-over. */
 function refusedForCaller(data: ImportBody, caller: Caller): Response | null {
   if (caller.kind === "operator") return null;
+  // The scheduler's signature continues an import; starting over takes the operator secret.
+  if (data.restart && caller.kind === "scheduler") {
+    return errorReply(403, "restart needs the x-sync-secret header; a scheduler call may not");
+  }
   if (data.restart) {
     return errorReply(
       403,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Caller } from "../_shared/auth/caller.ts";
-import { callIdHeader, readCallId } from "./call_id.ts";
+import { callIdHeader } from "../_shared/auth/scheduler_signature.ts";
+import { readCallId } from "./call_id.ts";
 
 const operator: Caller = { kind: "operator" };
 const staff: Caller = { kind: "staff", userId: "00000000-0000-4000-8000-000000000001" };
@@ -23,4 +24,10 @@ Deno.test("a call id that is not a positive bigint is refused", () => {
 Deno.test("a staff caller's call id is ignored, valid or not", () => {
   assert.deepEqual(read("7", staff), { callId: null });
   assert.deepEqual(read("nonsense", staff), { callId: null });
+});
+
+Deno.test("a signed scheduler call's id is the one its signature covers, not the header's", () => {
+  const scheduler: Caller = { kind: "scheduler", callId: "12" };
+  assert.deepEqual(read("13", scheduler), { callId: "12" });
+  assert.deepEqual(read(null, scheduler), { callId: "12" });
 });

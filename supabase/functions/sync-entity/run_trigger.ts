@@ -15,10 +15,12 @@ export function runTriggerFor(
   switch (caller.kind) {
     case "staff":
       return "dashboard";
+    case "scheduler":
+      // A signed scheduler call is a scheduled run whatever its body says.
+      return "schedule";
     case "operator":
-      // The scheduler calls with the operator secret and says `schedule` in its body. Once the
-      // scheduler is a caller kind of its own, give it a case returning "schedule" and let
-      // operator calls be "manual" whatever they say.
+      // The operator is trusted with every label but `import`, which belongs to the import
+      // chain (and would skip the overlap re-read); invoke may stand in for the scheduler.
       return claimed === "schedule" ? "schedule" : "manual";
     default: {
       // A new caller kind must decide its trigger here: this line stops the type check.

@@ -1,13 +1,17 @@
-// Who is calling: the scheduler or an operator (x-sync-secret), a signed-in staff member
-// (Supabase Auth JWT whose user is on the staff list), or nobody we trust.
+// Who is calling: an operator (x-sync-secret), the scheduler (a signed call, x-sync-signature),
+// a signed-in staff member (Supabase Auth JWT whose user is on the staff list), or nobody we
+// trust.
 import { describeError } from "../redact.ts";
+import { schedulerCaller } from "./scheduler_caller.ts";
 import { secretMatches } from "./sync_secret.ts";
 import { type StaffCheck, staffUserId } from "./staff_identity.ts";
 
 export type Caller =
   | { kind: "operator" }
+  | { kind: "scheduler"; callId: string }
   | { kind: "staff"; userId: string }
-  | { kind: "anonymous" };
+  /** refused: why presented credentials were refused, logged and said in the 401. */
+  | { kind: "anonymous"; refused?: string };
 
 export interface CallerCheck extends StaffCheck {
   syncSecret: string;
@@ -23,6 +27,8 @@ export async function identifyCaller(req: Request, check: CallerCheck): Promise<
   if (await secretMatches(req.headers.get("x-sync-secret"), check.syncSecret)) {
     return { kind: "operator" };
   }
+  const scheduler = await schedulerCaller(req, check);
+  if (scheduler) return scheduler;
   const token = bearerToken(req);
   if (token) {
     const userId = await staffUserId(token, check).catch((error) => {
