@@ -155,7 +155,11 @@ select vault.create_secret(${sqlLiteral(value)}, '${name}', '${description}')
   return `update public.sync_schedule set enabled = true, updated_at = now()
   where not exists (select 1 from vault.secrets where name = 'sync_secret');
 ${upsert("project_url", url, "Base URL the pg_cron jobs call (deno task deploy)")}${
-    upsert("sync_secret", syncSecret, "x-sync-secret the pg_cron jobs send (deno task deploy)")
+    upsert(
+      "sync_secret",
+      syncSecret,
+      "Key the pg_cron jobs sign their calls with (deno task deploy)",
+    )
   }`;
 }
 
