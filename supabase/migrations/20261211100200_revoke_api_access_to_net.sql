@@ -43,7 +43,7 @@ begin
   end if;
 
   -- What the API roles can still reach: said, so an operator reading the migration log knows.
-  select array_agg(format('%s %s.%s', r.rolname, c.relname, p.privilege)
+  select array_agg(format('%s net.%s.%s', r.rolname, c.relname, p.privilege)
     order by r.rolname, c.relname, p.privilege)
   into v_open
   from pg_class as c
