@@ -13,7 +13,7 @@ import { createDatabase } from "../supabase/functions/_shared/database.ts";
 export const benchDbPort = 54342;
 const benchInstance = (durable: boolean) =>
   pgInstanceNamed("bench-postgres", benchDbPort, { durable });
-export const benchDatabaseUrl = `postgresql://postgres@127.0.0.1:${benchDbPort}/postgres`;
+export const benchDatabaseUrl = databaseUrlOf(benchInstance(true));
 
 export interface ClusterDurability {
   durable: boolean;

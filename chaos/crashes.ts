@@ -150,6 +150,7 @@ async function importComplete(sql: Sql): Promise<boolean> {
 // either. The net worker, the job commands and the comparison keep the direct connection.
 const chaosPooler = poolerInstanceNamed("chaos-pgbouncer", 54359, {
   server: { host: chaosInstance.host, port: chaosInstance.port },
+  password: chaosInstance.password,
 });
 
 export const crashScenario: Deno.TestDefinition = {

@@ -31,6 +31,7 @@ import {
 import { readEnvFile } from "./env_file.ts";
 import { join, pathExists } from "./path_helpers.ts";
 import { localDatabaseUrl, repoRoot } from "./paths.ts";
+import { printableUrl } from "./db/local_password.ts";
 import { resetSyncData } from "./testing/database.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/mod.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
@@ -487,7 +488,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     log(`Demo login:  ${staff.email} / ${staff.password}  (local only)`);
     log(`Functions:   ${stack.api.url}/functions/v1/  (header x-sync-secret from .env)`);
     if (stack.simulator) log(`Store:       ${stack.simulator.apiBaseUrl} (simulated)`);
-    log(`Database:    ${localDatabaseUrl}`);
+    log(`Database:    ${printableUrl(localDatabaseUrl)} (password in .local/db-password)`);
 
     const failed = imported.failed.length > 0 || differences > 0;
     importFailed = failed;

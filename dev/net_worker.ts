@@ -15,6 +15,7 @@
 import postgres from "postgres";
 import { z } from "zod";
 import { localDatabaseUrl } from "./paths.ts";
+import { printableUrl } from "./db/local_password.ts";
 import { runBatch } from "./net_worker_batch.ts";
 import { createWakeSignal } from "./net_worker_wake.ts";
 
@@ -116,10 +117,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function redactPassword(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-}
-
 /** PG_NET_BATCH_SIZE, in pg_net.batch_size's range (our minimum is 1: 0 would send nothing). */
 function batchSizeFromEnv(): number | undefined {
   const value = Deno.env.get("PG_NET_BATCH_SIZE")?.trim();
@@ -141,11 +138,11 @@ if (import.meta.main) {
   try {
     await worker.ready;
   } catch (error) {
-    console.error(`Cannot listen on ${redactPassword(databaseUrl)}: ${describe(error)}`);
+    console.error(`Cannot listen on ${printableUrl(databaseUrl)}: ${describe(error)}`);
     Deno.exit(1);
   }
   console.log(
-    `Local pg_net worker: sending queued net requests from ${redactPassword(databaseUrl)}`,
+    `Local pg_net worker: sending queued net requests from ${printableUrl(databaseUrl)}`,
   );
   const shutdown = async () => {
     await worker.stop();

@@ -1,6 +1,7 @@
 // Where the local stack keeps its state: one git-ignored folder at the repository root.
 import { fromFileUrl, join } from "./path_helpers.ts";
 import { clusterHome } from "./db/cluster_home.ts";
+import { checkoutPassword } from "./db/local_password.ts";
 
 export const repoRoot = fromFileUrl(new URL("../", import.meta.url));
 export const stateDir = join(repoRoot, ".local");
@@ -11,10 +12,11 @@ export const localDb = {
   port: 54322,
   user: "postgres",
   database: "postgres",
+  /** The superuser's password: random, one per checkout (dev/db/local_password.ts). */
+  password: checkoutPassword(repoRoot),
 };
 
-export const localDatabaseUrl =
-  `postgresql://${localDb.user}@${localDb.host}:${localDb.port}/${localDb.database}`;
+export const localDatabaseUrl = databaseUrlOf(localDb);
 
 /** The URL the Supabase CLI needs: no TLS on the local cluster. */
 export const localDatabaseUrlForCli = `${localDatabaseUrl}?sslmode=disable`;
@@ -25,6 +27,8 @@ export interface PgInstance {
   port: number;
   user: string;
   database: string;
+  /** The superuser's password over TCP and the socket (scram-sha-256). */
+  password: string;
   /** Owned by the OS user that runs PostgreSQL (`postgres` when we are root). */
   homeDir: string;
   dataDir: string;
@@ -58,6 +62,7 @@ export function pgInstanceNamed(
   const homeDir = clusterHome(options.checkoutRoot ?? repoRoot, name);
   return {
     ...localDb,
+    password: checkoutPassword(options.checkoutRoot ?? repoRoot),
     port,
     durable: options.durable ?? false,
     homeDir,
@@ -67,6 +72,10 @@ export function pgInstanceNamed(
   };
 }
 
-export function databaseUrlOf(instance: PgInstance): string {
-  return `postgresql://${instance.user}@${instance.host}:${instance.port}/${instance.database}`;
+/** The superuser's URL of a cluster, password included. */
+export function databaseUrlOf(
+  instance: Pick<PgInstance, "user" | "password" | "host" | "port" | "database">,
+): string {
+  return `postgresql://${instance.user}:${encodeURIComponent(instance.password)}@` +
+    `${instance.host}:${instance.port}/${instance.database}`;
 }

@@ -7,6 +7,7 @@ import { isRoot, runChecked, runCommand, type RunOptions } from "../run_command.
 import { pgBinDir } from "./system_packages.ts";
 import { pathExists } from "../path_helpers.ts";
 import { isOutsideCheckout, osUserWhenRoot } from "./cluster_home.ts";
+import { requirePasswords } from "./cluster_auth.ts";
 
 const settingsMarker = "# Written by dev/db/cluster.ts for the local stack.";
 
@@ -81,18 +82,31 @@ export function clusterExists(instance: PgInstance = localPgInstance()): boolean
   return pathExists(`${instance.dataDir}/PG_VERSION`);
 }
 
+/**
+ * A new cluster whose superuser has the checkout's password, asked for on TCP and on the socket
+ * (scram-sha-256). initdb reads it from a file PostgreSQL's OS user can read, removed at once.
+ */
 export async function initCluster(instance: PgInstance = localPgInstance()): Promise<void> {
   await prepareHome(instance);
-  await runChecked(...pgCommand("initdb", [
-    "-D",
-    instance.dataDir,
-    "-U",
-    instance.user,
-    "--auth=trust",
-    "--encoding=UTF8",
-    "--locale=C.UTF-8",
-    "--no-sync",
-  ]));
+  const passwordFile = `${instance.homeDir}/initdb-password`;
+  await Deno.writeTextFile(passwordFile, `${instance.password}\n`, { mode: 0o600 });
+  try {
+    if (isRoot()) await runChecked("chown", [`${osUserWhenRoot}:`, passwordFile]);
+    await runChecked(...pgCommand("initdb", [
+      "-D",
+      instance.dataDir,
+      "-U",
+      instance.user,
+      `--pwfile=${passwordFile}`,
+      "--auth-host=scram-sha-256",
+      "--auth-local=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C.UTF-8",
+      "--no-sync",
+    ]));
+  } finally {
+    await Deno.remove(passwordFile).catch(() => {});
+  }
   await writeServerSettings(instance);
 }
 
@@ -163,6 +177,16 @@ async function isPortInUse(instance: PgInstance): Promise<boolean> {
   }
 }
 
+/** A running cluster made when the local clusters trusted every connection now asks for one. */
+async function requirePasswordsOf(instance: PgInstance): Promise<void> {
+  if (!(await requirePasswords(instance))) return;
+  await runChecked(...pgCommand("pg_ctl", ["reload", "-D", instance.dataDir]));
+  console.log(
+    `PostgreSQL of ${instance.dataDir} trusted every local connection; it now asks for the ` +
+      "checkout's password (.local/db-password), data kept",
+  );
+}
+
 export async function startCluster(
   instance: PgInstance = localPgInstance(),
 ): Promise<"started" | "already running"> {
@@ -176,6 +200,7 @@ export async function startCluster(
           instance.logFile,
       );
     }
+    await requirePasswordsOf(instance);
     if (await writeServerSettings(instance)) {
       await runChecked(...pgCommand("pg_ctl", ["reload", "-D", instance.dataDir]));
       console.log(
@@ -221,6 +246,7 @@ export async function startCluster(
       `PostgreSQL did not start (see ${instance.logFile}):\n${tail || result.stderr}`,
     );
   }
+  await requirePasswordsOf(instance);
   return "started";
 }
 

@@ -1,6 +1,7 @@
 // deno task db:start | db:stop | db:reset — the local Supabase-compatible PostgreSQL, and in
 // front of it the local transaction pooler (dev/db/pooler.ts).
-import { localDatabaseUrl, localPgInstance } from "../paths.ts";
+import { localDatabaseUrl, localPgInstance, repoRoot } from "../paths.ts";
+import { passwordFileOf, printableUrl } from "./local_password.ts";
 import { clusterExists, initCluster, removeCluster, startCluster, stopCluster } from "./cluster.ts";
 import { installLocalExtensions } from "./local_extensions.ts";
 import { applyMigrations, applySupabaseBootstrap } from "./migrations.ts";
@@ -25,7 +26,7 @@ export async function startLocalDatabase(
   for (const line of migrationOutput.split("\n")) {
     if (/Applying migration|up to date/i.test(line)) log(line.trim());
   }
-  log(`Database URL: ${localDatabaseUrl}`);
+  log(`Database URL: ${printableUrl(localDatabaseUrl)} (password in ${passwordFileOf(repoRoot)})`);
   return state;
 }
 
@@ -37,7 +38,9 @@ export async function resetLocalDatabase(): Promise<void> {
 
 /** Starts (or reloads) the local transaction pooler, the stand-in for Supavisor on 6543. */
 export async function startLocalPooler(): Promise<void> {
-  console.log(`Transaction pooler (PgBouncer) ${await startPooler()}: ${poolerUrl()}`);
+  console.log(
+    `Transaction pooler (PgBouncer) ${await startPooler()}: ${printableUrl(poolerUrl())}`,
+  );
 }
 
 if (import.meta.main) {

@@ -14,9 +14,11 @@ import { ensureDebianPackages, pgBinDir, pgbouncerRequirement } from "./system_p
 export interface PoolerInstance {
   host: string;
   port: number;
-  /** The PostgreSQL it pools; the local clusters trust local connections, and so does it. */
+  /** The PostgreSQL it pools. */
   server: { host: string; port: number };
   user: string;
+  /** The user's password, asked of clients and given to the server (scram-sha-256 both ways). */
+  password: string;
   database: string;
   homeDir: string;
   /** Server connections per database and user (default_pool_size). */
@@ -33,7 +35,9 @@ export interface PoolerInstance {
 export function poolerInstanceNamed(
   name: string,
   port: number,
-  options: Partial<Pick<PoolerInstance, "server" | "poolSize" | "maxServerConnections">> = {},
+  options: Partial<
+    Pick<PoolerInstance, "server" | "password" | "poolSize" | "maxServerConnections">
+  > = {},
 ): PoolerInstance {
   const poolSize = options.poolSize ?? 5;
   return {
@@ -41,6 +45,8 @@ export function poolerInstanceNamed(
     port,
     server: options.server ?? { host: localDb.host, port: localDb.port },
     user: localDb.user,
+    // The server's superuser password (the checkout's, unless the server is another's).
+    password: options.password || localDb.password,
     database: localDb.database,
     homeDir: clusterHome(repoRoot, name),
     poolSize,
@@ -52,7 +58,8 @@ export function poolerInstanceNamed(
 export const localPooler: PoolerInstance = poolerInstanceNamed("pgbouncer", 54329);
 
 export function poolerUrl(instance: PoolerInstance = localPooler): string {
-  return `postgresql://${instance.user}@${instance.host}:${instance.port}/${instance.database}`;
+  return `postgresql://${instance.user}:${encodeURIComponent(instance.password)}@` +
+    `${instance.host}:${instance.port}/${instance.database}`;
 }
 
 const pgbouncerBinary = "/usr/sbin/pgbouncer";
@@ -77,8 +84,8 @@ listen_addr = ${instance.host}
 listen_port = ${instance.port}
 ;; TCP only: no socket file to collide with another PgBouncer's.
 unix_socket_dir =
-;; The clusters trust local connections; trust still needs the user named in auth_file.
-auth_type = trust
+;; Clients give the password, and PgBouncer logs in to the cluster with it (auth_file, mode 600).
+auth_type = scram-sha-256
 auth_file = ${paths.users}
 admin_users = ${instance.user}
 pool_mode = transaction
@@ -109,7 +116,10 @@ async function writeFiles(instance: PoolerInstance): Promise<void> {
   await Deno.mkdir(instance.homeDir, { recursive: true });
   const paths = files(instance);
   await Deno.writeTextFile(paths.config, poolerSettings(instance));
-  await Deno.writeTextFile(paths.users, `"${instance.user}" ""\n`);
+  await Deno.writeTextFile(paths.users, `"${instance.user}" "${instance.password}"\n`, {
+    mode: 0o600,
+  });
+  await Deno.chmod(paths.users, 0o600);
   if (isRoot()) {
     await runChecked("chown", ["-R", `${osUserWhenRoot}:${osUserWhenRoot}`, instance.homeDir]);
   }
@@ -232,7 +242,7 @@ export async function poolerTransactions(instance: PoolerInstance = localPooler)
     "|",
     "-c",
     "show stats",
-  ]);
+  ], { env: { PGPASSWORD: instance.password } });
   if (result.code !== 0) throw new Error(`PgBouncer's SHOW STATS failed: ${result.stderr.trim()}`);
   return result.stdout.trim().split("\n").map((line) => line.split("|"))
     .filter(([database]) => database === instance.database)

@@ -23,6 +23,7 @@ async function withPooler(
   const instance = poolerInstanceNamed("pgbouncer-test", freePort(), {
     ...options,
     server: { host: server.hostname, port: Number(server.port) },
+    password: decodeURIComponent(server.password),
   });
   try {
     assert.equal(await startPooler(instance), "started");
@@ -104,4 +105,23 @@ Deno.test("the pooler never opens more server connections than its ceiling", asy
     assert.equal(most, 2);
   });
   await direct.end({ timeout: 5 });
+});
+
+Deno.test("the pooler asks clients for the password, as the cluster behind it does", async () => {
+  await withPooler({ poolSize: 1, maxServerConnections: 1 }, async (instance) => {
+    const url = new URL(poolerUrl(instance));
+    url.password = "not-the-password";
+    const wrong = client(url.href, "pooler-test-wrong-password");
+    try {
+      await assert.rejects(wrong`select 1`, /password authentication failed|SASL authentication/);
+    } finally {
+      await wrong.end();
+    }
+    const right = client(poolerUrl(instance), "pooler-test-password");
+    try {
+      assert.deepEqual([...await right`select 1 as one`], [{ one: 1 }]);
+    } finally {
+      await right.end();
+    }
+  });
 });

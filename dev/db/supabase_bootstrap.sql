@@ -18,6 +18,10 @@ begin
   if not exists (select from pg_roles where rolname = 'authenticator') then
     create role authenticator login noinherit;
   end if;
+  -- GoTrue's role: owns the auth schema, nothing in public.
+  if not exists (select from pg_roles where rolname = 'supabase_auth_admin') then
+    create role supabase_auth_admin login noinherit noreplication;
+  end if;
   if not exists (select from pg_roles where rolname = 'supabase_admin') then
     create role supabase_admin login superuser createdb createrole replication bypassrls;
   end if;
@@ -25,6 +29,12 @@ end
 $$;
 
 grant anon, authenticated, service_role to authenticator;
+-- The services' login roles, as on Supabase: PostgREST logs in as authenticator and switches to
+-- the request's role; GoTrue logs in as supabase_auth_admin. Their passwords are derived from
+-- the superuser's by dev/db/migrations.ts (psql variables), never stored in this file.
+alter role authenticator with login password :'authenticator_password';
+alter role supabase_auth_admin with login password :'supabase_auth_admin_password';
+alter role supabase_auth_admin set search_path = auth;
 grant usage on schema public to anon, authenticated, service_role;
 
 -- The worst case the migrations must handle: older projects grant every new public object to
@@ -40,7 +50,8 @@ create extension if not exists pgtap with schema extensions;
 create extension if not exists supabase_vault;
 
 -- Auth: the parts of GoTrue's schema that policies and the local auth stand-in use.
-create schema if not exists auth;
+create schema if not exists auth authorization supabase_auth_admin;
+alter schema auth owner to supabase_auth_admin;
 grant usage on schema auth to anon, authenticated, service_role;
 
 create table if not exists auth.users (
@@ -63,6 +74,10 @@ create table if not exists auth.users (
 );
 create unique index if not exists users_email_partial_key on auth.users (email)
   where is_anonymous = false;
+alter table auth.users owner to supabase_auth_admin;
+-- The local auth stand-in checks bcrypt passwords with pgcrypto's crypt() (GoTrue does it in
+-- Go), so its role may use the extensions schema; it gets nothing in public.
+grant usage on schema extensions to supabase_auth_admin;
 
 -- Claims are read the way Supabase's functions read them: the newer single JSON setting, with
 -- the older per-claim settings still honoured.

@@ -148,6 +148,7 @@ async function withPooler<T>(
     poolSize: maxServerConnections,
     maxServerConnections,
     server: { host: server.hostname, port: Number(server.port) },
+    password: decodeURIComponent(server.password),
   });
   try {
     await startPooler(instance);
