@@ -3,8 +3,8 @@
 // /auth/v1 (GoTrue) and /rest/v1 (PostgREST) that the dashboard uses. The key mode
 // (dev/api/key_mode.ts) decides which API keys the stand-ins accept, how user tokens are signed,
 // and which key variables the functions get (the names hosted Supabase gives them).
-import { createDatabase } from "../../supabase/functions/_shared/database.ts";
 import { localDatabaseUrl } from "../paths.ts";
+import { authStandInDatabase, restStandInUrl } from "./stand_in_logins.ts";
 import { createAuthHandler } from "./auth/handler.ts";
 import { createFunctionsRouter, type FunctionsRouterOptions } from "./functions_router.ts";
 import { createRestHandler } from "./rest/handler.ts";
@@ -31,11 +31,11 @@ export interface LocalApi {
 
 export function startLocalApi(options: LocalApiOptions): LocalApi {
   const databaseUrl = options.databaseUrl ?? localDatabaseUrl;
-  const authSql = createDatabase(databaseUrl, { max: 3 });
+  const authSql = authStandInDatabase(databaseUrl);
   const keyMode = options.keyMode ?? "both";
   const project = { mode: keyMode, keys: localKeys };
   const auth = createAuthHandler({ sql: authSql, project });
-  const rest = createRestHandler({ databaseUrl, project });
+  const rest = createRestHandler({ databaseUrl: restStandInUrl(databaseUrl), project });
   let functions: ReturnType<typeof createFunctionsRouter> | null = null;
 
   const server = Deno.serve({

@@ -65,3 +65,10 @@ create table if not exists auth.mfa_amr_claims (
 -- API roles never touch these tables (as on Supabase, where only GoTrue's role does).
 revoke all on auth.sessions, auth.refresh_tokens, auth.mfa_factors, auth.mfa_challenges,
   auth.mfa_amr_claims from public, anon, authenticated;
+
+-- GoTrue's role owns its tables, whoever created them first (a test seeding users as postgres).
+alter table auth.sessions owner to supabase_auth_admin;
+alter table auth.refresh_tokens owner to supabase_auth_admin;
+alter table auth.mfa_factors owner to supabase_auth_admin;
+alter table auth.mfa_challenges owner to supabase_auth_admin;
+alter table auth.mfa_amr_claims owner to supabase_auth_admin;

@@ -18,7 +18,7 @@ import { type AuthConfig, authenticate } from "./tokens.ts";
 import { userJson } from "./user_record.ts";
 
 export interface AuthHandlerOptions {
-  /** postgres.js connected as `postgres` (the stand-in plays GoTrue's own database role). */
+  /** postgres.js logged in as `supabase_auth_admin`, GoTrue's own database role. */
   sql: Sql;
   /** The key mode and keys (default: this checkout's keys, mode "both"). */
   project?: ProjectKeys;

@@ -4,12 +4,14 @@ import postgres from "postgres";
 import { localDatabaseUrl } from "../../paths.ts";
 import type { KeyMode } from "../key_mode.ts";
 import { localKeys } from "../local_keys.ts";
+import { authStandInDatabase, restStandInUrl } from "../stand_in_logins.ts";
 import { createRestHandler } from "../rest/handler.ts";
 import { createAuthHandler } from "./handler.ts";
 import { ensureLocalAuthSchema } from "./schema.ts";
 
 export interface TestStack {
   url: string;
+  /** The test's own connection, as the superuser (for seeding and checks). */
   sql: postgres.Sql;
   close(): Promise<void>;
 }
@@ -31,10 +33,16 @@ export async function startTestStack(
         `(${error instanceof Error ? error.message : error})`,
     );
   }
-  await ensureLocalAuthSchema(sql);
+  // The stand-ins log in as the services' roles, like dev/api/server.ts.
+  const authSql = authStandInDatabase(testDatabaseUrl, 2);
+  await ensureLocalAuthSchema(authSql);
   const project = { mode: options.keyMode ?? "both", keys: localKeys };
-  const auth = createAuthHandler({ sql, project, jwtExpirySeconds: options.jwtExpirySeconds });
-  const rest = createRestHandler({ databaseUrl: testDatabaseUrl, project });
+  const auth = createAuthHandler({
+    sql: authSql,
+    project,
+    jwtExpirySeconds: options.jwtExpirySeconds,
+  });
+  const rest = createRestHandler({ databaseUrl: restStandInUrl(testDatabaseUrl), project });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
     if (options.extra) {
@@ -51,6 +59,7 @@ export async function startTestStack(
     async close() {
       await server.shutdown();
       await rest.close();
+      await authSql.end({ timeout: 5 });
       await sql.end({ timeout: 5 });
     },
   };

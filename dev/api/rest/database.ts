@@ -1,6 +1,7 @@
 // DEVELOPMENT ONLY: how the REST stand-in touches PostgreSQL: every statement in a transaction as
 // the JWT's role with `request.jwt.claims` set, exactly as PostgREST does, so the real grants and
-// row-level security decide. The pool connects as `postgres` only to switch role.
+// row-level security decide. The pool logs in as `authenticator`, as PostgREST does, which may
+// only switch to those roles.
 import type postgres from "postgres";
 import type { JwtClaims } from "../jwt.ts";
 import { QueryError } from "./query.ts";

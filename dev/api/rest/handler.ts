@@ -16,6 +16,7 @@ import { errorResponse } from "./errors.ts";
 import { QueryError, quoteIdentifier } from "./query.ts";
 import { read } from "./read.ts";
 import { update } from "./update.ts";
+import { standInApplicationNames } from "../stand_in_logins.ts";
 
 export interface RestHandlerOptions {
   databaseUrl: string;
@@ -60,7 +61,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const sql = postgres(options.databaseUrl, {
     max: 4,
     onnotice: () => {},
-    connection: { application_name: "local-rest-stand-in" },
+    connection: { application_name: standInApplicationNames.rest },
   });
 
   const handler = (async (req: Request): Promise<Response> => {
