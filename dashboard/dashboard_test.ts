@@ -160,8 +160,11 @@ async function withWorld(run: (world: World) => Promise<void>) {
     LIGHTSPEED_REGISTER_COUNT: "9",
   };
   const functions = createFunctionsRouter(functionsEnv);
+  // The API answers browsers from the dashboard's origin only, known once it is served.
+  const allowedOrigins: string[] = [];
   const stack = await startTestStack({
     keyMode: "new",
+    allowedOrigins,
     extra: (req) => {
       const name = new URL(req.url).pathname.match(/^\/functions\/v1\/([a-z-]+)$/)?.[1];
       return name ? functions.handle(req, name) : Promise.resolve(null);
@@ -197,6 +200,7 @@ async function withWorld(run: (world: World) => Promise<void>) {
       functionsUrl: `${stack.url}/functions/v1`,
       refreshSeconds: 0,
     });
+    allowedOrigins.push(world.dashboard.url);
     world.browser = await launchChromium();
     await Deno.mkdir(artifacts, { recursive: true });
     await withJobsPaused(stack.sql, async () => {

@@ -44,7 +44,9 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const storage = storageFake();
-    const stack = await startTestStack({ extra: (req) => storage.handle(req) });
+    // The API answers browsers from the launcher's origin only, known once it is served.
+    const allowedOrigins: string[] = [];
+    const stack = await startTestStack({ allowedOrigins, extra: (req) => storage.handle(req) });
     const suffix = uniqueSuffix();
     const email = `deploy-staff-${suffix}@example.com`;
     const outDir = await Deno.makeTempDir({ prefix: "dashboard-deploy-" });
@@ -105,6 +107,7 @@ Deno.test({
         () => new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } }),
       );
       const launcherUrl = `http://localhost:${launcherServer.addr.port}/`;
+      allowedOrigins.push(new URL(launcherUrl).origin);
 
       const page = await browser.newPage();
       const problems: string[] = [];

@@ -7,6 +7,7 @@ import { browserKeyOf, keyModeFrom } from "../dev/api/key_mode.ts";
 import { localApiUrl, localKeys } from "../dev/api/local_keys.ts";
 import { ensureDemoStaff } from "../dev/api/auth/users.ts";
 import { localDatabaseUrl } from "../dev/paths.ts";
+import { localDashboardPort } from "../dev/api/cors.ts";
 import { createDatabase } from "../supabase/functions/_shared/database.ts";
 import nodePath from "node:path";
 import { buildDashboard, contentTypeOf, distDir, sessionPersistenceSetting } from "./build.ts";
@@ -57,7 +58,7 @@ export function serveDashboard(options: DashboardServerOptions = {}): DashboardS
 
   const server = Deno.serve({
     hostname: "127.0.0.1",
-    port: options.port ?? 5001,
+    port: options.port ?? localDashboardPort,
     onListen: () => {},
   }, async (req) => {
     if (req.method !== "GET" && req.method !== "HEAD") {

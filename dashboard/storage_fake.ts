@@ -1,8 +1,15 @@
 // Test stand-in for Supabase Storage: the few endpoints dashboard:deploy uses, and public
 // object reads that — like the real service — rewrite any text/html type to text/plain and
 // allow cross-origin reads.
-import { corsHeaders } from "../dev/api/auth/gateway.ts";
 import { localJwtSecret, localSecretKey, verifyJwt } from "../dev/api/local_keys.ts";
+
+/** Supabase Storage answers any origin (public objects are meant to be read from anywhere). */
+const corsHeaders: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
+  "access-control-allow-headers": "authorization, apikey, content-type, x-client-info, x-upsert",
+  "access-control-max-age": "3600",
+};
 
 export interface StoredObject {
   bytes: Uint8Array;

@@ -32,6 +32,7 @@ import { readEnvFile } from "./env_file.ts";
 import { join, pathExists } from "./path_helpers.ts";
 import { localDatabaseUrl, repoRoot } from "./paths.ts";
 import { printableUrl } from "./db/local_password.ts";
+import { dashboardOriginsOn } from "./api/cors.ts";
 import { resetSyncData } from "./testing/database.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/mod.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
@@ -198,6 +199,7 @@ async function startStack(
     port: options.apiPort,
     databaseUrl: localDatabaseUrl,
     functionsEnv: { ...functionsEnv, SUPABASE_DB_URL: localDatabaseUrl },
+    allowedOrigins: dashboardOriginsOn(options.dashboardPort),
   });
   log(`  Functions: ${api.url}/functions/v1/{import-history,sync-entity,health}`);
   const pgNet = localPgNetWanted(Deno.env.toObject(), options.apiPort)

@@ -5,6 +5,7 @@
 // and which key variables the functions get (the names hosted Supabase gives them).
 import { localDatabaseUrl } from "../paths.ts";
 import { authStandInDatabase, restStandInUrl } from "./stand_in_logins.ts";
+import { localDashboardOrigins, withCors } from "./cors.ts";
 import { createAuthHandler } from "./auth/handler.ts";
 import { createFunctionsRouter, type FunctionsRouterOptions } from "./functions_router.ts";
 import { createRestHandler } from "./rest/handler.ts";
@@ -20,6 +21,8 @@ export interface LocalApiOptions {
   keyMode?: KeyMode;
   /** The functions' workers: their wall clock, and who hears of their lives. */
   functions?: FunctionsRouterOptions;
+  /** The dashboard origins browsers may call from (default: the local dashboard's). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface LocalApi {
@@ -38,18 +41,21 @@ export function startLocalApi(options: LocalApiOptions): LocalApi {
   const rest = createRestHandler({ databaseUrl: restStandInUrl(databaseUrl), project });
   let functions: ReturnType<typeof createFunctionsRouter> | null = null;
 
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: options.port ?? 54321,
-    onListen: () => {},
-  }, (req) => {
-    const path = new URL(req.url).pathname;
-    const fn = path.match(/^\/functions\/v1\/([a-z0-9-]+)\/?$/);
-    if (fn) return functions!.handle(req, fn[1]);
-    if (path.startsWith("/auth/v1/")) return auth(req);
-    if (path.startsWith("/rest/v1/")) return rest(req);
-    return Promise.resolve(Response.json({ error: "Not found" }, { status: 404 }));
-  });
+  const server = Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port: options.port ?? 54321,
+      onListen: () => {},
+    },
+    withCors((req) => {
+      const path = new URL(req.url).pathname;
+      const fn = path.match(/^\/functions\/v1\/([a-z0-9-]+)\/?$/);
+      if (fn) return functions!.handle(req, fn[1]);
+      if (path.startsWith("/auth/v1/")) return auth(req);
+      if (path.startsWith("/rest/v1/")) return rest(req);
+      return Promise.resolve(Response.json({ error: "Not found" }, { status: 404 }));
+    }, options.allowedOrigins ?? localDashboardOrigins),
+  );
   const url = `http://127.0.0.1:${server.addr.port}`;
   functions = createFunctionsRouter({
     SUPABASE_URL: url,

@@ -1,21 +1,7 @@
 // DEVELOPMENT ONLY: what the API gateway (Kong on `supabase start`) does in front of GoTrue and
-// PostgREST: CORS for a dashboard on another origin, and the `apikey` check.
+// PostgREST: the `apikey` check (CORS is dev/api/cors.ts, around the whole local API).
 import type { JwtClaims } from "../jwt.ts";
 import { apiKeyClaims, type ProjectKeys } from "../key_mode.ts";
-
-export const corsHeaders: Record<string, string> = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
-  "access-control-allow-headers":
-    "authorization, apikey, content-type, prefer, range, accept-profile, content-profile, " +
-    "x-client-info, x-supabase-api-version",
-  "access-control-expose-headers": "content-range, x-supabase-api-version",
-  "access-control-max-age": "3600",
-};
-
-export function preflight(): Response {
-  return new Response(null, { status: 204, headers: corsHeaders });
-}
 
 export function json(
   body: unknown,
@@ -24,7 +10,7 @@ export function json(
 ): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { ...corsHeaders, "content-type": "application/json; charset=utf-8", ...headers },
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
 }
 

@@ -7,7 +7,7 @@
 import type { Sql } from "postgres";
 import { jwksOf, type ProjectKeys } from "../key_mode.ts";
 import { localKeys } from "../local_keys.ts";
-import { checkApiKey, json, preflight } from "./gateway.ts";
+import { checkApiKey, json } from "./gateway.ts";
 import { AuthError, errorResponse } from "./auth_error.ts";
 import { logout } from "./logout.ts";
 import { mfaRoute } from "./mfa_routes.ts";
@@ -80,7 +80,6 @@ export function createAuthHandler(
     issuer: options.issuer ?? "http://127.0.0.1:54321/auth/v1",
   };
   return async (req: Request): Promise<Response> => {
-    if (req.method === "OPTIONS") return preflight();
     // The signing keys are public: hosted serves them without an apikey, cached at the edge.
     if (req.method === "GET" && new URL(req.url).pathname === "/auth/v1/.well-known/jwks.json") {
       return json(jwksOf(config.project.mode, config.project.keys), 200, {

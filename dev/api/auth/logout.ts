@@ -1,6 +1,5 @@
 // DEVELOPMENT ONLY: POST /auth/v1/logout — ends this session, the user's other sessions, or all
 // of them (GoTrue's `scope`), which also deletes their refresh tokens.
-import { corsHeaders } from "./gateway.ts";
 import { AuthError } from "./auth_error.ts";
 import { type AuthConfig, authenticate } from "./tokens.ts";
 
@@ -18,5 +17,5 @@ export async function logout(config: AuthConfig, req: Request): Promise<Response
   } else {
     throw new AuthError(400, "validation_failed", "Unsupported logout scope");
   }
-  return new Response(null, { status: 204, headers: corsHeaders });
+  return new Response(null, { status: 204 });
 }

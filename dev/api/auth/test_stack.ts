@@ -5,6 +5,7 @@ import { localDatabaseUrl } from "../../paths.ts";
 import type { KeyMode } from "../key_mode.ts";
 import { localKeys } from "../local_keys.ts";
 import { authStandInDatabase, restStandInUrl } from "../stand_in_logins.ts";
+import { localDashboardOrigins, withCors } from "../cors.ts";
 import { createRestHandler } from "../rest/handler.ts";
 import { createAuthHandler } from "./handler.ts";
 import { ensureLocalAuthSchema } from "./schema.ts";
@@ -21,7 +22,17 @@ export type ExtraRoute = (req: Request, sql: postgres.Sql) => Promise<Response |
 export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
 
 export async function startTestStack(
-  options: { jwtExpirySeconds?: number; extra?: ExtraRoute; keyMode?: KeyMode } = {},
+  options: {
+    jwtExpirySeconds?: number;
+    extra?: ExtraRoute;
+    keyMode?: KeyMode;
+    /**
+     * Origins the auth and REST stand-ins answer browsers from (default the local dashboard's);
+     * read at each request, so a test may add the dashboard it starts afterwards. Extra routes
+     * answer CORS themselves, as the hosted functions and Storage do.
+     */
+    allowedOrigins?: string[];
+  } = {},
 ): Promise<TestStack> {
   const sql = postgres(testDatabaseUrl, { max: 4, onnotice: () => {} });
   try {
@@ -37,12 +48,13 @@ export async function startTestStack(
   const authSql = authStandInDatabase(testDatabaseUrl, 2);
   await ensureLocalAuthSchema(authSql);
   const project = { mode: options.keyMode ?? "both", keys: localKeys };
-  const auth = createAuthHandler({
-    sql: authSql,
-    project,
-    jwtExpirySeconds: options.jwtExpirySeconds,
-  });
+  const allowedOrigins = options.allowedOrigins ?? [...localDashboardOrigins];
+  const auth = withCors(
+    createAuthHandler({ sql: authSql, project, jwtExpirySeconds: options.jwtExpirySeconds }),
+    allowedOrigins,
+  );
   const rest = createRestHandler({ databaseUrl: restStandInUrl(testDatabaseUrl), project });
+  const restWithCors = withCors(rest, allowedOrigins);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
     if (options.extra) {
@@ -50,7 +62,7 @@ export async function startTestStack(
       if (response) return response;
     }
     if (path.startsWith("/auth/v1/")) return await auth(req);
-    if (path.startsWith("/rest/v1/")) return await rest(req);
+    if (path.startsWith("/rest/v1/")) return await restWithCors(req);
     return new Response("not found", { status: 404 });
   });
   return {

@@ -7,7 +7,7 @@
 // as PostgREST does (database.ts), so PostgreSQL's real grants and row-level security decide
 // what a caller sees or changes. This file checks the request and routes it.
 import postgres from "postgres";
-import { checkApiKey, preflight } from "../auth/gateway.ts";
+import { checkApiKey } from "../auth/gateway.ts";
 import type { ProjectKeys } from "../key_mode.ts";
 import { localKeys } from "../local_keys.ts";
 import { claimsFor } from "./claims.ts";
@@ -65,7 +65,6 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
   });
 
   const handler = (async (req: Request): Promise<Response> => {
-    if (req.method === "OPTIONS") return preflight();
     const key = checkApiKey(req, project);
     if (!key.ok) return key.response;
     let role = "anon";

@@ -1,7 +1,6 @@
 // DEVELOPMENT ONLY: GET and HEAD /rest/v1/<relation> — rows as one JSON array with PostgREST's
 // Content-Range, and the exact total when `Prefer: count=exact` asks for it.
 import type postgres from "postgres";
-import { corsHeaders } from "../auth/gateway.ts";
 import type { JwtClaims } from "../jwt.ts";
 import { asLiterals, asRole } from "./database.ts";
 import { parsePrefer, parseReadQuery, quoteIdentifier } from "./query.ts";
@@ -37,7 +36,6 @@ export async function read(
     ? `*/${total ?? "*"}`
     : `${query.offset}-${query.offset + length - 1}/${total ?? "*"}`;
   const headers = {
-    ...corsHeaders,
     "content-type": "application/json; charset=utf-8",
     "content-range": range,
   };

@@ -1,7 +1,6 @@
 // DEVELOPMENT ONLY: PATCH /rest/v1/<relation> — updates the filtered rows; with
 // `Prefer: return=representation` answers the changed rows, else 204.
 import type postgres from "postgres";
-import { corsHeaders } from "../auth/gateway.ts";
 import type { JwtClaims } from "../jwt.ts";
 import { asLiterals, asRole } from "./database.ts";
 import { buildWhere, parseAssignments, parsePrefer, QueryError, quoteIdentifier } from "./query.ts";
@@ -32,7 +31,7 @@ export async function update(
     const [row] = await tx.unsafe(text, asLiterals(sql, values));
     return { body: row.body as string, n: Number(row.n) };
   });
-  const headers: Record<string, string> = { ...corsHeaders, "content-range": `*/${result.n}` };
+  const headers: Record<string, string> = { "content-range": `*/${result.n}` };
   if (!prefer.representation) return new Response(null, { status: 204, headers });
   headers["content-type"] = "application/json; charset=utf-8";
   return new Response(result.body, { status: 200, headers });
