@@ -75,6 +75,19 @@ create table if not exists auth.users (
 create unique index if not exists users_email_partial_key on auth.users (email)
   where is_anonymous = false;
 alter table auth.users owner to supabase_auth_admin;
+-- GoTrue's session tables (dev/api/auth/bootstrap.sql), when a cluster made before this role
+-- existed already has them: handed to it, so the auth stand-in logging in as it can use them.
+do $$
+declare
+  name text;
+begin
+  foreach name in array array['auth.sessions', 'auth.refresh_tokens'] loop
+    if to_regclass(name) is not null then
+      execute format('alter table %s owner to supabase_auth_admin', name);
+    end if;
+  end loop;
+end
+$$;
 -- The local auth stand-in checks bcrypt passwords with pgcrypto's crypt() (GoTrue does it in
 -- Go), so its role may use the extensions schema; it gets nothing in public.
 grant usage on schema extensions to supabase_auth_admin;
