@@ -51,10 +51,18 @@ export async function runChecked(
   if (result.code !== 0) {
     const detail = (result.stderr || result.stdout).trim().split("\n").slice(-15).join("\n");
     throw new Error(
-      `Command "${command} ${args.join(" ")}" failed (exit ${result.code})\n${detail}`,
+      `Command "${command} ${withoutPasswords(args).join(" ")}" failed (exit ${result.code})\n` +
+        detail,
     );
   }
   return result;
+}
+
+/** Arguments fit to print: passwords in URLs and `name_password=value` settings as `***`. */
+export function withoutPasswords(args: string[]): string[] {
+  return args.map((arg) =>
+    arg.replace(/(\/\/[^:@/\s]+:)[^@/\s]+@/g, "$1***@").replace(/(password=)\S+/gi, "$1***")
+  );
 }
 
 export function isRoot(): boolean {

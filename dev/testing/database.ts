@@ -2,6 +2,7 @@
 // that need a database never skip.
 import { createDatabase, type Sql } from "../../supabase/functions/_shared/database.ts";
 import { localDatabaseUrl } from "../paths.ts";
+import { printableUrl } from "../db/local_password.ts";
 
 export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
 
@@ -30,7 +31,7 @@ export async function connectTestDatabase(options: { max?: number } = {}): Promi
   } catch (error) {
     await sql.end({ timeout: 1 });
     throw new Error(
-      `The test database at ${testDatabaseUrl} is not reachable (${
+      `The test database at ${printableUrl(testDatabaseUrl)} is not reachable (${
         error instanceof Error ? error.message : error
       }); start it with: deno task db:start`,
     );

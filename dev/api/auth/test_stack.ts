@@ -5,6 +5,7 @@ import { localDatabaseUrl } from "../../paths.ts";
 import type { KeyMode } from "../key_mode.ts";
 import { localKeys } from "../local_keys.ts";
 import { authStandInDatabase, restStandInUrl } from "../stand_in_logins.ts";
+import { printableUrl } from "../../db/local_password.ts";
 import { localDashboardOrigins, withCors } from "../cors.ts";
 import { createRestHandler } from "../rest/handler.ts";
 import { createAuthHandler } from "./handler.ts";
@@ -40,7 +41,9 @@ export async function startTestStack(
   } catch (error) {
     await sql.end();
     throw new Error(
-      `PostgreSQL is not reachable at ${testDatabaseUrl}: run "npx deno task db:start" ` +
+      `PostgreSQL is not reachable at ${
+        printableUrl(testDatabaseUrl)
+      }: run "npx deno task db:start" ` +
         `(${error instanceof Error ? error.message : error})`,
     );
   }
