@@ -20,10 +20,13 @@ interface World {
   outDir: string;
   staff: { email: string; password: string };
   entity: string;
+  /** The origins the API answers browsers from: each dashboard started adds its own. */
+  allowedOrigins: string[];
 }
 
 async function withWorld(run: (world: World) => Promise<void>) {
-  const stack = await startTestStack();
+  const allowedOrigins: string[] = [];
+  const stack = await startTestStack({ allowedOrigins });
   const suffix = uniqueSuffix();
   const outDir = await Deno.makeTempDir({ prefix: "dashboard-signin-" });
   const staff = { email: `signin-staff-${suffix}@example.com`, password: "signin-pass-123" };
@@ -34,7 +37,7 @@ async function withWorld(run: (world: World) => Promise<void>) {
     await createLocalUser(stack.sql, staff.email, staff.password, { staff: true });
     await stack.sql`insert into sync_settings (entity) values (${entity})`;
     browser = await launchChromium();
-    await run({ stack, browser, outDir, staff, entity });
+    await run({ stack, browser, outDir, staff, entity, allowedOrigins });
   } finally {
     await browser?.close();
     await stack.sql`delete from sync_settings where entity = ${entity}`;
@@ -56,6 +59,7 @@ async function withDashboard(
     refreshSeconds: 0,
     sessionPersistence,
   });
+  world.allowedOrigins.push(server.url);
   try {
     await run(server);
   } finally {

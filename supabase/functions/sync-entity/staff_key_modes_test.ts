@@ -14,7 +14,7 @@ const noPersist = { auth: { persistSession: false, autoRefreshToken: false } };
 
 async function staffToken(url: string, key: string, email: string): Promise<string> {
   const client = createClient(url, key, noPersist);
-  const { data, error } = await client.auth.signInWithPassword({ email, password: "staff-pw-1" });
+  const { data, error } = await client.auth.signInWithPassword({ email, password: "staff-pw-123456" });
   assert.equal(error, null);
   return data.session!.access_token;
 }
@@ -53,8 +53,8 @@ for (const mode of ["new", "legacy", "both"] as const satisfies readonly KeyMode
     const staffEmail = `keys-staff-${suffix}@example.com`;
     const visitorEmail = `keys-visitor-${suffix}@example.com`;
     try {
-      await createLocalUser(stack.sql, staffEmail, "staff-pw-1", { staff: true });
-      await createLocalUser(stack.sql, visitorEmail, "staff-pw-1", { staff: false });
+      await createLocalUser(stack.sql, staffEmail, "staff-pw-123456", { staff: true });
+      await createLocalUser(stack.sql, visitorEmail, "staff-pw-123456", { staff: false });
       const key = browserKeyOf(mode, localKeys);
       const token = await staffToken(stack.api.url, key, staffEmail);
 
@@ -97,7 +97,7 @@ Deno.test("a refused staff token is logged by the function with the reason, neve
   const email = `keys-log-${crypto.randomUUID().slice(0, 8)}@example.com`;
   const db = await connectTestDatabase();
   try {
-    await createLocalUser(db, email, "staff-pw-1", { staff: true });
+    await createLocalUser(db, email, "staff-pw-123456", { staff: true });
     const token = await staffToken(functions.url, localKeys.publishableKey, email);
     const [h, p, s] = token.split(".");
     const flipped = `${h}.${p}.${s.slice(0, 5)}${s[5] === "A" ? "B" : "A"}${s.slice(6)}`;

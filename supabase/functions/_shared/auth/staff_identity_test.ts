@@ -27,7 +27,7 @@ interface World {
 
 async function signIn(stack: TestStack, key: string, email: string): Promise<string> {
   const client = createClient(stack.url, key, noPersist);
-  const { data, error } = await client.auth.signInWithPassword({ email, password: "pw-123456" });
+  const { data, error } = await client.auth.signInWithPassword({ email, password: "pw-123456-long" });
   assert.equal(error, null);
   return data.session!.access_token;
 }
@@ -41,8 +41,8 @@ async function withWorld(
   const suffix = uniqueSuffix();
   const emails = [`staff-id-${suffix}@example.com`, `visitor-id-${suffix}@example.com`];
   try {
-    const staff = await createLocalUser(stack.sql, emails[0], "pw-123456", { staff: true });
-    const visitor = await createLocalUser(stack.sql, emails[1], "pw-123456", { staff: false });
+    const staff = await createLocalUser(stack.sql, emails[0], "pw-123456-long", { staff: true });
+    const visitor = await createLocalUser(stack.sql, emails[1], "pw-123456-long", { staff: false });
     const key = browserKeyOf(mode, localKeys);
     const logged: string[] = [];
     const url = stack.url.replace("127.0.0.1", options.hostname ?? "127.0.0.1");
