@@ -215,7 +215,8 @@ function isNonEmptyLiteral(node: ts.Expression): boolean {
 
 /**
  * The list's `.length` or `.size` appears in the same assertion, on the line before it, or in
- * an earlier assertion of the same function.
+ * an earlier assertion of the same function; or an earlier assertion compares the list itself,
+ * or its `.map(...)`, with a value (which pins its length).
  */
 function isGuarded(list: ts.Expression, call: ts.CallExpression, source: ts.SourceFile): boolean {
   const name = normalizedText(list, source);
@@ -225,8 +226,17 @@ function isGuarded(list: ts.Expression, call: ts.CallExpression, source: ts.Sour
   const lineBefore = source.text.split(/\r?\n/)[lineOf(source, call.getStart(source)) - 2] ?? "";
   if (mentions(lineBefore.replace(/\s+/g, ""))) return true;
   return earlierAssertions(call, source).some((earlier) =>
-    mentions(normalizedText(earlier, source))
+    mentions(normalizedText(earlier, source)) || comparesWhole(earlier, name, source)
   );
+}
+
+/** `assert.deepEqual(list, ...)` or `assert.deepEqual(list.map(...), ...)`. */
+function comparesWhole(call: ts.CallExpression, name: string, source: ts.SourceFile): boolean {
+  if (!isNodeAssertCall(call) || !comparesArguments(call)) return false;
+  return call.arguments.slice(0, 2).some((argument) => {
+    const text = normalizedText(argument, source);
+    return text === name || text.startsWith(`${name}.map(`);
+  });
 }
 
 function earlierAssertions(call: ts.CallExpression, source: ts.SourceFile): ts.CallExpression[] {
@@ -242,21 +252,28 @@ function earlierAssertions(call: ts.CallExpression, source: ts.SourceFile): ts.C
   return found;
 }
 
-/** `.catch(() => {})`, `.catch(() => undefined)`: the rejection disappears. */
+/** `.catch(() => {})`, `.catch(() => undefined)`, `.then(f, () => {})`: the rejection disappears. */
 function swallowingCatchCall(call: ts.CallExpression, source: ts.SourceFile, report: Report) {
   const callee = call.expression;
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== "catch") return;
-  const handler = call.arguments[0];
-  if (handler === undefined || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler))) {
-    return;
-  }
-  const body = handler.body;
-  const empty = ts.isBlock(body)
-    ? body.statements.length === 0
-    : isConstant(body) || ts.isVoidExpression(body);
-  if (empty && !inFinally(call)) {
+  if (!ts.isPropertyAccessExpression(callee)) return;
+  const method = callee.name.text;
+  const handler = method === "catch"
+    ? call.arguments[0]
+    : method === "then"
+    ? call.arguments[1]
+    : undefined;
+  if (handler !== undefined && ignoresItsArgument(handler) && !inFinally(call)) {
     report(call, "swallowed-error", `${callText(call, source)} hides the error`);
   }
+}
+
+/** A function with an empty body, or one that returns a constant. */
+function ignoresItsArgument(handler: ts.Expression): boolean {
+  if (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler)) return false;
+  const body = handler.body;
+  return ts.isBlock(body)
+    ? body.statements.length === 0
+    : isConstant(body) || ts.isVoidExpression(body);
 }
 
 /** Clean-up in a `finally` may ignore its own failure: throwing there would hide the test's. */

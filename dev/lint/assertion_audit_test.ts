@@ -94,8 +94,10 @@ Deno.test("assertion audit: every() needs a check that the list is not empty", (
       "assert.ok(rows.every((r) => r.ok));",
       "assert.ok(load().every((r) => r.ok), 'a call');",
       "assertAll(items.every((r) => r.ok));",
+      "assert.deepEqual(lines.filter((l) => l.ok), []);",
+      "assert.ok(lines.every((l) => l.ok));",
     ),
-    [2, 3, 4],
+    [2, 3, 4, 6],
   );
   const guarded = [
     "assert.ok(rows.length > 0 && rows.every((r) => r.ok));",
@@ -105,6 +107,8 @@ Deno.test("assertion audit: every() needs a check that the list is not empty", (
     "if (tags.size === 0) throw new Error('none');",
     "assert.ok(tags.every((t) => t));",
     "assert.ok([1, 2].every((n) => n > 0));",
+    "assert.deepEqual(replies.map((r) => r.id), [1, 2]);",
+    "assert.ok(replies.every((r) => r.ok));",
     "const allDone = rows.every((r) => r.done);",
   ];
   assert.deepEqual(findingsIn(inTest(...guarded)), []);
@@ -140,13 +144,16 @@ Deno.test("assertion audit: swallowed errors are flagged outside finally blocks"
       "await stop().catch(() => undefined);",
       "await stop().catch(function () {});",
       "try { await f(); } catch { }",
+      "const settled = await f().then(() => true, () => false);",
       "assert.ok(f());",
     ),
-    [2, 3, 4, 5],
+    [2, 3, 4, 5, 6],
   );
   const fair = [
     "const error = await f().catch((e) => e);",
     "await f().catch((e) => console.error(e));",
+    "const outcome = await f().then(() => null, (error) => error);",
+    "await f().then(() => {});",
     "try { await f(); } catch (error) { assert.match(String(error), /x/); }",
     "try { await f(); } finally { await stop().catch(() => {}); }",
     "try { await f(); } finally { try { await stop(); } catch { } }",
