@@ -1,8 +1,24 @@
 import assert from "node:assert/strict";
+import process from "node:process";
 import { readCpuMs, readStatusKb, readThreadsCpuMs, WorkerThreadsCpu } from "./proc_stats.ts";
 
+/** Keeps this thread busy for `ms` of wall time. */
+function spin(ms: number) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) Math.sqrt(Math.random());
+}
+
 Deno.test("reads this process's CPU time and peak memory from /proc", () => {
-  assert.ok(readCpuMs(Deno.pid) >= 0);
+  // getrusage (node:process) measures the same CPU another way; /proc counts in 10 ms ticks
+  // for user and system time each, so the two agree within a few ticks.
+  const before = readCpuMs(Deno.pid);
+  const rusageBefore = process.cpuUsage();
+  spin(300);
+  const used = readCpuMs(Deno.pid) - before;
+  const rusage = process.cpuUsage(rusageBefore);
+  const rusageMs = (rusage.user + rusage.system) / 1000;
+  assert.ok(rusageMs > 50, `the spin used only ${rusageMs} ms of CPU`);
+  assert.ok(Math.abs(used - rusageMs) <= 30, `/proc counted ${used} ms, getrusage ${rusageMs}`);
   const peak = readStatusKb(Deno.pid, "VmHWM");
   assert.ok(peak >= readStatusKb(Deno.pid, "VmRSS") * 0.5 && peak > 1_000);
 });

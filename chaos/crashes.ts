@@ -228,6 +228,7 @@ export const crashScenario: Deno.TestDefinition = {
           // The scheduler closes what the last kills left running, and catches up with the
           // changes an entity's import had already passed when they were made.
           fx = await startFunctions(env, { port });
+          const unsettled: string[] = [];
           for (let round = 0;; round++) {
             const running = await runningRunIds(sql);
             const behind = await entitiesBehind(sql, simulator);
@@ -235,7 +236,8 @@ export const crashScenario: Deno.TestDefinition = {
             assert.ok(
               round < 12,
               `seed ${seed}: after ${round} scheduler rounds ${running.length} runs still ` +
-                `running, behind: ${behind.join(", ")}`,
+                `running, behind: ${behind.join(", ")}; rounds that did not settle: ` +
+                (unsettled.join("; ") || "none"),
             );
             for (const id of running) interrupted.add(id);
             // An hour and more: the next incremental slot has come.
@@ -245,11 +247,14 @@ export const crashScenario: Deno.TestDefinition = {
               vault: { projectUrl: fx.url, syncSecret },
             });
             await worker.idle();
+            // A run this dispatch did not reach stays 'running' until a later round, so a round
+            // may end unsettled; it is kept for the message above, which fails the scenario
+            // when the rounds run out.
             await waitFor(
               "no run left running",
               async () => (await runningRunIds(sql)).length === 0,
               20_000,
-            ).catch(() => {});
+            ).catch((error: Error) => unsettled.push(`round ${round}: ${error.message}`));
           }
           await fx.stop();
           fx = null;

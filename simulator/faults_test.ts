@@ -176,6 +176,7 @@ Deno.test("hostile records are well formed but full of markup, RTL, emoji and lo
     assert.ok(product.description.includes("<script>alert(1)</script>"));
     const sale = (await apiGet(sim, `/sales?after=${previousMax}`)).body.data[0];
     assert.ok(sale.note.length >= 10_000);
+    assert.ok(sale.line_items.length > 0, "the hostile sale has line items");
     assert.ok(sale.line_items.every((line: { id: string }) => UUID_SHAPE.test(line.id)));
     const originalLineIds = new Set(sim.store.sales.flatMap((s) => s.lines.map((l) => l.id)));
     assert.ok(sale.line_items.every((line: { id: string }) => !originalLineIds.has(line.id)));

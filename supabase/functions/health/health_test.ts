@@ -31,6 +31,7 @@ Deno.test("health is red while the schedule is on but the dispatcher has stopped
       const stopped = await stack.invoke("health");
       assert.equal(stopped.status, 503, JSON.stringify(stopped.body));
       assert.equal(stopped.body.status, "red");
+      assert.ok(stopped.body.entities.length > 0, "the enabled entities are listed");
       assert.ok(stopped.body.entities.every((e: { status: string }) => e.status === "green"));
       assert.match(stopped.body.reason, /dispatcher has not run/);
       assert.equal(stopped.body.scheduler.status, "red");

@@ -52,8 +52,9 @@ async function crashAfter(stage: CrashStage, committedPages: number): Promise<vo
     faults: [{ type: "slow", ms: 600_000, count: 1, path: "/sales", skip: committedPages }],
   });
   const doomed = await startFunctionsProcess(env);
+  // Its reply is the error of a connection cut by the kill (checked below).
   const inFlight = post(`${doomed.url}/functions/v1/sync-entity`, { entity: "sales" }).catch(
-    () => null,
+    (error: unknown) => error,
   );
   const started = Date.now();
   const salesRequests = async () =>
@@ -73,7 +74,11 @@ async function crashAfter(stage: CrashStage, committedPages: number): Promise<vo
         committedPages * PAGE_SIZE,
   );
   await doomed.kill();
-  await inFlight;
+  const outcome = await inFlight;
+  assert.ok(
+    outcome instanceof Error,
+    `the request outlived its process: ${JSON.stringify(outcome)}`,
+  );
 }
 
 /** A fresh process resumes once the dead run's lease has expired, and finishes the rest. */
