@@ -81,7 +81,8 @@ function startTamperProxy(target: string) {
           parsed.data = parsed.data.map((r: Json) => rewrites.get(r?.id)?.(r) ?? r);
           body = JSON.stringify(parsed);
         }
-      } catch { /* not JSON: forwarded as is */ }
+        // audit-allow: swallowed-error a body that is not JSON (an error page) is forwarded as is
+      } catch { /* nothing to rewrite */ }
     }
     const headers = new Headers(upstream.headers);
     headers.delete("content-length");

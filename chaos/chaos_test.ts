@@ -26,6 +26,7 @@ for (const scenario of scenarios) {
   // Noted when it starts: a scenario that --filter left out never does, so the summary can
   // tell a filtered run from a full one (where every scenario must also have finished).
   const fn = scenario.fn!;
+  // asserts-via: fn, the scenario's own steps in chaos/*.ts
   Deno.test({
     ...scenario,
     fn: (t) => {

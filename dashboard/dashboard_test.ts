@@ -234,6 +234,7 @@ async function watchedPage(
   const incidents: string[] = [];
   page.on("dialog", (dialog) => {
     incidents.push(`dialog: ${dialog.message()}`);
+    // audit-allow: swallowed-error recorded above; a closing page may dismiss it first
     dialog.dismiss().catch(() => {});
   });
   page.on("pageerror", (error) => incidents.push(`page error: ${error.message}`));

@@ -52,6 +52,7 @@ async function removeOutsideFolders(instance: PgInstance): Promise<void> {
   await removeCluster(instance);
   // The per-checkout folder, now empty (non-recursive: never another checkout's clusters).
   if (isOutsideCheckout(instance.homeDir)) {
+    // audit-allow: swallowed-error clean-up only: another checkout's clusters may keep the folder
     await Deno.remove(nodePath.dirname(instance.homeDir)).catch(() => {});
   }
 }

@@ -97,6 +97,7 @@ async function startSleeper(): Promise<{ pid: number; alive(): boolean; stop(): 
     alive,
     async stop() {
       if (alive()) Deno.kill(pid, "SIGKILL");
+      // audit-allow: swallowed-error clean-up only: the killed sleeper may have closed the stream
       await child.stdout.cancel().catch(() => {});
       await child.status;
     },
