@@ -106,6 +106,7 @@ const denoTestArgs = Deno.args.filter((a) => a !== "--static");
 await check("format", deno, ["fmt", "--check"]);
 await check("lint", deno, ["lint"]);
 await check("type check", deno, ["check", "."]);
+await check("assertions that can fail", deno, ["run", "-A", "dev/lint/assertions_main.ts"]);
 
 const stackReady = !onlyStatic && await setup("local stack", async () => {
   // The browser tests drive Debian's Chromium and the pooled run PgBouncer; installed here like

@@ -1,7 +1,7 @@
 // How `npm test` (dev/test_all.ts) turns each step's output into counts. Only real results are
-// counted: tests that ran, and checks (format, lint, type check, advisors, schema lint) that
-// ran. A setup step (the local stack) is neither; when it fails, the steps that need it do not
-// run, and the failure is counted so the closing line never reads "0 failed" after it.
+// counted: tests that ran, and checks (format, lint, type check, assertion audit, advisors, schema
+// lint) that ran. A setup step (the local stack) is neither; when it fails, the steps that need
+// it do not run, and the failure is counted so the closing line never reads "0 failed" after it.
 
 export interface Counts {
   passed: number;

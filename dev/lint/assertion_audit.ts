@@ -4,7 +4,8 @@
 //   no-assertion        a `Deno.test` whose body checks nothing, directly or through a helper
 //   unguarded-every     `assert.ok(rows.every(...))` with no check that `rows` is not empty
 //   always-true-bound   `assert.ok(count >= 0)` on a count, size or duration
-//   swallowed-error     `.catch(() => {})` or an empty `catch {}` outside a `finally` block
+//   swallowed-error     `.catch(() => {})`, `.then(f, () => {})` or an empty `catch {}` outside
+//                       a `finally` block
 // A finding that is not one says why on its line or the line above its statement:
 // `// audit-allow: <rule> <reason>`; a test that checks through a helper with another kind of
 // name says `// asserts-via: <helper>`.
