@@ -1,7 +1,8 @@
 // Finds assertions in the tests that cannot fail (CONTRIBUTING.md "Assertions that can fail"):
 //   constant-assertion  the outcome is written into the test: `assert(true)`, `assert.equal(x, x)`,
 //                       two literals compared
-//   no-assertion        a `Deno.test` whose body checks nothing, directly or through a helper
+//   no-assertion        a `Deno.test` (or `{ name, fn }` test definition) whose body checks
+//                       nothing, directly or through a helper
 //   unguarded-every     `assert.ok(rows.every(...))` with no check that `rows` is not empty
 //   always-true-bound   `assert.ok(count >= 0)` on a count, size or duration
 //   swallowed-error     `.catch(() => {})`, `.then(f, () => {})` or an empty `catch {}` outside
@@ -67,7 +68,7 @@ export function auditSource(source: ts.SourceFile): AuditFinding[] {
   visit(source);
   const checking = functionsThatCheck(source);
   for (const test of testsWithoutAssertion(source, checking)) {
-    report(test.call, "no-assertion", `Deno.test ${test.label} asserts nothing`);
+    report(test.node, "no-assertion", `test ${test.label} asserts nothing`);
   }
   return found.sort((a, b) => a.line - b.line);
 }

@@ -80,11 +80,17 @@ Deno.test("assertion audit: a test that checks nothing is flagged, helpers and t
     "// asserts-via: runScenario (its steps assert)",
     'Deno.test("declared helper", async () => { await runScenario(); });',
     'Deno.test("expected is not expect", () => { expectedRows(); });',
+    'export const quiet: Deno.TestDefinition = { name: "scenario", async fn() { await onlyLoads(); } };',
+    'export const loud = { name: "scenario 2", fn: async () => { await loadAndCheck(); } };',
+    'const byName = { name: "scenario 3", fn: loadAndCheck };',
+    'const notATest = { name: "data", value: 1 };',
   ].join("\n");
-  assert.deepEqual(findingsIn(text), [[5, "no-assertion"], [11, "no-assertion"], [
-    15,
-    "no-assertion",
-  ]]);
+  assert.deepEqual(findingsIn(text), [
+    [5, "no-assertion"],
+    [11, "no-assertion"],
+    [15, "no-assertion"],
+    [16, "no-assertion"],
+  ]);
 });
 
 Deno.test("assertion audit: every() needs a check that the list is not empty", () => {

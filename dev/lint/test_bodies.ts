@@ -1,10 +1,12 @@
-// Which `Deno.test` bodies check something: an assertion call (assertion_calls.ts), a `throw`,
-// or a call of a function of the same file that does one of these, however deep.
+// Which tests check something: an assertion call (assertion_calls.ts), a `throw`, or a call of
+// a function of the same file that does one of these, however deep. Tests are `Deno.test` calls
+// and `{ name, fn }` test definitions registered elsewhere (the chaos scenarios).
 import ts from "typescript";
 import { isAssertionCall } from "./assertion_calls.ts";
 
 export interface UncheckedTest {
-  call: ts.CallExpression;
+  /** The `Deno.test` call or the `{ name, fn }` definition. */
+  node: ts.Node;
   /** The test's name as written, for the report. */
   label: string;
 }
@@ -55,17 +57,22 @@ export function checks(node: ts.Node, checking: Set<string>): boolean {
   return found;
 }
 
-/** `Deno.test` calls whose function checks nothing and says no `// asserts-via:` helper. */
+/** Tests whose function checks nothing and that name no `// asserts-via:` helper. */
 export function testsWithoutAssertion(
   source: ts.SourceFile,
   checking: Set<string>,
 ): UncheckedTest[] {
   const found: UncheckedTest[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isCallExpression(node) && isDenoTest(node)) {
+    const isTest = (ts.isCallExpression(node) && isDenoTest(node)) ||
+      (ts.isObjectLiteralExpression(node) && isTestDefinition(node));
+    if (isTest) {
       const body = testFunction(node);
-      if (body !== undefined && !checks(body, checking) && !namesHelper(node, source)) {
-        found.push({ call: node, label: testLabel(node, source) });
+      // `fn: helper` names a function of the file; its body is what runs.
+      const checked = body !== undefined &&
+        (ts.isIdentifier(body) ? checking.has(body.text) : checks(body, checking));
+      if (body !== undefined && !checked && !namesHelper(node, source)) {
+        found.push({ node, label: testLabel(node, source) });
       }
     }
     ts.forEachChild(node, visit);
@@ -74,14 +81,23 @@ export function testsWithoutAssertion(
   return found;
 }
 
+/** `{ name: ..., fn() {...} }` not written straight into `Deno.test(...)` (that call counts). */
+function isTestDefinition(object: ts.ObjectLiteralExpression): boolean {
+  const parent = object.parent;
+  if (ts.isCallExpression(parent) && isDenoTest(parent)) return false;
+  return object.properties.some((p) => p.name?.getText() === "name") &&
+    testFunction(object) !== undefined;
+}
+
 function isDenoTest(call: ts.CallExpression): boolean {
   const text = call.expression.getText().replace(/\s+/g, "");
   return text === "Deno.test" || text === "Deno.test.only";
 }
 
-/** The function argument, or the `fn` of a `{ name, fn }` argument. */
-function testFunction(call: ts.CallExpression): ts.Node | undefined {
-  for (const argument of [...call.arguments].reverse()) {
+/** The function argument, or the `fn` of a `{ name, fn }` argument or definition. */
+function testFunction(test: ts.CallExpression | ts.ObjectLiteralExpression): ts.Node | undefined {
+  const parts = ts.isCallExpression(test) ? [...test.arguments].reverse() : [test];
+  for (const argument of parts) {
     if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) return argument;
     if (ts.isObjectLiteralExpression(argument)) {
       for (const property of argument.properties) {
@@ -95,15 +111,15 @@ function testFunction(call: ts.CallExpression): ts.Node | undefined {
 }
 
 /** An `// asserts-via:` comment on the line above the test or anywhere in it. */
-function namesHelper(call: ts.CallExpression, source: ts.SourceFile): boolean {
-  const start = source.getLineAndCharacterOfPosition(call.getStart(source)).line;
-  const end = source.getLineAndCharacterOfPosition(call.getEnd()).line;
+function namesHelper(test: ts.Node, source: ts.SourceFile): boolean {
+  const start = source.getLineAndCharacterOfPosition(test.getStart(source)).line;
+  const end = source.getLineAndCharacterOfPosition(test.getEnd()).line;
   const lines = source.text.split(/\r?\n/).slice(Math.max(0, start - 1), end + 1);
   return lines.some((line) => ASSERTS_VIA.test(line));
 }
 
-function testLabel(call: ts.CallExpression, source: ts.SourceFile): string {
-  const first = call.arguments[0];
+function testLabel(test: ts.CallExpression | ts.ObjectLiteralExpression, source: ts.SourceFile) {
+  const first = ts.isCallExpression(test) ? test.arguments[0] : test;
   if (first === undefined) return "(no name)";
   if (ts.isStringLiteralLike(first)) return JSON.stringify(first.text);
   if (ts.isObjectLiteralExpression(first)) {
