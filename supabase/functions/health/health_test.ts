@@ -85,6 +85,7 @@ Deno.test("health says off or paused, with a reason and 503, when syncing is swi
       assert.equal(off.status, 503, JSON.stringify(off.body));
       assert.equal(off.body.status, "off");
       assert.match(off.body.reason, /sync_schedule\.enabled is false/);
+      assert.ok(off.body.entities.length > 0, "the entities are listed when the schedule is off");
       for (const e of off.body.entities as EntityReply[]) {
         assert.deepEqual([e.status, e.colour], ["off", "green"], e.entity);
         assert.match(e.reason, /schedule off/);
