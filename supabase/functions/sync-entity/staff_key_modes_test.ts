@@ -14,7 +14,10 @@ const noPersist = { auth: { persistSession: false, autoRefreshToken: false } };
 
 async function staffToken(url: string, key: string, email: string): Promise<string> {
   const client = createClient(url, key, noPersist);
-  const { data, error } = await client.auth.signInWithPassword({ email, password: "staff-pw-123456" });
+  const { data, error } = await client.auth.signInWithPassword({
+    email,
+    password: "staff-pw-123456",
+  });
   assert.equal(error, null);
   return data.session!.access_token;
 }

@@ -27,7 +27,10 @@ interface World {
 
 async function signIn(stack: TestStack, key: string, email: string): Promise<string> {
   const client = createClient(stack.url, key, noPersist);
-  const { data, error } = await client.auth.signInWithPassword({ email, password: "pw-123456-long" });
+  const { data, error } = await client.auth.signInWithPassword({
+    email,
+    password: "pw-123456-long",
+  });
   assert.equal(error, null);
   return data.session!.access_token;
 }
