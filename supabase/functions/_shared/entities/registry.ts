@@ -1,5 +1,7 @@
 // The one declarative list of what the product syncs. Generic code reads it for paging,
-// validation and SQL; adding an entity is an entry here plus one migration for its table.
+// validation and SQL; adding an entity is an entry here plus one migration for its tables and
+// its row in public.sync_entities, the database's copy of this list (README, "Adding an
+// entity"). registry_schema_test.ts fails when the tables or that row disagree with the entry.
 import type { ColumnKind } from "./column_kinds.ts";
 
 export interface ColumnSpec {
@@ -23,6 +25,8 @@ export interface ChildCollection {
 export interface EntityDefinition {
   /** Lightspeed's plural resource name, also the entity's name in this product. */
   name: string;
+  /** What the dashboard calls it when the name with a capital is not right (entityLabel). */
+  label?: string;
   /** Path under /api/2.0. */
   path: string;
   table: string;
@@ -242,6 +246,13 @@ export function getEntity(name: EntityName): EntityDefinition {
   const entity = entityRegistry.find((e) => e.name === name);
   if (!entity) throw new Error(`Unknown entity "${name}"`);
   return entity;
+}
+
+/** What the dashboard calls the entity: its label, else its name with a capital and spaces. */
+export function entityLabel(entity: EntityDefinition): string {
+  if (entity.label) return entity.label;
+  const words = entity.name.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** The page size to request: the configured override when given, within the endpoint's cap. */
