@@ -3,6 +3,10 @@
 import { createDatabase, type Sql } from "../../supabase/functions/_shared/database.ts";
 import { localDatabaseUrl } from "../paths.ts";
 import { printableUrl } from "../db/local_password.ts";
+import {
+  type EntityDefinition,
+  entityRegistry,
+} from "../../supabase/functions/_shared/entities/registry.ts";
 
 export const testDatabaseUrl = Deno.env.get("TEST_DATABASE_URL") ?? localDatabaseUrl;
 
@@ -39,17 +43,9 @@ export async function connectTestDatabase(options: { max?: number } = {}): Promi
   return sql;
 }
 
-/** Every table the sync writes synced data to. */
-export const syncedTables = [
-  "lightspeed_sale_line_items",
-  "lightspeed_sale_payments",
-  "lightspeed_sales",
-  "lightspeed_customers",
-  "lightspeed_products",
-  "lightspeed_outlets",
-  "lightspeed_registers",
-  "lightspeed_inventory",
-];
+/** Every table the sync writes synced data to: each registry entity's and its children's. */
+export const syncedTables: readonly string[] = (entityRegistry as readonly EntityDefinition[])
+  .flatMap((entity) => [entity.table, ...(entity.children ?? []).map((child) => child.table)]);
 
 /** Empties synced data and the sync's own state, so a test starts from a fresh install. */
 export async function resetSyncData(sql: Sql): Promise<void> {
