@@ -110,8 +110,9 @@ export class Api {
   }
 
   async status(): Promise<StatusRow[]> {
+    // In the registry's order (public.sync_entities); names it does not know come last.
     const { data, error, status } = await this.client.from("sync_status").select("*")
-      .order("entity");
+      .order("sort_order", { ascending: true, nullsFirst: false }).order("entity");
     this.#fail("Could not load sync status", error, status);
     return data as StatusRow[];
   }

@@ -25,6 +25,14 @@ export interface StatusRow {
   open_rejects: number | string;
   yellow_after: string;
   red_after: string;
+  /** From public.sync_entities, the registry's copy; null for a name that is not registered. */
+  label: string | null;
+  sort_order: number | null;
+}
+
+/** What the overview calls an entity: its registered label, else its name. */
+export function entityTitle(row: Pick<StatusRow, "entity" | "label">): string {
+  return row.label ?? row.entity;
 }
 
 export interface Tone {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   apiFailureText,
   describeFunctionReply,
+  entityTitle,
   formatAge,
   formatDuration,
   formatNumber,
@@ -107,4 +108,9 @@ Deno.test('apiFailureText() names the unreachable server instead of "Failed to f
     apiFailureText("Could not save x", "permission denied", 403, url),
     "Could not save x: permission denied",
   );
+});
+
+Deno.test("entityTitle() shows the registered label, and the name of an unregistered entity", () => {
+  assert.equal(entityTitle({ entity: "outlet_taxes", label: "Outlet taxes" }), "Outlet taxes");
+  assert.equal(entityTitle({ entity: "legacy_feed", label: null }), "legacy_feed");
 });

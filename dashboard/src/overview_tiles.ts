@@ -3,6 +3,7 @@
 // rejects, import progress, the latest error when it matters, and the tile's actions.
 import { h } from "./dom.ts";
 import {
+  entityTitle,
   formatAge,
   formatNumber,
   formatRelative,
@@ -129,7 +130,7 @@ export function tile(row: StatusRow, index: number, actions: TileActions): HTMLE
     h(
       "header",
       {},
-      h("h3", { id: titleId }, row.entity),
+      h("h3", { id: titleId }, entityTitle(row)),
       h("span", { class: "badge", attrs: { title: tone.description } }, tone.label),
     ),
     facts(row),
