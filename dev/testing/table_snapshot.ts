@@ -2,12 +2,26 @@
 // row's xmin (the transaction that last wrote it) by key, before and after. A row rewritten with
 // identical values still gets a new xmin, and a deleted and re-inserted child a new one too.
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
+import {
+  type EntityDefinition,
+  entityRegistry,
+} from "../../supabase/functions/_shared/entities/registry.ts";
 import { syncedTables } from "./database.ts";
 
 /** Per table: row key -> xmin. */
 export type TableSnapshot = Map<string, Map<string, string>>;
 
-const childTables = new Set(["lightspeed_sale_line_items", "lightspeed_sale_payments"]);
+// A child row is keyed by its parent's id and its own (registry's children: parentKey).
+const childKeys = new Map(
+  (entityRegistry as readonly EntityDefinition[]).flatMap((entity) =>
+    (entity.children ?? []).map((child) => [child.table, child.parentKey])
+  ),
+);
+
+function rowKey(table: string): string {
+  const parentKey = childKeys.get(table);
+  return parentKey ? `${parentKey}::text || '/' || id::text` : "id::text";
+}
 
 export async function snapshotTables(
   sql: Sql,
@@ -15,9 +29,8 @@ export async function snapshotTables(
 ): Promise<TableSnapshot> {
   const snapshot: TableSnapshot = new Map();
   for (const table of tables) {
-    const key = childTables.has(table) ? "sale_id::text || '/' || id::text" : "id::text";
     const rows = await sql.unsafe<{ key: string; xmin: string }[]>(
-      `select ${key} as key, xmin::text as xmin from public.${table}`,
+      `select ${rowKey(table)} as key, xmin::text as xmin from public.${table}`,
     );
     snapshot.set(table, new Map(rows.map((r) => [r.key, r.xmin])));
   }
