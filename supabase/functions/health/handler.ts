@@ -36,7 +36,10 @@ export function httpStatusOf(overall: OverallState): 200 | 503 {
   return overall === "green" || overall === "yellow" ? 200 : 503;
 }
 
-/** Every entity in sync_settings, paused ones included, by public.sync_entity_health. */
+/**
+ * Every entity in sync_settings, paused ones included, by public.sync_entity_health; in the
+ * registry's order (public.sync_entities), names it does not know last.
+ */
 function loadEntities(sql: Sql) {
   return sql<EntityHealthRow[]>`
     select se.entity, h.status, h.reason,
@@ -49,10 +52,11 @@ function loadEntities(sql: Sql) {
       st.last_error
     from public.sync_settings as se
     left join public.sync_state as st using (entity)
+    left join public.sync_entities as reg using (entity)
     left join public.sync_schedule as sch on true
     cross join lateral public.sync_entity_health(se.enabled, sch.enabled, st.last_success_at,
       st.last_status, se.yellow_after, se.red_after) as h
-    order by se.entity`;
+    order by reg.sort_order nulls last, se.entity`;
 }
 
 async function overallOf(sql: Sql, scheduler: string, entities: EntityHealthRow[]) {
