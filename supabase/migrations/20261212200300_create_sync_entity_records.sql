@@ -2,7 +2,8 @@
 -- deleted at the source. sync_status counts with it, so a new entity's count needs no edit of
 -- the view. Null for a name that is not registered, or whose table is missing (the overview
 -- still loads; 35_sync_entities_test.sql checks that every registered table exists). Security
--- invoker: the caller's row-level security applies, so a user who is not staff counts nothing.
+-- invoker: the caller's row-level security applies, so for a user who is not staff, who sees
+-- no registered entity, it is null.
 create or replace function public.sync_entity_records(p_entity text)
   returns bigint
   language plpgsql
