@@ -21,6 +21,11 @@ export interface ServeOptions {
    * since a health check that failed cannot say the sync is healthy.
    */
   failureStatus?: number;
+  /**
+   * The function's name as the scheduler calls it (`sync-entity`, `import-history`); without
+   * one, signed scheduler calls are refused.
+   */
+  functionName?: string;
 }
 
 const GENERIC_FAILURE =
@@ -69,6 +74,7 @@ export function serveFunction(
       caller = await identifyCaller(req, {
         sql: context.sql,
         syncSecret: context.config.syncSecret,
+        functionName: options.functionName,
         supabaseUrl: context.config.supabaseUrl,
         // A project's legacy anon key may be disabled; its publishable key is the current one.
         supabaseKey: context.config.supabasePublishableKey ?? context.config.supabaseAnonKey,

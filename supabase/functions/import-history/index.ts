@@ -2,4 +2,4 @@
 import { serveFunction } from "../_shared/function_entry.ts";
 import { handleImportHistory } from "./handler.ts";
 
-Deno.serve(serveFunction(handleImportHistory));
+Deno.serve(serveFunction(handleImportHistory, undefined, { functionName: "import-history" }));

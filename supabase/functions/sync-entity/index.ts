@@ -2,4 +2,4 @@
 import { serveFunction } from "../_shared/function_entry.ts";
 import { handleSyncEntity } from "./handler.ts";
 
-Deno.serve(serveFunction(handleSyncEntity));
+Deno.serve(serveFunction(handleSyncEntity, undefined, { functionName: "sync-entity" }));

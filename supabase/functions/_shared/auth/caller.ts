@@ -15,6 +15,8 @@ export type Caller =
 
 export interface CallerCheck extends StaffCheck {
   syncSecret: string;
+  /** The function being called; a scheduler call must have been made for it. */
+  functionName?: string;
 }
 
 function bearerToken(req: Request): string | null {

@@ -12,10 +12,11 @@ export type SchedulerIdentity =
 /** Null when the request is not signed (another kind of caller). */
 export async function schedulerCaller(
   req: Request,
-  check: { sql: Sql; syncSecret: string },
+  check: { sql: Sql; syncSecret: string; functionName?: string },
 ): Promise<SchedulerIdentity | null> {
   const signature = req.headers.get(signatureHeader);
   if (signature === null) return null;
+  if (check.functionName === undefined) return refuse("this function takes no scheduled calls");
   const verdict = await verifySchedulerSignature({
     signature,
     callId: req.headers.get(callIdHeader),
@@ -23,7 +24,7 @@ export async function schedulerCaller(
     body: await req.clone().text(),
   }, check.syncSecret);
   if (!verdict.valid) return refuse(verdict.reason);
-  const claim = await claimScheduledCall(check.sql, verdict.callId);
+  const claim = await claimScheduledCall(check.sql, verdict.callId, check.functionName);
   if (!claim.claimed) return refuse(claim.reason);
   return { kind: "scheduler", callId: verdict.callId };
 }

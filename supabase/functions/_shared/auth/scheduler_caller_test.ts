@@ -62,7 +62,7 @@ Deno.test("signed scheduler calls: SQL and TypeScript agree, each call id is acc
       from sync_private.scheduled_calls where id = ${call.id}::bigint`;
     assert.equal(signature, await schedulerSignature(secret, t, call.id, call.body));
 
-    const check = { sql, syncSecret: secret };
+    const check = { sql, syncSecret: secret, functionName: "sync-entity" };
     const first = await schedulerCaller(await signedRequest(call.id, call.body), check);
     assert.deepEqual(first, { kind: "scheduler", callId: call.id });
     const [{ received }] = await sql`
@@ -95,7 +95,7 @@ Deno.test("signed scheduler calls: SQL and TypeScript agree, each call id is acc
 Deno.test("identifyCaller: a signed call is the scheduler's, the operator secret still wins", async () => {
   const sql = await connectTestDatabase();
   try {
-    const check = { sql, syncSecret: secret };
+    const check = { sql, syncSecret: secret, functionName: "sync-entity" };
     const call = await newCall(sql);
     assert.deepEqual(await identifyCaller(await signedRequest(call.id, call.body), check), {
       kind: "scheduler",
@@ -111,6 +111,45 @@ Deno.test("identifyCaller: a signed call is the scheduler's, the operator secret
     );
     assert.ok(result.kind === "anonymous");
     assert.match(result.refused ?? "", /does not match the call id and body/);
+  } finally {
+    await sql`delete from sync_private.scheduled_calls where entity = ${entity}`;
+    await sql.end();
+  }
+});
+
+Deno.test("a signed call is accepted only by the function it was made for", async () => {
+  const sql = await connectTestDatabase();
+  try {
+    const call = await newCall(sql);
+    const request = () => signedRequest(call.id, call.body);
+    const elsewhere = await withWarnings(async () =>
+      await schedulerCaller(await request(), {
+        sql,
+        syncSecret: secret,
+        functionName: "import-history",
+      })
+    );
+    const reason =
+      `Scheduler signature refused: call id ${call.id} was made for sync-entity, not import-history`;
+    assert.deepEqual(elsewhere.result, { kind: "anonymous", refused: reason });
+    assert.deepEqual(elsewhere.warnings, [reason]);
+    // The copy sent elsewhere did not use up the call: the real one is still accepted.
+    assert.deepEqual(
+      await schedulerCaller(await request(), {
+        sql,
+        syncSecret: secret,
+        functionName: "sync-entity",
+      }),
+      { kind: "scheduler", callId: call.id },
+    );
+    // A function that takes no scheduled calls (health) refuses every signed request.
+    const { result } = await withWarnings(async () =>
+      await schedulerCaller(await request(), { sql, syncSecret: secret })
+    );
+    assert.deepEqual(result, {
+      kind: "anonymous",
+      refused: "Scheduler signature refused: this function takes no scheduled calls",
+    });
   } finally {
     await sql`delete from sync_private.scheduled_calls where entity = ${entity}`;
     await sql.end();
