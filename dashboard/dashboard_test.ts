@@ -25,6 +25,7 @@ import { join } from "../dev/path_helpers.ts";
 import { buildDashboard, dashboardDir } from "./build.ts";
 import { createFunctionsRouter } from "../dev/api/functions_router.ts";
 import { HOSTILE, type RunningSimulator, startSimulator } from "../simulator/mod.ts";
+import { entityNames, isEntityName } from "../supabase/functions/_shared/entities/registry.ts";
 import { type DashboardServer, serveDashboard } from "./serve.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -438,6 +439,14 @@ Deno.test({
       // Settings: pause an entity and tighten its thresholds.
       await page.getByRole("link", { name: "Settings" }).click();
       const form = page.locator(`form[data-entity="${e.green}"]`);
+      await form.waitFor();
+      // In the registry's order, as the tiles; names the registry does not know come after.
+      const listed = await page.locator("form[data-entity]").evaluateAll((forms) =>
+        forms.map((f) => f.getAttribute("data-entity")!)
+      );
+      assert.deepEqual(listed.slice(0, entityNames.length), entityNames, listed.join(", "));
+      assert.ok(listed.slice(entityNames.length).includes(e.green), listed.join(", "));
+      assert.ok(!listed.slice(entityNames.length).some(isEntityName), listed.join(", "));
       await form.getByLabel("Sync enabled").uncheck();
       await form.getByLabel("Warn after (minutes)").fill("30");
       await form.getByLabel("Alert after (minutes)").fill("90");

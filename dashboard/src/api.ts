@@ -165,11 +165,22 @@ export class Api {
     return { rows: data as RejectRow[], total: count ?? 0 };
   }
 
+  /** In the registry's order (public.sync_entities), as the tiles; names it does not know last. */
   async settings(): Promise<SettingsRow[]> {
-    const { data, error, status } = await this.client.from("sync_settings").select("*")
-      .order("entity");
-    this.#fail("Could not load settings", error, status);
-    return data as SettingsRow[];
+    const [settings, registered] = await Promise.all([
+      this.client.from("sync_settings").select("*").order("entity"),
+      this.client.from("sync_entities").select("entity,sort_order"),
+    ]);
+    this.#fail("Could not load settings", settings.error, settings.status);
+    this.#fail("Could not load the entity list", registered.error, registered.status);
+    const position = new Map(
+      (registered.data as { entity: string; sort_order: number }[]).map((row) => [
+        row.entity,
+        row.sort_order,
+      ]),
+    );
+    const rank = (row: SettingsRow) => position.get(row.entity) ?? Number.MAX_SAFE_INTEGER;
+    return (settings.data as SettingsRow[]).sort((a, b) => rank(a) - rank(b));
   }
 
   /** The scheduler's global settings, or null where that table does not exist (yet). */
