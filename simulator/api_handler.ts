@@ -5,6 +5,7 @@ import { retryAfterHttpDate } from "./rate_limiter.ts";
 import { type EntityName, isEntityName } from "./records.ts";
 import type { SimulatorState } from "./simulator_state.ts";
 import { countRequest, countStatus } from "./stats.ts";
+import { handleWebhooksApi, isWebhooksPath } from "./webhooks_api.ts";
 
 export const API_PREFIX = "/api/2.0";
 
@@ -122,6 +123,10 @@ async function route(
   resourcePath: string,
   lacksScope: boolean,
 ): Promise<Response> {
+  if (isWebhooksPath(url.pathname)) {
+    if (lacksScope) return errorResponse(403, "The token does not have the webhooks scope");
+    return await handleWebhooksApi(state, request, url.pathname.replace(/\/+$/, ""));
+  }
   if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
     return errorResponse(404, `No API route for ${url.pathname}`);
   }

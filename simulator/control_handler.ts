@@ -65,6 +65,15 @@ export async function handleControlRequest(
     case "POST /rate-limit/reset":
       state.limiter.clear();
       return jsonResponse(200, state.rateLimitConfig());
+    case "GET /webhooks":
+      return jsonResponse(200, {
+        webhooks: state.webhooks.list(),
+        stats: state.webhookSender.stats,
+      });
+    case "POST /webhooks/settle":
+      // Waits (bounded by the caller's own timeout) until no delivery is pending.
+      await state.webhookSender.idle();
+      return jsonResponse(200, { stats: state.webhookSender.stats });
     case "GET /summary":
       return jsonResponse(200, describe(state));
     case "GET /dump": {

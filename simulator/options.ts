@@ -9,6 +9,22 @@ const scaleSchema = z.union([
   z.strictObject({ sales: z.number().int().min(0).max(2_000_000) }),
 ]);
 
+/** How webhooks are delivered (webhook_sender.ts); every field has Lightspeed's default. */
+export const webhookSettingsSchema = z.strictObject({
+  /** The OAuth app's client secret: set, every delivery carries X-Signature. */
+  secret: z.string().min(1).nullable().default(null),
+  /** A receiver must answer 2xx within this long. */
+  timeoutMs: z.number().int().min(1).max(60_000).default(5000),
+  maxAttempts: z.number().int().min(1).max(20).default(20),
+  /** First retry delay, doubling per attempt up to 4 h; divided by timeScale. */
+  retryBaseMs: z.number().min(0).default(30_000),
+  /** Faults: share of deliveries lost, share sent twice, and a random 0..reorderMs delay. */
+  dropRate: z.number().min(0).max(1).default(0),
+  duplicateRate: z.number().min(0).max(1).default(0),
+  reorderMs: z.number().min(0).max(600_000).default(0),
+});
+export type WebhookSettings = z.output<typeof webhookSettingsSchema>;
+
 /** Options that shape the store and its API; all may be changed by a control reset. */
 export const storeSettingsSchema = z.strictObject({
   seed: z.union([z.number(), z.string()]).optional(),
@@ -27,8 +43,11 @@ export const storeSettingsSchema = z.strictObject({
   }).optional(),
   /** Default `Retry-After` style of injected 429s. */
   retryAfter: z.enum(RETRY_AFTER_STYLES).optional(),
+  webhooks: webhookSettingsSchema.optional(),
 });
 export type StoreSettings = z.infer<typeof storeSettingsSchema>;
+/** What a caller may pass: nested webhook settings may be partial. */
+export type StoreSettingsInput = z.input<typeof storeSettingsSchema>;
 export type ResolvedSettings = Required<Omit<StoreSettings, "forbiddenToken">> & {
   forbiddenToken: string | null;
 };
@@ -44,6 +63,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   emptyPageVersion: "null",
   latency: { baseMs: 0, perRecordMs: 0 },
   retryAfter: "date",
+  webhooks: webhookSettingsSchema.parse({}),
 };
 
 const pathFilter = z.string().min(1).optional();

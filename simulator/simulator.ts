@@ -1,11 +1,11 @@
 import { API_PREFIX, handleApiRequest } from "./api_handler.ts";
 import { CONTROL_PREFIX, handleControlRequest } from "./control_handler.ts";
 import { listen } from "./http_host.ts";
-import { type StoreSettings, storeSettingsSchema } from "./options.ts";
+import { type StoreSettingsInput, storeSettingsSchema } from "./options.ts";
 import { SimulatorState } from "./simulator_state.ts";
 import type { SimulatorStore } from "./store.ts";
 
-export interface SimulatorOptions extends StoreSettings {
+export interface SimulatorOptions extends StoreSettingsInput {
   /** 0 picks a free port (the library default); the CLI defaults to 54330. */
   port?: number;
   hostname?: string;
@@ -59,6 +59,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     get store() {
       return state.store;
     },
-    stop: () => host.close(),
+    stop: () => {
+      state.webhookSender.stop();
+      return host.close();
+    },
   };
 }

@@ -7,6 +7,9 @@ import {
 } from "./rate_limiter.ts";
 import { emptyStats, type SimulatorStats } from "./stats.ts";
 import { SimulatorStore } from "./store.ts";
+import { apiOnePayload, WEBHOOK_TYPE_OF_ENTITY } from "./webhook_payload.ts";
+import { WebhookRegistry } from "./webhook_registry.ts";
+import { WebhookSender } from "./webhook_sender.ts";
 
 export interface RateLimitConfig {
   limit: number;
@@ -24,6 +27,9 @@ export class SimulatorState {
   limiter: SlidingWindowRateLimiter;
   faults = new FaultQueue();
   stats: SimulatorStats = emptyStats();
+  /** The store's webhooks; a reset keeps them, as a receiver's registration outlives data. */
+  readonly webhooks = new WebhookRegistry();
+  webhookSender: WebhookSender;
 
   constructor(settings: StoreSettings, now: () => number = Date.now) {
     this.startupSettings = resolveSettings(DEFAULT_SETTINGS, settings);
@@ -31,6 +37,8 @@ export class SimulatorState {
     this.settings = this.startupSettings;
     this.store = buildStore(this.settings);
     this.limiter = this.#buildLimiter();
+    this.webhookSender = new WebhookSender(() => this.settings, this.webhooks);
+    this.#sendWebhooksFor(this.store);
   }
 
   /** Rebuilds the store from the startup settings overridden by `changes`. */
@@ -41,6 +49,20 @@ export class SimulatorState {
     this.limiter = this.#buildLimiter();
     this.faults.clear();
     this.stats = emptyStats();
+    // Deliveries of the old store's changes stop with it.
+    this.webhookSender.stop();
+    this.webhookSender = new WebhookSender(() => this.settings, this.webhooks);
+    this.#sendWebhooksFor(this.store);
+  }
+
+  /** Every change the store makes from now on goes to the webhooks of its type. */
+  #sendWebhooksFor(store: SimulatorStore): void {
+    store.onChange = (entity, record) => {
+      const type = WEBHOOK_TYPE_OF_ENTITY[entity];
+      if (type === undefined || !this.webhookSender.wanted(type)) return;
+      const rendered = store.render(entity, record) as Record<string, unknown>;
+      this.webhookSender.send(type, apiOnePayload(entity, rendered));
+    };
   }
 
   rateLimitConfig(): RateLimitConfig {

@@ -64,6 +64,8 @@ export class SimulatorStore {
   mutationRounds = 0;
   /** Every malformed or hostile record appended, and how, so a test knows what to expect. */
   readonly injected: InjectedRecord[] = [];
+  /** Told of every change made after the store was built (the webhooks' source). */
+  onChange: (entity: EntityName, record: unknown) => void = () => {};
 
   constructor(options: StoreOptions) {
     this.options = options;
@@ -117,6 +119,7 @@ export class SimulatorStore {
   appendPlain(entity: Exclude<EntityName, "sales">, record: PlainRecord): void {
     record.version = this.clock.next();
     this.feeds[entity].append(record.version, record);
+    this.onChange(entity, record);
   }
 
   /** Gives a changed record a new, higher version, moving it to the end of its feed. */
@@ -124,18 +127,21 @@ export class SimulatorStore {
     const old = record.version;
     record.version = this.clock.next();
     this.feeds[entity].move(old, record.version, record);
+    this.onChange(entity, record);
   }
 
   appendSale(sale: SaleRow): void {
     sale.version = this.clock.next();
     this.salesById.set(sale.id, sale);
     this.feeds.sales.append(sale.version, sale);
+    this.onChange("sales", sale);
   }
 
   touchSale(sale: SaleRow): void {
     const old = sale.version;
     sale.version = this.clock.next();
     this.feeds.sales.move(old, sale.version, sale);
+    this.onChange("sales", sale);
   }
 
   /** Adds a record served verbatim (malformed or hostile) at a real new version. */
