@@ -59,4 +59,7 @@ export async function resetSyncData(sql: Sql): Promise<void> {
     red_after = interval '12 hours', overlap_every = interval '24 hours',
     overlap_window = interval '24 hours'`;
   await sql`delete from sync_private.request_log`.catch(() => {});
+  // Absent from a database without the webhook migrations.
+  await sql`truncate public.webhook_events, public.webhook_rejections,
+    sync_private.webhook_passes`.catch(() => {});
 }

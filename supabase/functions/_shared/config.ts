@@ -52,6 +52,14 @@ export interface SyncConfig {
   rateWindowMs: number;
   /** Fraction of the rate limit the sync allows itself. */
   rateSafety: number;
+  /** The token in the registered webhook URLs; unset, webhooks are refused. */
+  webhookToken?: string;
+  /** The OAuth app's client secret: set, webhooks must be signed with it. */
+  lightspeedClientSecret?: string;
+  /** Share of the (safe) request budget webhook-driven passes may use. */
+  webhookBudgetShare: number;
+  /** Shortest time between two webhook-driven passes of one entity. */
+  webhookMinIntervalMs: number;
 }
 
 /** One invalid or missing setting. */
@@ -108,6 +116,10 @@ export function loadConfig(
     maxRetryAfterMs: settings.LIGHTSPEED_MAX_RETRY_AFTER_MS,
     rateWindowMs: settings.LIGHTSPEED_RATE_WINDOW_MS,
     rateSafety: settings.LIGHTSPEED_RATE_SAFETY,
+    webhookToken: settings.LIGHTSPEED_WEBHOOK_TOKEN,
+    lightspeedClientSecret: settings.LIGHTSPEED_CLIENT_SECRET,
+    webhookBudgetShare: settings.LIGHTSPEED_WEBHOOK_BUDGET_SHARE,
+    webhookMinIntervalMs: settings.LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS,
   };
 }
 

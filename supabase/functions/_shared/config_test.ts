@@ -49,6 +49,10 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     maxRetryAfterMs: 600_000,
     rateWindowMs: 300_000,
     rateSafety: 0.9,
+    webhookToken: undefined,
+    lightspeedClientSecret: undefined,
+    webhookBudgetShare: 0.5,
+    webhookMinIntervalMs: 5_000,
   });
 });
 

@@ -25,9 +25,11 @@ export interface FunctionContext {
   worker: WorkerLifetime;
   /**
    * The environment runs need. `deadline` (epoch ms) is the invocation's: reading the register
-   * count from Lightspeed, when that is needed, never waits past it.
+   * count from Lightspeed, when that is needed, never waits past it. `budgetShare` (0..1]
+   * gives a budget that refuses requests once the store's window is that full (webhook-driven
+   * passes leave the rest to scheduled and import work).
    */
-  syncEnvironment(options?: { deadline?: number }): Promise<SyncEnvironment>;
+  syncEnvironment(options?: { deadline?: number; budgetShare?: number }): Promise<SyncEnvironment>;
 }
 
 // Reading /registers must not itself wait long; a single register's allowance is the floor.
@@ -78,57 +80,74 @@ async function registerCount(
   }
 }
 
+/** Every value of the settings that must never appear in a message. */
+function secretsOf(config: SyncConfig): string[] {
+  return [
+    config.lightspeedToken,
+    config.syncSecret,
+    config.webhookToken,
+    config.lightspeedClientSecret,
+    ...config.databaseUrls.map(databasePassword),
+    ...config.supabaseApiKeys.filter((key) => key.startsWith("sb_secret_")),
+  ].filter((s): s is string => !!s);
+}
+
 export function createFunctionContext(
   env: Record<string, string | undefined>,
   worker: WorkerLifetime = standaloneWorkerLifetime(),
 ): FunctionContext {
   const config = loadConfig(env);
   const sql = createDatabase(config.databaseUrl, { max: config.databasePoolSize });
-  const secrets = [
-    config.lightspeedToken,
-    config.syncSecret,
-    ...config.databaseUrls.map(databasePassword),
-    ...config.supabaseApiKeys.filter((key) => key.startsWith("sb_secret_")),
-  ].filter((s): s is string => !!s);
+  const secrets = secretsOf(config);
   const storeKey = storeKeyOf(config.lightspeedBaseUrl);
-  const budgetFor = (registers: number) =>
+  const budgetFor = (registers: number, share = 1) =>
     createPostgresRequestBudget(sql, {
       storeKey,
       requestLimit: registerCountToLimit(registers),
       windowMs: config.rateWindowMs,
-      safety: config.rateSafety,
+      safety: config.rateSafety * share,
     });
   let environment: Promise<SyncEnvironment> | null = null;
+  const registersOf = new WeakMap<SyncEnvironment, number>();
   return {
     config,
     sql,
     secrets,
     worker,
-    syncEnvironment(options = {}) {
-      if (environment) return environment;
-      const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
-      const pending = registerCount(config, sql, budgetFor(1), deadline).then(
-        ({ registers, provisional }) => {
-          // A provisional size is used once and asked for again by the next run.
-          if (provisional) environment = null;
-          return {
-            sql,
-            budget: budgetFor(registers),
-            lightspeedBaseUrl: config.lightspeedBaseUrl,
-            lightspeedToken: config.lightspeedToken,
-            pageSizeOverride: config.pageSizeOverride,
-            maxRetryAfterMs: config.maxRetryAfterMs,
-            secrets,
-          };
-        },
-      );
-      environment = pending;
-      pending.catch(() => {
-        environment = null;
-      });
-      return pending;
+    async syncEnvironment(options = {}) {
+      const shared = await sharedEnvironment(options.deadline);
+      if (options.budgetShare === undefined) return shared;
+      const registers = registersOf.get(shared) ?? 1;
+      return { ...shared, budget: budgetFor(registers, options.budgetShare) };
     },
   };
+
+  function sharedEnvironment(deadlineOption?: number): Promise<SyncEnvironment> {
+    if (environment) return environment;
+    const deadline = deadlineOption ?? Number.POSITIVE_INFINITY;
+    const pending = registerCount(config, sql, budgetFor(1), deadline).then(
+      ({ registers, provisional }) => {
+        // A provisional size is used once and asked for again by the next run.
+        if (provisional) environment = null;
+        const built: SyncEnvironment = {
+          sql,
+          budget: budgetFor(registers),
+          lightspeedBaseUrl: config.lightspeedBaseUrl,
+          lightspeedToken: config.lightspeedToken,
+          pageSizeOverride: config.pageSizeOverride,
+          maxRetryAfterMs: config.maxRetryAfterMs,
+          secrets,
+        };
+        registersOf.set(built, registers);
+        return built;
+      },
+    );
+    environment = pending;
+    pending.catch(() => {
+      environment = null;
+    });
+    return pending;
+  }
 }
 
 let isolateContext: FunctionContext | null = null;

@@ -88,6 +88,21 @@ export const settings = {
     secret: true,
     setBy: "platform",
   },
+  LIGHTSPEED_WEBHOOK_TOKEN: {
+    description: "a random webhook URL token",
+    // Compared byte for byte with the URL's token; unset, lightspeed-webhook refuses every call.
+    shape: { kind: "text", minLength: 32, keepSpaces: true },
+    required: false,
+    secret: true,
+    setBy: "operator",
+  },
+  LIGHTSPEED_CLIENT_SECRET: {
+    description: "the OAuth app's client secret (webhooks must then be signed with it)",
+    shape: { kind: "text", keepSpaces: true },
+    required: false,
+    secret: true,
+    setBy: "operator",
+  },
   SYNC_DATABASE_URL: {
     // Supabase gives the functions only the direct connection (SUPABASE_DB_URL), and names
     // starting with SUPABASE_ are reserved, so the pooler needs a setting of its own.
@@ -236,6 +251,22 @@ export const settings = {
   LIGHTSPEED_RATE_SAFETY: {
     description: "share of Lightspeed's rate limit the sync allows itself",
     shape: { kind: "fraction", above: 0, atMost: 1, default: 0.9 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_WEBHOOK_BUDGET_SHARE: {
+    description: "share of the request budget webhook-driven passes may use; the rest is " +
+      "kept for scheduled and import work",
+    shape: { kind: "fraction", above: 0, atMost: 1, default: 0.5 },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS: {
+    description: "the shortest time between two webhook-driven passes of one entity",
+    // Coalescing: a burst of events costs one pass per interval, not one per event.
+    shape: { kind: "integer", unit: "milliseconds", min: 500, max: 300_000, default: 5_000 },
     required: false,
     secret: false,
     setBy: "operator",

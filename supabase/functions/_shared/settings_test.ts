@@ -28,6 +28,10 @@ const sample: Record<SettingName, string> = {
   LIGHTSPEED_MAX_RETRY_AFTER_MS: "60000",
   LIGHTSPEED_RATE_WINDOW_MS: "3000",
   LIGHTSPEED_RATE_SAFETY: "0.5",
+  LIGHTSPEED_WEBHOOK_TOKEN: "webhook-token-0123456789abcdef0123456789",
+  LIGHTSPEED_CLIENT_SECRET: "oauth-client-secret",
+  LIGHTSPEED_WEBHOOK_BUDGET_SHARE: "0.25",
+  LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS: "2000",
 };
 
 /** The text the operator reads for `name` when it alone is set to `value` (or unset). */
@@ -92,6 +96,12 @@ Deno.test("each setting's message is exactly the text below", () => {
     LIGHTSPEED_RATE_WINDOW_MS:
       "an integer number of milliseconds from 100 to 3600000 (default 300000)",
     LIGHTSPEED_RATE_SAFETY: "a fraction above 0 and at most 1 (default 0.9)",
+    LIGHTSPEED_WEBHOOK_TOKEN: "a random webhook URL token of at least 32 characters",
+    LIGHTSPEED_CLIENT_SECRET:
+      "the OAuth app's client secret (webhooks must then be signed with it)",
+    LIGHTSPEED_WEBHOOK_BUDGET_SHARE: "a fraction above 0 and at most 1 (default 0.5)",
+    LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS:
+      "an integer number of milliseconds from 500 to 300000 (default 5000)",
   };
   for (const setting of declaredSettings()) {
     assert.equal(expectedText(setting), texts[setting.name], setting.name);

@@ -6,6 +6,7 @@
 // which the function accepts once (scheduler_call_claim.ts), so a copy read from the queue
 // is worth nothing after the call was made or its window passed.
 import { timingSafeEqual } from "node:crypto";
+import { hmacSha256 } from "./hmac_sha256.ts";
 
 export const signatureHeader = "x-sync-signature";
 export const callIdHeader = "x-sync-call-id";
@@ -29,18 +30,6 @@ export type SignatureCheck = { valid: true; callId: string } | { valid: false; r
 function parseSignature(header: string): { t: number; v1: string } | null {
   const match = header.trim().match(/^t=([0-9]{1,12}),v1=([0-9a-f]{64})$/);
   return match ? { t: Number(match[1]), v1: match[2] } : null;
-}
-
-async function hmacSha256(key: string, message: string): Promise<Uint8Array> {
-  const encoder = new TextEncoder();
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(key),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)));
 }
 
 function hexBytes(hex: string): Uint8Array {
