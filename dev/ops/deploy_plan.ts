@@ -3,7 +3,12 @@
 // the environment of a child process or on its stdin, never in a printed or argv string.
 import { z } from "zod";
 
-export const functionNames = ["sync-entity", "import-history", "health"] as const;
+export const functionNames = [
+  "sync-entity",
+  "import-history",
+  "health",
+  "lightspeed-webhook",
+] as const;
 export const defaultEnvFile = "supabase/functions/.env.production";
 
 export interface DeployInputs {

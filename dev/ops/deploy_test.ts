@@ -48,6 +48,7 @@ const expectedCommands = [
   `supabase functions deploy sync-entity --no-verify-jwt --use-api --project-ref ${ref}`,
   `supabase functions deploy import-history --no-verify-jwt --use-api --project-ref ${ref}`,
   `supabase functions deploy health --no-verify-jwt --use-api --project-ref ${ref}`,
+  `supabase functions deploy lightspeed-webhook --no-verify-jwt --use-api --project-ref ${ref}`,
   `supabase secrets set --env-file prod.env --project-ref ${ref}`,
   "supabase db query --linked < (SQL storing Vault secrets project_url = " +
   `https://${ref}.supabase.co and sync_secret = <SYNC_SECRET from prod.env>; the first time, ` +
@@ -84,10 +85,11 @@ Deno.test("a real run runs the same commands in order, secrets only on stdin", a
   for (const { args } of run.ran) {
     for (const value of secretValues) assert.ok(!args.join(" ").includes(value));
   }
-  assert.ok(run.ran[6].stdin?.includes(functionSecrets.SYNC_SECRET), "Vault SQL goes on stdin");
+  const vault = run.ran.find((r) => r.stdin !== undefined)!;
+  assert.ok(vault.stdin?.includes(functionSecrets.SYNC_SECRET), "Vault SQL goes on stdin");
   // Only SELECT and UPDATE statements, whose constants pg_stat_statements replaces with $n (see
   // deploy_vault_sql_stat_statements_test.ts); a DO block would be kept there as sent.
-  const statements = run.ran[6].stdin!.split(/;\s*/).filter((s) => s.trim() !== "");
+  const statements = vault.stdin!.split(/;\s*/).filter((s) => s.trim() !== "");
   assert.deepEqual(
     [...new Set(statements.map((s) => s.trim().split(/\s/)[0]))].sort(),
     ["select", "update"],

@@ -77,7 +77,9 @@ export async function runDeploy(args: string[], io: DeployIo): Promise<number> {
   io.out(
     dryRun ? "\nRun without --dry-run to apply." : `\nDone. Next: start the historical import with
   SUPABASE_URL=${projectUrl(ref)} SYNC_SECRET=<from ${envFilePath}> deno task invoke import-history
-and check it with: SUPABASE_URL=${projectUrl(ref)} SYNC_SECRET=... deno task invoke health`,
+and check it with: SUPABASE_URL=${projectUrl(ref)} SYNC_SECRET=... deno task invoke health
+For near-real-time (LIGHTSPEED_WEBHOOK_TOKEN set in ${envFilePath}), register the webhooks with
+  SUPABASE_URL=${projectUrl(ref)} deno task webhooks register`,
   );
   return 0;
 }
