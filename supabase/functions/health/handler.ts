@@ -6,6 +6,7 @@
 import type { Sql } from "../_shared/database.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import { errorReply, jsonReply } from "../_shared/http/json_reply.ts";
+import { nearRealTimeByEntity } from "./near_real_time.ts";
 
 type Colour = "green" | "yellow" | "red";
 /** public.sync_entity_health: paused and off before any colour. */
@@ -70,10 +71,11 @@ export const handleHealth: FunctionHandler = async (req, context, caller) => {
   if (req.method !== "GET" && req.method !== "POST") return errorReply(405, "Use GET");
   // Same rules as the dashboard's sync_status view (public.sync_entity_health for entities,
   // public.sync_scheduler_health for the scheduler), and public.sync_overall_health.
-  const [rows, [scheduler]] = await Promise.all([
+  const [rows, [scheduler], nearRealTime] = await Promise.all([
     loadEntities(context.sql),
     context.sql<SchedulerHealthRow[]>`
       select status, enabled, last_dispatch_at from public.sync_scheduler_health()`,
+    nearRealTimeByEntity(context.sql, context.config.webhookToken !== undefined),
   ]);
   const schedulerStatus = scheduler?.status ?? "off";
   const overall = await overallOf(context.sql, schedulerStatus, rows);
@@ -86,6 +88,7 @@ export const handleHealth: FunctionHandler = async (req, context, caller) => {
     last_success_at: r.last_success_at?.toISOString() ?? null,
     lag_seconds: r.lag_seconds,
     cursor: r.cursor,
+    near_real_time: nearRealTime(r.entity),
     ...(trusted ? { last_status: r.last_status, last_error: r.last_error } : {}),
   }));
   return jsonReply(httpStatusOf(overall.status), {

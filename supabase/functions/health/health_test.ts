@@ -121,3 +121,45 @@ Deno.test("health says off or paused, with a reason and 503, when syncing is swi
     await stack.stop();
   }
 });
+
+Deno.test("health shows near-real-time per entity, and no event never turns it red", async () => {
+  const stack = await startSyncStack({
+    simulator: { seed: 24 },
+    functionsEnv: { LIGHTSPEED_WEBHOOK_TOKEN: "webhook-token-for-tests-0123456789abcdef" },
+  });
+  const { sql } = stack;
+  try {
+    await sql`insert into public.sync_state (entity, last_status, last_success_at, last_run_at)
+      select entity, 'completed', now(), now() from public.sync_settings where enabled
+      on conflict (entity) do update set last_status = 'completed',
+        last_success_at = excluded.last_success_at, last_run_at = excluded.last_run_at`;
+    await withJobsPaused(sql, async () => {
+      await sql`update public.sync_scheduler_heartbeat set last_dispatch_at = now()`;
+      type Entity = { entity: string; status: string; near_real_time: Record<string, unknown> };
+      const quiet = await stack.invoke("health");
+      const sales = () => quiet.body.entities.find((e: Entity) => e.entity === "sales");
+      // No event ever: on, nothing received, and the entity as green as before.
+      assert.deepEqual(sales().near_real_time, {
+        on: true,
+        last_event_at: null,
+        event_to_sync_seconds: null,
+      });
+      assert.equal(sales().status, "green");
+      const outlets = quiet.body.entities.find((e: Entity) => e.entity === "outlets");
+      assert.equal(outlets.near_real_time.on, false, "no webhook type covers outlets");
+
+      await sql`insert into public.webhook_events (type, entity, record_id, last_received_at)
+        values ('sale.update', 'sales', 'abc', now() - interval '10 seconds')`;
+      await sql`insert into public.sync_log (entity, trigger, status, started_at, finished_at)
+        values ('sales', 'webhook', 'completed', now() - interval '9 seconds',
+          now() - interval '7 seconds')`;
+      const after = await stack.invoke("health");
+      const row = after.body.entities.find((e: Entity) => e.entity === "sales");
+      assert.ok(Date.now() - Date.parse(row.near_real_time.last_event_at) < 60_000);
+      assert.equal(row.near_real_time.event_to_sync_seconds, 3);
+      assert.equal(after.status, quiet.status);
+    });
+  } finally {
+    await stack.stop();
+  }
+});
