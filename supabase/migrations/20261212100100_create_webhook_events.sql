@@ -33,6 +33,8 @@ alter table public.webhook_rejections enable row level security;
 revoke all on table public.webhook_events from anon, authenticated;
 revoke all on table public.webhook_rejections from anon, authenticated;
 grant select on table public.webhook_events to authenticated;
+-- The identity sequence gets the schema's default grants: no API role may draw from or set it.
+revoke all on sequence public.webhook_events_id_seq from anon, authenticated;
 grant select on table public.webhook_rejections to authenticated;
 
 drop policy if exists "staff read" on public.webhook_events;

@@ -128,12 +128,14 @@ Deno.test("health shows near-real-time per entity, and no event never turns it r
     functionsEnv: { LIGHTSPEED_WEBHOOK_TOKEN: "webhook-token-for-tests-0123456789abcdef" },
   });
   const { sql } = stack;
+  const [{ enabled: wasEnabled }] = await sql`select enabled from public.sync_schedule`;
   try {
     await sql`insert into public.sync_state (entity, last_status, last_success_at, last_run_at)
       select entity, 'completed', now(), now() from public.sync_settings where enabled
       on conflict (entity) do update set last_status = 'completed',
         last_success_at = excluded.last_success_at, last_run_at = excluded.last_run_at`;
     await withJobsPaused(sql, async () => {
+      await sql`update public.sync_schedule set enabled = true`;
       await sql`update public.sync_scheduler_heartbeat set last_dispatch_at = now()`;
       type Entity = { entity: string; status: string; near_real_time: Record<string, unknown> };
       const quiet = await stack.invoke("health");
@@ -145,6 +147,7 @@ Deno.test("health shows near-real-time per entity, and no event never turns it r
         event_to_sync_seconds: null,
       });
       assert.equal(sales().status, "green");
+      assert.equal(quiet.status, 200, JSON.stringify(quiet.body));
       const outlets = quiet.body.entities.find((e: Entity) => e.entity === "outlets");
       assert.equal(outlets.near_real_time.on, false, "no webhook type covers outlets");
 
@@ -158,8 +161,10 @@ Deno.test("health shows near-real-time per entity, and no event never turns it r
       assert.ok(Date.now() - Date.parse(row.near_real_time.last_event_at) < 60_000);
       assert.equal(row.near_real_time.event_to_sync_seconds, 3);
       assert.equal(after.status, quiet.status);
+      assert.equal(row.status, "green");
     });
   } finally {
+    await sql`update public.sync_schedule set enabled = ${wasEnabled}`;
     await stack.stop();
   }
 });

@@ -120,7 +120,7 @@ Deno.test("refusals are 4xx saying why, counted by reason, and change nothing", 
         [status, reason],
         JSON.stringify(reply.body),
       );
-      assert.equal(typeof reply.body.message, "string");
+      assert.equal(typeof reply.body.error, "string");
     }
     const get = await fetch(hookUrl(stack, "sale.update"));
     assert.equal(get.status, 405);
