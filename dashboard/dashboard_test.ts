@@ -296,6 +296,12 @@ Deno.test({
       await signIn(page, world.dashboard.url, { ...world.staff, password: "wrong-password" });
       await page.getByText("Wrong email or password.").waitFor();
 
+      // Two webhook events for the green entity, three minutes ago; none for the others.
+      await world.stack.sql`insert into public.webhook_events
+        (type, entity, record_id, version, first_received_at, last_received_at)
+        select 'product.update', ${e.green}, 'record-' || n, n, now() - interval '3 minutes',
+          now() - interval '3 minutes'
+        from generate_series(1, 2) as n`;
       await signIn(page, world.dashboard.url, world.staff);
       await tile(e.failing).waitFor();
       const tones = Object.fromEntries(
@@ -314,6 +320,8 @@ Deno.test({
       assert.match(greenText!, /4 min ago/);
       assert.match(greenText!, /4200/);
       assert.match(greenText!, /Import running: 12,500 records in 25 pages/);
+      assert.match(greenText!, /Last webhook3 min ago · 2 in 24 h/);
+      assert.doesNotMatch((await tile(e.red).textContent())!, /Last webhook/);
       // The hostile error is shown, as text.
       const failingError = await tile(e.failing).locator(".error-text").textContent();
       assert.ok(failingError!.includes(hostile.img), failingError!);

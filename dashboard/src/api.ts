@@ -75,6 +75,14 @@ export interface ScheduleRow {
 }
 
 /** The historical import's chain (view sync_import_status): one row for staff. */
+/** public.sync_webhook_status: what Lightspeed's webhooks said about one entity. */
+export interface WebhookStatusRow {
+  entity: string;
+  last_event_at: string | null;
+  events_24h: number | string;
+  deliveries_24h: number | string;
+}
+
 export interface ImportStatusRow {
   running: boolean;
   stalled: boolean;
@@ -115,6 +123,13 @@ export class Api {
       .order("sort_order", { ascending: true, nullsFirst: false }).order("entity");
     this.#fail("Could not load sync status", error, status);
     return data as StatusRow[];
+  }
+
+  /** Per entity, the last webhook event and the last day's count (none without webhooks). */
+  async webhookStatus(): Promise<Map<string, WebhookStatusRow>> {
+    const { data, error, status } = await this.client.from("sync_webhook_status").select("*");
+    this.#fail("Could not load the webhook status", error, status);
+    return new Map((data as WebhookStatusRow[]).map((row) => [row.entity, row]));
   }
 
   /** Whether an import runs; null for a caller who may not see it (not staff). */

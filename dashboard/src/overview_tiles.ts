@@ -13,6 +13,7 @@ import {
   toneOf,
   truncate,
 } from "./format.ts";
+import type { WebhookStatusRow } from "./api.ts";
 import type { SyncNow } from "./overview_sync_now.ts";
 
 export interface TileActions extends SyncNow {
@@ -23,7 +24,17 @@ function field(label: string, value: string, title?: string) {
   return h("div", {}, h("dt", {}, label), h("dd", { attrs: { title } }, value));
 }
 
-function facts(row: StatusRow): HTMLElement {
+/** The last webhook event, shown once the entity has had one (near-real-time is optional). */
+function webhookFact(webhook: WebhookStatusRow | undefined): HTMLElement | null {
+  if (!webhook?.last_event_at) return null;
+  return field(
+    "Last webhook",
+    `${formatRelative(webhook.last_event_at)} · ${formatNumber(webhook.events_24h)} in 24 h`,
+    formatTimestamp(webhook.last_event_at),
+  );
+}
+
+function facts(row: StatusRow, webhook?: WebhookStatusRow): HTMLElement {
   const lastRun = row.last_status
     ? `${row.last_status}${row.last_run_at ? ` · ${formatRelative(row.last_run_at)}` : ""}`
     : "none yet";
@@ -40,6 +51,7 @@ function facts(row: StatusRow): HTMLElement {
     field("Cursor", String(row.cursor ?? "—")),
     field("Last run", row.running ? "running now" : lastRun),
     field("Open rejects", formatNumber(Number(row.open_rejects))),
+    webhookFact(webhook),
   );
 }
 
@@ -118,7 +130,12 @@ function tileActions(row: StatusRow, titleId: string, actions: TileActions): HTM
   ];
 }
 
-export function tile(row: StatusRow, index: number, actions: TileActions): HTMLElement {
+export function tile(
+  row: StatusRow,
+  index: number,
+  actions: TileActions,
+  webhook?: WebhookStatusRow,
+): HTMLElement {
   const tone = toneOf(row);
   const titleId = `tile-${index}-title`;
   return h(
@@ -133,7 +150,7 @@ export function tile(row: StatusRow, index: number, actions: TileActions): HTMLE
       h("h3", { id: titleId }, entityTitle(row)),
       h("span", { class: "badge", attrs: { title: tone.description } }, tone.label),
     ),
-    facts(row),
+    facts(row, webhook),
     importState(row),
     lastError(row, tone),
     ...tileActions(row, titleId, actions),

@@ -62,17 +62,21 @@ export function overviewView(ctx: ViewContext): View {
 
   async function refresh(_auto: boolean) {
     try {
-      const [rows, daily, importStatus] = await Promise.all([
+      const [rows, daily, importStatus, webhooks] = await Promise.all([
         ctx.api.status(),
         ctx.api.daily(chartDays),
         ctx.api.importStatus(),
+        ctx.api.webhookStatus(),
       ]);
       importControl.show(importStatus);
       if (rows.length === 0) {
         tiles.replaceChildren(notStaff(ctx.email));
         charts.replaceChildren();
       } else {
-        replaceTilesKeepingFocus(tiles, rows.map((row, index) => tile(row, index, actions)));
+        replaceTilesKeepingFocus(
+          tiles,
+          rows.map((row, index) => tile(row, index, actions, webhooks.get(row.entity))),
+        );
         charts.replaceChildren(...overviewCharts(daily));
       }
       tiles.setAttribute("aria-busy", "false");
