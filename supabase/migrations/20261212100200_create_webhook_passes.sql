@@ -1,7 +1,8 @@
 -- Coalescing of webhook-driven passes, per entity (README § Near-real-time): events count up
 -- here; at most one function instance at a time (the driver) runs passes for an entity, and a
 -- pass that saw events arrive while it ran is followed by exactly one more. Private: only the
--- functions' database role uses it.
+-- functions' database role uses it. A driver silent for longer than a worker can live, or whose
+-- invocation is about to end, is taken over.
 create table if not exists sync_private.webhook_passes (
   entity text primary key,
   last_event_at timestamptz,
@@ -11,6 +12,9 @@ create table if not exists sync_private.webhook_passes (
   -- silent for longer than a worker can live is taken over.
   driver uuid,
   driver_seen_at timestamptz,
+  -- When the driver's invocation ends: an event arriving shortly before takes over, so the last
+  -- events of a burst never wait for a driver that has no time left to pass over them.
+  driver_until timestamptz,
   last_pass_started_at timestamptz
 );
 

@@ -24,13 +24,14 @@ export async function countRejection(sql: Sql, reason: RejectionReason): Promise
 
 /**
  * Records one delivery and counts it against its entity's next pass. Returns whether the caller
- * became the entity's driver (no other instance is running passes for it), in one statement
- * per table so concurrent deliveries cannot both become drivers.
+ * became the entity's driver: no other instance drives it, the driver went silent, or the
+ * driver's invocation ends within `handoverMs` (it could not pass over this event). One
+ * statement per table, so concurrent deliveries cannot both become drivers.
  */
 export async function recordEvent(
   sql: Sql,
   event: WebhookEvent,
-  driver: string,
+  driver: { id: string; until: number; handoverMs: number },
 ): Promise<{ drives: boolean; deliveryCount: number }> {
   const entity = webhookEntities[event.type];
   const [delivery] = await sql<{ delivery_count: number }[]>`
@@ -39,21 +40,22 @@ export async function recordEvent(
     on conflict (type, record_id, coalesce(version, -1)) do update
       set delivery_count = e.delivery_count + 1, last_received_at = now()
     returning delivery_count`;
+  const until = new Date(driver.until);
+  const takenOver = sql`(p.driver is null
+    or p.driver_seen_at < now() - ${driverTimeoutSeconds} * interval '1 second'
+    or p.driver_until < clock_timestamp() + ${driver.handoverMs} * interval '1 millisecond')`;
   const [pass] = await sql<{ driver: string }[]>`
     insert into sync_private.webhook_passes as p
-      (entity, last_event_at, events_since_pass, driver, driver_seen_at)
-    values (${entity}, now(), 1, ${driver}::uuid, now())
+      (entity, last_event_at, events_since_pass, driver, driver_seen_at, driver_until)
+    values (${entity}, now(), 1, ${driver.id}::uuid, now(), ${until})
     on conflict (entity) do update set
       last_event_at = excluded.last_event_at,
       events_since_pass = p.events_since_pass + 1,
-      driver = case when p.driver is null
-        or p.driver_seen_at < now() - ${driverTimeoutSeconds} * interval '1 second'
-        then excluded.driver else p.driver end,
-      driver_seen_at = case when p.driver is null
-        or p.driver_seen_at < now() - ${driverTimeoutSeconds} * interval '1 second'
-        then excluded.driver_seen_at else p.driver_seen_at end
+      driver = case when ${takenOver} then excluded.driver else p.driver end,
+      driver_seen_at = case when ${takenOver} then excluded.driver_seen_at else p.driver_seen_at end,
+      driver_until = case when ${takenOver} then excluded.driver_until else p.driver_until end
     returning driver::text`;
-  return { drives: pass.driver === driver, deliveryCount: delivery.delivery_count };
+  return { drives: pass.driver === driver.id, deliveryCount: delivery.delivery_count };
 }
 
 /**
@@ -96,7 +98,7 @@ export async function touchDriver(sql: Sql, entity: string, driver: string): Pro
  */
 export async function releaseIfQuiet(sql: Sql, entity: string, driver: string): Promise<boolean> {
   const released = await sql`
-    update sync_private.webhook_passes set driver = null, driver_seen_at = null
+    update sync_private.webhook_passes set driver = null, driver_seen_at = null, driver_until = null
     where entity = ${entity} and driver = ${driver}::uuid and events_since_pass = 0
     returning 1`;
   if (released.length > 0) return true;
@@ -108,6 +110,6 @@ export async function releaseIfQuiet(sql: Sql, entity: string, driver: string): 
 /** Stops driving whatever is pending (the deadline came): the next event or poll takes over. */
 export async function abandonDriving(sql: Sql, entity: string, driver: string): Promise<void> {
   await sql`
-    update sync_private.webhook_passes set driver = null, driver_seen_at = null
+    update sync_private.webhook_passes set driver = null, driver_seen_at = null, driver_until = null
     where entity = ${entity} and driver = ${driver}::uuid`;
 }

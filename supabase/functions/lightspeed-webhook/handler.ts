@@ -17,6 +17,9 @@ import { maxBodyBytes, parseWebhookBody } from "./webhook_body.ts";
 import { verifyWebhookSignature } from "./webhook_signature.ts";
 import { webhookEntities } from "./webhook_types.ts";
 
+/** Time a short webhook pass is given when deciding whether a driver can still run one. */
+const HANDOVER_PASS_MS = 10_000;
+
 export const handleLightspeedWebhook: FunctionHandler = async (req, context) => {
   const deadline = invocationDeadline(context);
   const refuse = async (status: number, reason: RejectionReason, message: string) => {
@@ -65,7 +68,12 @@ async function recordAndDrive(
 ) {
   const driver = crypto.randomUUID();
   const entity = webhookEntities[type];
-  const { drives, deliveryCount } = await recordEvent(context.sql, parsed.event, driver);
+  const { drives, deliveryCount } = await recordEvent(context.sql, parsed.event, {
+    id: driver,
+    until: deadline,
+    // A driver with less than an interval and a pass's worth of time left hands over.
+    handoverMs: context.config.webhookMinIntervalMs + HANDOVER_PASS_MS,
+  });
   if (!isEntityName(entity)) {
     // A known type whose entity is not synced: recorded, nothing to pass over.
     if (drives) await abandonDriving(context.sql, entity, driver);
