@@ -1,7 +1,7 @@
 // Scenario 5, access: through the Data API (/rest/v1 runs as the caller's role, so PostgreSQL's
 // grants and RLS decide) `anon` is refused (401), a signed-in user who is not staff gets 200 with
 // no rows, staff read every relation (dev/testing/data_api_access.ts); nobody but the operator
-// changes retention and timeouts; anon and non-staff change nothing, and can call no SQL function beyond the two granted on purpose; the functions refuse every caller without the secret or a staff JWT (expired,
+// changes retention and timeouts; anon and non-staff change nothing, and can call no SQL function beyond those granted on purpose; the functions refuse every caller without the secret or a staff JWT (expired,
 // service-role or API keys included) and give anonymous callers of health only the colours;
 // and no secret value appears in any log, table or reply the whole suite captured.
 import assert from "node:assert/strict";
@@ -70,6 +70,14 @@ const signedInFunctions: Record<string, { query: string; nonStaff: unknown; staf
       nonStaff: "off",
       staff: "off",
     },
+  // Security invoker: it counts an entity's table with the caller's rights, so a user who is
+  // not staff sees no registered entity (null); staff get the table's live rows.
+  "sync_entity_records(text)": {
+    query: "select public.sync_entity_records('outlets') = (select count(*) from " +
+      "public.lightspeed_outlets where deleted_at is null) as value",
+    nonStaff: null,
+    staff: true,
+  },
   "sync_scheduler_health(timestamp with time zone)": {
     query: "select count(*)::int as value from public.sync_scheduler_health()",
     nonStaff: 0,
