@@ -37,9 +37,12 @@ const publicHealthKeys = [
   "entity",
   "lag_seconds",
   "last_success_at",
+  "near_real_time",
   "reason",
   "status",
 ];
+// Whether webhooks keep the entity fresh: times only, no error text.
+const publicNearRealTimeKeys = ["event_to_sync_seconds", "last_event_at", "on"];
 const publicSchedulerKeys = ["enabled", "last_dispatch_at", "status"];
 
 /**
@@ -327,6 +330,11 @@ export const accessScenario: Deno.TestDefinition = {
         assert.deepEqual(Object.keys(reply.body.scheduler).sort(), publicSchedulerKeys, who);
         for (const entity of reply.body.entities as Json[]) {
           assert.deepEqual(Object.keys(entity).sort(), publicHealthKeys, `${who}: ${reply.text}`);
+          assert.deepEqual(
+            Object.keys(entity.near_real_time as Json).sort(),
+            publicNearRealTimeKeys,
+            who,
+          );
         }
         assert.ok(!reply.text.includes(failed.last_error!), `${who} sees an error text`);
       }

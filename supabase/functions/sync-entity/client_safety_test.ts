@@ -25,9 +25,11 @@ Deno.test("sync-entity holds a one-hour Retry-After to LIGHTSPEED_MAX_RETRY_AFTE
     // Honoured in full, the hour would pass the run's 30 s budget: it could not complete.
     assert.equal(reply.body.status, "completed", JSON.stringify(reply.body));
     assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
-    const [log] = await stack.sql`
-      select rate_limited from public.sync_log where entity = 'customers'`;
-    assert.equal(log.rate_limited, 1);
+    const logs = await stack.sql`
+      select id, trigger, status, requests, rate_limited from public.sync_log
+      where entity = 'customers' order by id`;
+    const log = logs.find((row) => String(row.id) === String(reply.body.run_id));
+    assert.equal(log?.rate_limited, 1, JSON.stringify(logs));
     // The pause every invocation of the store honours ended within the cap, not in an hour.
     const [budget] = await stack.sql`
       select coalesce(max(paused_until), now()) <= now() + interval '2 seconds' as within_cap
