@@ -5,31 +5,62 @@
 // supabase_auth_admin) are derived from it, so whoever holds a cluster's superuser URL
 // (TEST_DATABASE_URL, say) can reach its API roles too, and nothing else needs storing.
 import { createHmac, randomBytes } from "node:crypto";
-import { join } from "../path_helpers.ts";
+import { join, pathExists } from "../path_helpers.ts";
+import { clusterHome, isOutsideCheckout } from "./cluster_home.ts";
 
 export function passwordFileOf(checkoutRoot: string): string {
   return join(checkoutRoot, ".local", "db-password");
 }
 
-/** The checkout's superuser password: read from .local/db-password, made there the first time. */
-export function checkoutPassword(checkoutRoot: string): string {
+/**
+ * Where a checkout whose clusters live outside it (cluster_home.ts) keeps a copy of its password:
+ * beside those clusters, so a new clone at the same path, whose .local starts empty, still opens
+ * them instead of making a password they refuse. Null when the clusters live in the checkout.
+ */
+export function passwordBesideClusters(checkoutRoot: string): string | null {
+  const home = clusterHome(checkoutRoot, "postgres");
+  return isOutsideCheckout(home) ? join(home, "..", "db-password") : null;
+}
+
+function readPassword(file: string): string | null {
+  try {
+    return Deno.readTextFileSync(file).trim() || null;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** Keeps a copy beside the clusters once their folder exists (it is made with the first one). */
+function keepCopyBesideClusters(copy: string | null, password: string): void {
+  if (copy === null || !pathExists(join(copy, "..")) || readPassword(copy) === password) return;
+  Deno.writeTextFileSync(copy, `${password}\n`, { mode: 0o600 });
+}
+
+/**
+ * The checkout's superuser password: read from .local/db-password; the first time, taken from
+ * the copy beside the checkout's clusters if there is one, else made at random.
+ */
+export function checkoutPassword(
+  checkoutRoot: string,
+  besideClusters: string | null = passwordBesideClusters(checkoutRoot),
+): string {
   const file = passwordFileOf(checkoutRoot);
-  try {
-    return Deno.readTextFileSync(file).trim();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  let password = readPassword(file);
+  if (password === null) {
+    const initial = (besideClusters && readPassword(besideClusters)) ??
+      randomBytes(24).toString("hex");
+    Deno.mkdirSync(join(checkoutRoot, ".local"), { recursive: true });
+    try {
+      // createNew: of two processes making it at once, one writes and both read that one.
+      Deno.writeTextFileSync(file, `${initial}\n`, { createNew: true, mode: 0o600 });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+    password = readPassword(file)!;
   }
-  Deno.mkdirSync(join(checkoutRoot, ".local"), { recursive: true });
-  try {
-    // createNew: of two processes making it at once, one writes and both read that one.
-    Deno.writeTextFileSync(file, `${randomBytes(24).toString("hex")}\n`, {
-      createNew: true,
-      mode: 0o600,
-    });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-  }
-  return Deno.readTextFileSync(file).trim();
+  keepCopyBesideClusters(besideClusters, password);
+  return password;
 }
 
 /** A login role's password, derived from the cluster's superuser password. */

@@ -1,6 +1,7 @@
 // The checkout's database password: made once, private to its owner, stable; the API roles'
 // passwords derived from it; URLs printed without it.
 import assert from "node:assert/strict";
+import { pathExists } from "../path_helpers.ts";
 import {
   checkoutPassword,
   databaseUrlAs,
@@ -21,6 +22,29 @@ Deno.test("checkoutPassword() makes a random password once, mode 600, and reads 
   } finally {
     await Deno.remove(checkout, { recursive: true });
     await Deno.remove(other, { recursive: true });
+  }
+});
+
+Deno.test("a new clone whose clusters live outside it takes the password kept beside them", async () => {
+  const clusters = await Deno.makeTempDir({ prefix: "lsync-clusters-" });
+  const firstClone = await Deno.makeTempDir({ prefix: "lsync-password-" });
+  const secondClone = await Deno.makeTempDir({ prefix: "lsync-password-" });
+  const copy = `${clusters}/db-password`;
+  try {
+    const password = checkoutPassword(firstClone, copy);
+    assert.equal(Deno.readTextFileSync(copy).trim(), password, "a copy beside the clusters");
+    assert.equal((await Deno.stat(copy)).mode! & 0o777, 0o600);
+    // The same path cloned again: .local is new, the clusters (and their password) are not.
+    assert.equal(checkoutPassword(secondClone, copy), password);
+    assert.equal(Deno.readTextFileSync(passwordFileOf(secondClone)).trim(), password);
+    // No folder beside the clusters yet: nothing is written there.
+    const none = `${clusters}/not-made-yet/db-password`;
+    checkoutPassword(await Deno.makeTempDir({ dir: clusters }), none);
+    assert.equal(pathExists(none), false);
+  } finally {
+    for (const dir of [clusters, firstClone, secondClone]) {
+      await Deno.remove(dir, { recursive: true });
+    }
   }
 });
 
