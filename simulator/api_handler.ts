@@ -1,6 +1,7 @@
 import { delay, errorResponse, jsonResponse } from "./http_json.ts";
 import type { QueuedFault } from "./options.ts";
-import { parsePagingParams } from "./paging_params.ts";
+import type { ExtraCollection } from "./extra_collections.ts";
+import { MAX_PAGE_SIZE, parsePaging, parsePagingParams } from "./paging_params.ts";
 import { retryAfterHttpDate } from "./rate_limiter.ts";
 import { type EntityName, isEntityName } from "./records.ts";
 import type { SimulatorState } from "./simulator_state.ts";
@@ -137,6 +138,10 @@ async function route(
     return errorResponse(403, "The token does not have the scope this endpoint requires");
   }
   const [entity, id, sub, ...rest] = resourcePath.split("/").slice(1);
+  const collection = state.store.collections.get(entity);
+  if (collection && sub === undefined) {
+    return await serveCollection(state, entity, collection, id, url);
+  }
   if (!isEntityName(entity) || rest.length > 0) {
     return errorResponse(404, `No API route for ${resourcePath}`);
   }
@@ -160,6 +165,27 @@ async function route(
   if (record === undefined) return errorResponse(404, `No ${entity} record with id ${id}`);
   await applyLatency(state, 1);
   return jsonResponse(200, { data: record });
+}
+
+/** A page of an extra collection, or one of its records by id. */
+async function serveCollection(
+  state: SimulatorState,
+  name: string,
+  collection: ExtraCollection,
+  id: string | undefined,
+  url: URL,
+): Promise<Response> {
+  if (id !== undefined) {
+    const record = collection.byId.get(id);
+    if (record === undefined) return errorResponse(404, `No ${name} record with id ${id}`);
+    await applyLatency(state, 1);
+    return jsonResponse(200, { data: record });
+  }
+  const parsed = parsePaging(url.searchParams, MAX_PAGE_SIZE, collection.supportsDeleted);
+  if (!parsed.ok) return errorResponse(400, parsed.message);
+  const page = state.store.collections.page(name, parsed.params);
+  await applyLatency(state, page.data.length);
+  return jsonResponse(200, pageBody(state, page.data, page.versions));
 }
 
 const PADDING_CHUNK = new TextEncoder().encode("x".repeat(64 * 1024));

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { errorResponse, jsonResponse } from "./http_json.ts";
+import { handleCollectionsControl } from "./extra_collections_control.ts";
 import { applyMutations } from "./mutations.ts";
 import {
   describeIssues,
@@ -17,7 +18,10 @@ export const CONTROL_PREFIX = "/__control";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
-/** Serves `/__control/...`: reset, mutate, faults, injected, stats, dump and summary. No auth. */
+/**
+ * Serves `/__control/...`: reset, mutate, faults, injected, stats, dump, summary and extra
+ * collections. No auth.
+ */
 export async function handleControlRequest(
   state: SimulatorState,
   request: Request,
@@ -28,6 +32,13 @@ export async function handleControlRequest(
     return errorResponse(403, "The control API only answers loopback clients");
   }
   const route = `${request.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`;
+  const collections = await handleCollectionsControl(
+    state,
+    request.method,
+    url.pathname.slice(CONTROL_PREFIX.length),
+    request,
+  );
+  if (collections) return collections;
   switch (route) {
     case "POST /reset": {
       const body = await readBody(request, storeSettingsSchema);

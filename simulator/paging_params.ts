@@ -17,6 +17,16 @@ export interface PagingParams {
 export type ParsedPaging = { ok: true; params: PagingParams } | { ok: false; message: string };
 
 export function parsePagingParams(entity: EntityName, search: URLSearchParams): ParsedPaging {
+  const cap = entity === "sales" ? MAX_SALES_PAGE_SIZE : MAX_PAGE_SIZE;
+  return parsePaging(search, cap, ENTITIES_WITH_DELETED_PARAM.has(entity));
+}
+
+/** The paging of any collection: `cap` clamps page_size, `deleted` counts where it is accepted. */
+export function parsePaging(
+  search: URLSearchParams,
+  cap: number,
+  acceptsDeleted: boolean,
+): ParsedPaging {
   const after = parseNonNegativeInteger(search.get("after"), "after");
   if (typeof after === "string") return { ok: false, message: after };
   const before = parseNonNegativeInteger(search.get("before"), "before");
@@ -24,7 +34,6 @@ export function parsePagingParams(entity: EntityName, search: URLSearchParams): 
   const requested = parseNonNegativeInteger(search.get("page_size"), "page_size");
   if (typeof requested === "string") return { ok: false, message: requested };
   if (requested === 0) return { ok: false, message: "The page_size parameter must be at least 1" };
-  const cap = entity === "sales" ? MAX_SALES_PAGE_SIZE : MAX_PAGE_SIZE;
   const deleted = (search.get("deleted") ?? "").toLowerCase();
   return {
     ok: true,
@@ -32,8 +41,7 @@ export function parsePagingParams(entity: EntityName, search: URLSearchParams): 
       after: after ?? 0,
       before,
       pageSize: Math.min(requested ?? DEFAULT_PAGE_SIZE, cap),
-      includeDeleted: ENTITIES_WITH_DELETED_PARAM.has(entity) &&
-        (deleted === "true" || deleted === "1"),
+      includeDeleted: acceptsDeleted && (deleted === "true" || deleted === "1"),
     },
   };
 }

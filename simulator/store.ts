@@ -1,4 +1,5 @@
 import type { Catalog } from "./catalog.ts";
+import { ExtraCollections } from "./extra_collections.ts";
 import { RawRecord, VersionFeed } from "./feed.ts";
 import { generateCatalog } from "./generate_catalog.ts";
 import { generateSales } from "./generate_sales.ts";
@@ -64,6 +65,8 @@ export class SimulatorStore {
   mutationRounds = 0;
   /** Every malformed or hostile record appended, and how, so a test knows what to expect. */
   readonly injected: InjectedRecord[] = [];
+  /** Collections a test added beside the entities (extra_collections.ts). */
+  readonly collections = new ExtraCollections(() => this.clock.next(), () => this.nowMs);
   /** Told of every change made after the store was built (the webhooks' source). */
   onChange: (entity: EntityName, record: unknown) => void = () => {};
 
