@@ -184,13 +184,14 @@ async function syncOnSchedule({ sql, simulator }: Stack): Promise<void> {
   // migration's sync_entities row made.
   await sql`update public.sync_settings set enabled = (entity = 'widgets')`;
   await sql`update public.sync_schedule set enabled = true, incremental_every_minutes = 1`;
-  // As pg_cron's job would, one slot later (the import ran in this one).
+  // As pg_cron's job would, one slot later (the import ran in this one). Past the nightly hour
+  // the call asks for the overlap re-read too, which a new entity has no earlier cursor for.
+  // Only the scheduler's calls carry a call id here.
   await sql`select sync_private.dispatch_due_syncs(now() + interval '1 minute')`;
   const run = await until("a scheduled widgets run completes", async () => {
     const [row] = await sql`
       select status, records_received from public.sync_log
-      where entity = 'widgets' and trigger = 'schedule' and call_id is not null
-        and status <> 'running'`;
+      where entity = 'widgets' and call_id is not null and status <> 'running'`;
     return row;
   });
   assert.deepEqual({ ...run }, { status: "completed", records_received: 3 });
