@@ -1,4 +1,4 @@
-import type { PlainRecord } from "./records.ts";
+import type { CatalogRecord, PlainRecord } from "./records.ts";
 
 /** Everything a sale refers to; sales keep indexes into these arrays. */
 export interface Catalog {
@@ -19,6 +19,12 @@ export interface Catalog {
   /** Products that can be sold: standalone ones and variant children, not parents. */
   sellableProductIndexes: number[];
   inventory: PlainRecord[];
+  /** What products point at: brand_id, supplier_id, tag_ids. */
+  brands: PlainRecord[];
+  suppliers: PlainRecord[];
+  tags: PlainRecord[];
+  /** The tax each sellable product takes in each outlet: the outlet's, as sales charge it. */
+  outletTaxes: CatalogRecord[];
   /** Inventory row index per product index and outlet index (`-1` when none). */
   inventoryIndex: Map<string, number>;
 }

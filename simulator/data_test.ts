@@ -22,7 +22,8 @@ Deno.test("ids are UUID-shaped, unique, and some break RFC 4122", () => {
   const ids: string[] = [];
   for (const entity of ENTITY_NAMES) {
     for (const record of dump(entity)) {
-      ids.push(record.id);
+      // Outlet taxes have no id: their outlet and product tell them apart.
+      if (entity !== "outlet_taxes") ids.push(record.id);
       for (const line of record.line_items ?? []) ids.push(line.id);
       for (const payment of record.payments ?? []) ids.push(payment.id);
     }
@@ -32,6 +33,42 @@ Deno.test("ids are UUID-shaped, unique, and some break RFC 4122", () => {
   const nonRfc = ids.filter((id) => !RFC_4122_UUID.test(id));
   assert.ok(nonRfc.length > ids.length * 0.1);
   assert.ok(nonRfc.some((id) => id[14] === "f"), "some carry version nibble f");
+});
+
+Deno.test("what sales and products point at is served: users, taxes, payment types, brands, suppliers, tags", () => {
+  const idsOf = (entity: typeof ENTITY_NAMES[number]) => new Set(dump(entity).map((r) => r.id));
+  const [users, taxes, paymentTypes] = [idsOf("users"), idsOf("taxes"), idsOf("payment_types")];
+  const sales = dump("sales");
+  assert.ok(sales.length > 0 && sales.every((s) => users.has(s.user_id)));
+  const lines = sales.flatMap((s) => s.line_items);
+  assert.ok(lines.every((l) => taxes.has(l.tax_id)));
+  assert.ok(
+    sales.flatMap((s) => s.payments).every((p) => paymentTypes.has(p.retailer_payment_type_id)),
+  );
+  const [brands, suppliers, tags] = [idsOf("brands"), idsOf("suppliers"), idsOf("tags")];
+  const products = dump("products");
+  assert.ok(products.every((p) => brands.has(p.brand_id) && suppliers.has(p.supplier_id)));
+  assert.ok(products.some((p) => p.tag_ids.length > 0));
+  assert.ok(products.every((p) => p.tag_ids.every((id: string) => tags.has(id))));
+  for (const entity of ["brands", "suppliers", "tags"] as const) {
+    const names = dump(entity).map((r) => r.name);
+    assert.ok(names.length >= 4 && new Set(names).size === names.length, `${entity} names`);
+    assert.ok(dump(entity).every((r) => Number.isSafeInteger(r.version)), `${entity} versions`);
+  }
+});
+
+Deno.test("outlet taxes: one per sellable product and outlet, no id, the tax its sales charge there", () => {
+  const rows = dump("outlet_taxes");
+  const keys = new Set(rows.map((r) => `${r.outlet_id}/${r.product_id}`));
+  assert.equal(keys.size, rows.length);
+  assert.equal(rows.length, store.catalog.sellableProductIndexes.length * dump("outlets").length);
+  assert.ok(rows.every((r) => !("id" in r) && Object.keys(r).length === 5));
+  const taxAt = new Map(rows.map((r) => [`${r.outlet_id}/${r.product_id}`, r.tax_id]));
+  for (const sale of dump("sales")) {
+    for (const line of sale.line_items) {
+      assert.equal(taxAt.get(`${sale.outlet_id}/${line.product_id}`), line.tax_id);
+    }
+  }
 });
 
 Deno.test("versions are above 2^32, unique across entities and ascending in each feed", () => {

@@ -46,3 +46,34 @@ Deno.test("on sales and inventory the deleted param is ignored and tombstones ar
     assert.equal(withParam.length, sales.length);
   });
 });
+
+Deno.test("lookup deletes: only where deleted=true is accepted, hidden without it; edits move on", async () => {
+  await withSimulator({ seed: 9 }, async (sim) => {
+    const summary = await control(sim, "POST", "/mutate", {
+      seed: 4,
+      lookupEdits: 1,
+      lookupDeletes: 2,
+    });
+    assert.deepEqual(Object.keys(summary.lookupDeletes).sort(), [
+      "customer_groups",
+      "outlet_taxes",
+      "tags",
+    ]);
+    const keyOf = (r: Record<string, string>) => r.id ?? `${r.outlet_id}/${r.product_id}`;
+    for (const [entity, deleted] of Object.entries(summary.lookupDeletes) as [string, string[]][]) {
+      assert.equal(deleted.length, 2, entity);
+      const visible = new Set((await readFeed(sim, entity)).records.map(keyOf));
+      const withDeleted = (await readFeed(sim, entity, { deleted: "true" })).records;
+      for (const key of deleted) {
+        assert.ok(!visible.has(key), `${entity} ${key} hidden without deleted=true`);
+        assert.ok(withDeleted.find((r) => keyOf(r) === key)?.deleted_at, `${entity} ${key}`);
+      }
+    }
+    assert.equal(Object.keys(summary.lookupEdits).length, 8);
+    for (const [entity, edited] of Object.entries(summary.lookupEdits) as [string, string[]][]) {
+      const feed = (await readFeed(sim, entity, { deleted: "true" })).records;
+      const last = feed.filter((r) => r.version > summary.previousMaxVersion).map(keyOf);
+      for (const key of edited) assert.ok(last.includes(key), `${entity} ${key} has a new version`);
+    }
+  });
+});

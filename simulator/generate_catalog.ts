@@ -6,6 +6,7 @@ import { buildInventory } from "./catalog/inventory.ts";
 import { outletTemplates } from "./catalog/outlet_templates.ts";
 import { buildOutlets } from "./catalog/outlets.ts";
 import { buildPaymentTypes } from "./catalog/payment_types.ts";
+import { buildOutletTaxes, buildProductLookups } from "./catalog/product_lookups.ts";
 import { buildProducts } from "./catalog/products.ts";
 import { buildRegisters } from "./catalog/registers.ts";
 import { buildTaxes } from "./catalog/taxes.ts";
@@ -20,8 +21,9 @@ export interface CatalogOptions {
 }
 
 /**
- * Builds outlets, registers, users, taxes, customers, products and inventory. The builders share
- * one random stream, so their order here is part of what a seed produces: keep it.
+ * Builds outlets, registers, users, taxes, customers, products, inventory and what products point
+ * at. The builders share one random stream, so their order here is part of what a seed produces:
+ * keep it, and add new builders at the end.
  */
 export function generateCatalog(random: SeededRandom, options: CatalogOptions): Catalog {
   const templates = outletTemplates(options.outlets);
@@ -38,7 +40,7 @@ export function generateCatalog(random: SeededRandom, options: CatalogOptions): 
   const users = buildUsers(random, options.counts.users, outlets);
   const customerGroups = buildCustomerGroups(random);
   const customers = buildCustomers(random, options.counts.customers, customerGroups);
-  const productSet = buildProducts(random, options.counts.productGroups);
+  const { references, ...productSet } = buildProducts(random, options.counts.productGroups);
   seedHostileCatalogStrings(random, customers, productSet.products);
   const inventorySet = buildInventory(
     random,
@@ -46,10 +48,17 @@ export function generateCatalog(random: SeededRandom, options: CatalogOptions): 
     productSet.sellableProductIndexes,
     outlets,
   );
+  const outletTaxIndex = templates.map((_, i) => i);
+  const outletTaxes = buildOutletTaxes(
+    productSet.products,
+    productSet.sellableProductIndexes,
+    outlets,
+    outletTaxIndex.map((taxIndex) => taxes[taxIndex].id),
+  );
   return {
     outlets,
     outletUtcOffsetHours: templates.map((t) => t.utcOffsetHours),
-    outletTaxIndex: templates.map((_, i) => i),
+    outletTaxIndex,
     ...registerSet,
     users,
     taxes,
@@ -58,5 +67,7 @@ export function generateCatalog(random: SeededRandom, options: CatalogOptions): 
     customers,
     ...productSet,
     ...inventorySet,
+    ...buildProductLookups(random.fork("product lookups"), references),
+    outletTaxes,
   };
 }

@@ -1,3 +1,4 @@
+import { deleteLookups, editLookups, type LookupChanges } from "./lookup_mutations.ts";
 import type { MutationRequest } from "./options.ts";
 import { round2, round5 } from "./money.ts";
 import { SeededRandom } from "./random.ts";
@@ -26,6 +27,10 @@ export interface MutationSummary {
   stockMovements: string[];
   /** Registers whose invoice sequence moved on because of new sales. */
   registersTouched: string[];
+  /** Per lookup entity (users, taxes, brands, ...), the keys of the records edited. */
+  lookupEdits: LookupChanges;
+  /** Per lookup entity whose endpoint accepts `deleted=true`, the keys soft-deleted. */
+  lookupDeletes: LookupChanges;
 }
 
 /**
@@ -50,6 +55,14 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
   removeLineItems(round, request.lineItemRemovals);
   addSales(round, request.newSales ?? 0);
   moveStock(round, request.stockMovements);
+  const lookupRound = {
+    store,
+    random,
+    tick,
+    sample: <T>(items: T[], n: number) => sample(random, items, n),
+  };
+  summary.lookupEdits = editLookups(lookupRound, request.lookupEdits);
+  summary.lookupDeletes = deleteLookups(lookupRound, request.lookupDeletes);
   summary.maxVersion = store.maxVersion;
   return summary;
 }
@@ -80,6 +93,8 @@ function emptySummary(maxVersion: number): MutationSummary {
     newSales: [],
     stockMovements: [],
     registersTouched: [],
+    lookupEdits: {},
+    lookupDeletes: {},
   };
 }
 

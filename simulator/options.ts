@@ -153,6 +153,10 @@ export const mutationSchema = z.strictObject({
   lineItemRemovals: mutationCount,
   newSales: mutationCount,
   stockMovements: mutationCount,
+  /** Per lookup entity (customer groups, users, taxes, ..., tags): records edited. */
+  lookupEdits: mutationCount,
+  /** Per lookup entity whose endpoint accepts `deleted=true`: records soft-deleted. */
+  lookupDeletes: mutationCount,
 });
 export type MutationRequest = z.infer<typeof mutationSchema>;
 

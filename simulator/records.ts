@@ -10,6 +10,10 @@ export const ENTITY_NAMES = [
   "taxes",
   "payment_types",
   "sales",
+  "brands",
+  "suppliers",
+  "tags",
+  "outlet_taxes",
 ] as const;
 export type EntityName = typeof ENTITY_NAMES[number];
 
@@ -29,14 +33,20 @@ export const ENTITIES_WITH_DELETED_PARAM: ReadonlySet<EntityName> = new Set([
   "customer_groups",
   "customers",
   "products",
+  "tags",
+  "outlet_taxes",
 ]);
 
-/** A record kept in the exact JSON shape the API serves. */
-export interface PlainRecord {
-  id: string;
+/** A record kept in the exact JSON shape the API serves; outlet taxes have no id. */
+export interface CatalogRecord {
   version: number;
   deleted_at: string | null;
   [field: string]: unknown;
+}
+
+/** A catalog record with its Lightspeed id (every entity's but outlet taxes'). */
+export interface PlainRecord extends CatalogRecord {
+  id: string;
 }
 
 export type SaleStatus =

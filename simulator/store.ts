@@ -5,7 +5,7 @@ import { generateCatalog } from "./generate_catalog.ts";
 import { generateSales } from "./generate_sales.ts";
 import { SeededRandom } from "./random.ts";
 import type { InjectedRecord } from "./record_injection.ts";
-import type { EntityName, PlainRecord, SaleRow } from "./records.ts";
+import type { CatalogRecord, EntityName, SaleRow } from "./records.ts";
 import { ENTITIES_WITH_DELETED_PARAM, ENTITY_NAMES } from "./records.ts";
 import { renderSale } from "./render_sale.ts";
 import { resolveScale, type ScaleOption } from "./scale.ts";
@@ -49,7 +49,7 @@ export interface StoreSummary {
   registerCount: number;
 }
 
-type Feeds = { [E in EntityName]: VersionFeed<E extends "sales" ? SaleRow : PlainRecord> };
+type Feeds = { [E in EntityName]: VersionFeed<E extends "sales" ? SaleRow : CatalogRecord> };
 
 /** The whole simulated store: generated catalog and sales, held in version feeds. */
 export class SimulatorStore {
@@ -87,11 +87,11 @@ export class SimulatorStore {
     this.feeds = Object.fromEntries(
       ENTITY_NAMES.map((name) => [name, new VersionFeed()]),
     ) as unknown as Feeds;
+    // In ENTITY_NAMES order, so entities added after sales take versions after its.
     for (const entity of ENTITY_NAMES) {
-      if (entity === "sales") continue;
-      for (const record of this.plainRecords(entity)) this.appendPlain(entity, record);
+      if (entity === "sales") { for (const sale of this.sales) this.appendSale(sale); }
+      else for (const record of this.plainRecords(entity)) this.appendPlain(entity, record);
     }
-    for (const sale of this.sales) this.appendSale(sale);
   }
 
   get registerCount(): number {
@@ -103,9 +103,9 @@ export class SimulatorStore {
   }
 
   /** The catalog array behind a plain entity. */
-  plainRecords(entity: Exclude<EntityName, "sales">): PlainRecord[] {
+  plainRecords(entity: Exclude<EntityName, "sales">): CatalogRecord[] {
     const c = this.catalog;
-    const byEntity: Record<Exclude<EntityName, "sales">, PlainRecord[]> = {
+    const byEntity: Record<Exclude<EntityName, "sales">, CatalogRecord[]> = {
       outlets: c.outlets,
       registers: c.registers,
       users: c.users,
@@ -115,18 +115,22 @@ export class SimulatorStore {
       inventory: c.inventory,
       taxes: c.taxes,
       payment_types: c.paymentTypes,
+      brands: c.brands,
+      suppliers: c.suppliers,
+      tags: c.tags,
+      outlet_taxes: c.outletTaxes,
     };
     return byEntity[entity];
   }
 
-  appendPlain(entity: Exclude<EntityName, "sales">, record: PlainRecord): void {
+  appendPlain(entity: Exclude<EntityName, "sales">, record: CatalogRecord): void {
     record.version = this.clock.next();
     this.feeds[entity].append(record.version, record);
     this.onChange(entity, record);
   }
 
   /** Gives a changed record a new, higher version, moving it to the end of its feed. */
-  touchPlain(entity: Exclude<EntityName, "sales">, record: PlainRecord): void {
+  touchPlain(entity: Exclude<EntityName, "sales">, record: CatalogRecord): void {
     const old = record.version;
     record.version = this.clock.next();
     this.feeds[entity].move(old, record.version, record);

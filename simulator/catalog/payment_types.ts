@@ -16,6 +16,8 @@ export function buildPaymentTypes(random: SeededRandom): PlainRecord[] {
   return PAYMENT_TYPE_NAMES.map(([name, typeId]) => ({
     id: lightspeedId(random),
     name,
+    // The API 2.0 schema's number; payment_type_id is the older string the payments repeat.
+    type_id: Number(typeId),
     payment_type_id: typeId,
     config: null,
     ...recordBase(setupTimeMs(random)),

@@ -43,8 +43,11 @@ export interface ProductSet {
   sellableProductIndexes: number[];
 }
 
-/** Ids products point at; the simulator serves no brands, suppliers, types or tags themselves. */
-interface ProductReferences {
+/**
+ * Ids products point at. Brands, suppliers and tags are served under these ids
+ * (product_lookups.ts); product types and categories are not served.
+ */
+export interface ProductReferences {
   brandIds: string[];
   supplierIds: string[];
   productTypeIds: string[];
@@ -53,11 +56,14 @@ interface ProductReferences {
 }
 
 /** `groupCount` product groups: most a standalone product, some a family of variants. */
-export function buildProducts(random: SeededRandom, groupCount: number): ProductSet {
+export function buildProducts(
+  random: SeededRandom,
+  groupCount: number,
+): ProductSet & { references: ProductReferences } {
   const set: ProductSet = { products: [], sellableProductIndexes: [] };
   const references = productReferences(random);
   for (let g = 0; g < groupCount; g++) addProductGroup(random, references, g, set);
-  return set;
+  return { ...set, references };
 }
 
 function productReferences(random: SeededRandom): ProductReferences {

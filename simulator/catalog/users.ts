@@ -14,14 +14,20 @@ export function buildUsers(
   for (let i = 0; i < count; i++) {
     const first = random.pick(FIRST_NAMES);
     const last = random.pick(LAST_NAMES);
+    // Drawn in the order of the fields below, so a seed makes the users it always made.
+    const id = lightspeedId(random);
+    const accountType = i === 0 ? "admin" : random.pick(["manager", "cashier", "cashier"]);
+    const restrictedOutletIds = i === 0 ? [] : [random.pick(outlets).id];
     users.push({
-      id: lightspeedId(random),
+      id,
       username: `${first}.${last}${i}`.toLowerCase().replace(/[^a-z0-9.]/g, ""),
       display_name: `${first} ${last}`,
       email: `staff${i}@example-store.test`,
-      account_type: i === 0 ? "admin" : random.pick(["manager", "cashier", "cashier"]),
+      account_type: accountType,
       is_primary_user: i === 0,
-      restricted_outlet_ids: i === 0 ? [] : [random.pick(outlets).id],
+      // The API 2.0 schema has both: the single one is the first of the list.
+      restricted_outlet_id: restrictedOutletIds[0] ?? null,
+      restricted_outlet_ids: restrictedOutletIds,
       target_daily: null,
       target_weekly: null,
       target_monthly: null,
