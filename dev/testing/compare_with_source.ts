@@ -17,7 +17,9 @@ import {
   type ColumnTypes,
   expectedCell,
   firstDifference,
+  recordIdentity,
   sortedJson,
+  type TableShape,
   tableShapes,
   type ValueType,
 } from "./expected_rows.ts";
@@ -78,21 +80,43 @@ async function compareEntity(
   const shape = tableShapes[entity];
   const { stored, rejected } = splitSource(entity, source, injected);
   const parents = new Map<string, SourceRecord>();
-  for (const record of stored) parents.set(String(record.id).toLowerCase(), record);
-  comparison.rowsCompared += await compareTable(sql, shape.table, shape.columns, parents, {
-    parent: true,
-  }, comparison.mismatches);
+  for (const record of stored) parents.set(recordIdentity(shape, record)!.toLowerCase(), record);
+  comparison.rowsCompared += await compareTable(
+    sql,
+    shape.table,
+    shape.columns,
+    parents,
+    { parent: true, rowKey: parentRowKey(shape), hasId: !shape.key },
+    comparison.mismatches,
+  );
   for (const child of shape.children) {
     const children = new Map<string, SourceRecord>();
     for (const [parentId, parent] of parents) {
       const items = Array.isArray(parent[child.field]) ? parent[child.field] as SourceRecord[] : [];
       for (const item of items) children.set(`${parentId}/${String(item.id).toLowerCase()}`, item);
     }
-    comparison.rowsCompared += await compareTable(sql, child.table, child.columns, children, {
-      parent: false,
-    }, comparison.mismatches);
+    comparison.rowsCompared += await compareTable(
+      sql,
+      child.table,
+      child.columns,
+      children,
+      { parent: false, rowKey: "sale_id::text || '/' || id::text", hasId: true },
+      comparison.mismatches,
+    );
   }
   await compareRejects(sql, entity, rejected, comparison.mismatches);
+}
+
+/** A parent table or a child table; how its rows are keyed, and whether it has an id column. */
+interface TableRole {
+  parent: boolean;
+  rowKey: string;
+  hasId: boolean;
+}
+
+/** SQL reading a row's key as recordIdentity gives it: the id, or the key columns. */
+function parentRowKey(shape: TableShape): string {
+  return (shape.key ?? ["id"]).map((column) => `"${column}"::text`).join(" || '/' || ");
 }
 
 /** The select-list entry that reads a column as expectedCell states its value. */
@@ -109,17 +133,17 @@ async function compareTable(
   table: string,
   columns: ColumnTypes,
   expected: Map<string, SourceRecord>,
-  { parent }: { parent: boolean },
+  role: TableRole,
   mismatches: string[],
 ): Promise<number> {
+  const { parent, rowKey } = role;
   const report = new TableReport(table, mismatches);
-  await checkColumnsKnown(sql, table, columns, parent, report);
+  await checkColumnsKnown(sql, table, columns, role, report);
   const typed: [string, ValueType][] = parent
     ? [...Object.entries(columns), ["version", "whole"], ["deleted_at", "instant"]]
     : Object.entries(columns);
-  const key = parent ? "id::text" : "sale_id::text || '/' || id::text";
   const rows = await sql.unsafe<Row[]>(
-    `select ${key} as key, raw::text as raw, ${typed.map(([c, t]) => selected(c, t)).join(", ")}
+    `select ${rowKey} as key, raw::text as raw, ${typed.map(([c, t]) => selected(c, t)).join(", ")}
      from public.${table}`,
   );
   const actual = new Map(rows.map((row) => [row.key, row]));
@@ -164,14 +188,14 @@ async function checkColumnsKnown(
   sql: Sql,
   table: string,
   columns: ColumnTypes,
-  parent: boolean,
+  { parent, hasId }: TableRole,
   report: TableReport,
 ): Promise<void> {
   const rows = await sql<{ name: string }[]>`
     select column_name as name from information_schema.columns
     where table_schema = 'public' and table_name = ${table}`;
   const actual = new Set(rows.map((r) => r.name));
-  const wanted = [...Object.keys(columns), "id", "raw", "synced_at"];
+  const wanted = [...Object.keys(columns), ...(hasId ? ["id"] : []), "raw", "synced_at"];
   wanted.push(...(parent ? ["version", "deleted_at"] : ["sale_id"]));
   for (const name of actual) {
     if (!untypedColumns.has(name) && !(name in columns)) {

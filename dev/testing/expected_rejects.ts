@@ -2,7 +2,7 @@
 // it corrupted and how (GET /__control/injected); every other record must be stored, unless it
 // holds text PostgreSQL cannot keep. Nothing here asks the product's validator.
 import type { EntityName } from "../../supabase/functions/_shared/entities/registry.ts";
-import { holdsUnstorableText, storableCopy } from "./expected_rows.ts";
+import { holdsUnstorableText, recordIdentity, storableCopy, tableShapes } from "./expected_rows.ts";
 
 /** A record the simulator appended on purpose (simulator/record_injection.ts). */
 export interface InjectedRecord {
@@ -77,7 +77,8 @@ export function splitSource(
   const split: SourceSplit = { stored: [], rejected: [] };
   for (const item of source) {
     const record = item as Record<string, unknown>;
-    const id = typeof record.id === "string" && record.id !== "" ? record.id : null;
+    // Its id, or for outlet taxes (no id) its key; the simulator corrupts only records with ids.
+    const id = recordIdentity(tableShapes[entity], record);
     const kind = id === null ? "missing_id" : kindById.get(id);
     const unstorable = holdsUnstorableText(record);
     const byKind = kind === undefined ? null : reasonPrefixFor(kind, entity);

@@ -20,6 +20,8 @@ export interface TableShape {
   /** Typed columns besides id, version, deleted_at, raw and synced_at; each reads its namesake. */
   columns: ColumnTypes;
   children: readonly ChildShape[];
+  /** The fields that tell records apart when they have no id (outlet taxes). Default: id. */
+  key?: readonly string[];
 }
 
 const address = {
@@ -185,7 +187,63 @@ export const tableShapes: Readonly<Record<EntityName, TableShape>> = {
     },
     children: [],
   },
+  customer_groups: {
+    table: "lightspeed_customer_groups",
+    columns: { name: "text", group_id: "text" },
+    children: [],
+  },
+  users: {
+    table: "lightspeed_users",
+    columns: {
+      username: "text",
+      display_name: "text",
+      email: "text",
+      account_type: "text",
+      is_primary_user: "flag",
+      restricted_outlet_id: "uuid",
+      target_daily: "decimal",
+      target_weekly: "decimal",
+      target_monthly: "decimal",
+      created_at: "instant",
+      updated_at: "instant",
+    },
+    children: [],
+  },
+  taxes: {
+    table: "lightspeed_taxes",
+    columns: { name: "text", display_name: "text", is_default: "flag", rate: "decimal" },
+    children: [],
+  },
+  payment_types: {
+    table: "lightspeed_payment_types",
+    columns: { name: "text", type_id: "whole" },
+    children: [],
+  },
+  outlet_taxes: {
+    table: "lightspeed_outlet_taxes",
+    columns: { outlet_id: "uuid", product_id: "uuid", tax_id: "uuid" },
+    children: [],
+    key: ["outlet_id", "product_id"],
+  },
+  brands: {
+    table: "lightspeed_brands",
+    columns: { name: "text", description: "text" },
+    children: [],
+  },
+  suppliers: {
+    table: "lightspeed_suppliers",
+    columns: { name: "text", description: "text", default_markup: "decimal" },
+    children: [],
+  },
+  tags: { table: "lightspeed_tags", columns: { name: "text" }, children: [] },
 };
+
+/** How a record is told apart: its id, or its key fields joined by "/"; null when it lacks one. */
+export function recordIdentity(shape: TableShape, record: Record<string, unknown>): string | null {
+  const parts = (shape.key ?? ["id"]).map((field) => record[field]);
+  if (parts.some((part) => typeof part !== "string" || part === "")) return null;
+  return parts.join("/");
+}
 
 /** A column's value: text for uuid, text, decimal, day and whole; epoch ms; or a boolean. */
 export type CellValue = string | number | boolean | null;

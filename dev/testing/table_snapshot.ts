@@ -5,22 +5,32 @@ import type { Sql } from "../../supabase/functions/_shared/database.ts";
 import {
   type EntityDefinition,
   entityRegistry,
+  keyColumns,
 } from "../../supabase/functions/_shared/entities/registry.ts";
 import { syncedTables } from "./database.ts";
 
 /** Per table: row key -> xmin. */
 export type TableSnapshot = Map<string, Map<string, string>>;
 
-// A child row is keyed by its parent's id and its own (registry's children: parentKey).
-const childKeys = new Map(
-  (entityRegistry as readonly EntityDefinition[]).flatMap((entity) =>
-    (entity.children ?? []).map((child) => [child.table, child.parentKey])
+const registry = entityRegistry as readonly EntityDefinition[];
+
+// A child row is keyed by its parent's id and its own (registry's children: parentKey); an
+// entity's row by its id, or by its registry `key` columns.
+const rowKeys = new Map([
+  ...registry.map((entity): [string, string] => [
+    entity.table,
+    keyColumns(entity).map((k) => `${k.column}::text`).join(" || '/' || "),
+  ]),
+  ...registry.flatMap((entity) =>
+    (entity.children ?? []).map((child): [string, string] => [
+      child.table,
+      `${child.parentKey}::text || '/' || id::text`,
+    ])
   ),
-);
+]);
 
 function rowKey(table: string): string {
-  const parentKey = childKeys.get(table);
-  return parentKey ? `${parentKey}::text || '/' || id::text` : "id::text";
+  return rowKeys.get(table) ?? "id::text";
 }
 
 export async function snapshotTables(

@@ -1,7 +1,13 @@
 // The fast path of validation: one compiled predicate per entity, which every record takes,
 // and the record-level rules it shares with the zod schema (record_schema.ts).
 import { integerOf, isAbsent, kindChecks } from "./column_kinds.ts";
-import { type ColumnMap, columnSpec, type EntityDefinition } from "./registry.ts";
+import {
+  type ColumnMap,
+  columnSpec,
+  type EntityDefinition,
+  type KeyColumn,
+  keyColumns,
+} from "./registry.ts";
 
 export type LightspeedRecord = Record<string, unknown>;
 
@@ -16,6 +22,19 @@ export const isPositiveVersion = (value: unknown) =>
 /** Ids compare without case: PostgreSQL's uuid type ignores it. */
 export function hasDuplicateIds(items: readonly LightspeedRecord[]): boolean {
   return new Set(items.map((i) => String(i.id).toLowerCase())).size !== items.length;
+}
+
+/** A record's key (its id, or the entity's key fields), compared without case like ids. */
+export function keyOf(key: readonly KeyColumn[], record: LightspeedRecord): string {
+  if (key.length === 1) return String(record[key[0].field]).toLowerCase();
+  return key.map(({ field }) => String(record[field]).toLowerCase()).join("/");
+}
+
+export function hasDuplicateKeys(
+  key: readonly KeyColumn[],
+  items: readonly LightspeedRecord[],
+): boolean {
+  return new Set(items.map((i) => keyOf(key, i))).size !== items.length;
 }
 
 type FieldCheck = [field: string, accepts: (value: unknown) => boolean];
@@ -40,6 +59,10 @@ export function compileRecordCheck(
   entity: EntityDefinition,
 ): (record: LightspeedRecord) => boolean {
   const parentChecks = fieldChecks(entity.columns);
+  // Key fields are required: present and valid, where other columns may be absent.
+  const keyChecks: FieldCheck[] = keyColumns(entity).map((
+    k,
+  ) => [k.field, kindChecks[k.kind].accepts]);
   const acceptsUuid = kindChecks.uuid.accepts;
   const acceptsTimestamp = kindChecks.timestamptz.accepts;
   const children = (entity.children ?? []).map((child) => ({
@@ -47,7 +70,8 @@ export function compileRecordCheck(
     checks: fieldChecks(child.columns),
   }));
   return (record) => {
-    if (!acceptsUuid(record.id) || !isPositiveVersion(record.version)) return false;
+    for (const [field, accepts] of keyChecks) if (!accepts(record[field])) return false;
+    if (!isPositiveVersion(record.version)) return false;
     if (!isAbsent(record.deleted_at) && !acceptsTimestamp(record.deleted_at)) return false;
     if (!fieldsValid(record, parentChecks)) return false;
     for (const child of children) {

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { type ColumnKind, isAbsent, kindChecks } from "./column_kinds.ts";
 import { hasDuplicateIds, isPositiveVersion } from "./record_check.ts";
-import { type ColumnMap, columnSpec, type EntityDefinition } from "./registry.ts";
+import { type ColumnMap, columnSpec, type EntityDefinition, keyColumns } from "./registry.ts";
 
 /** The zod schema of an optional column of this kind (absent, null, "" or a valid value). */
 export function optionalValueSchema(kind: ColumnKind): z.ZodType {
@@ -31,12 +31,12 @@ function columnShape(columns: ColumnMap): Record<string, z.ZodType> {
 
 /** The zod schema of one record of this entity: what a reject's reason is made from. */
 export function recordSchema(entity: EntityDefinition): z.ZodType {
-  const shape: Record<string, z.ZodType> = {
-    ...columnShape(entity.columns),
-    id: requiredValueSchema("uuid"),
+  const shape: Record<string, z.ZodType> = { ...columnShape(entity.columns) };
+  for (const key of keyColumns(entity)) shape[key.field] = requiredValueSchema(key.kind);
+  Object.assign(shape, {
     version: z.any().refine(isPositiveVersion, "expected a positive integer version"),
     deleted_at: optionalValueSchema("timestamptz"),
-  };
+  });
   for (const child of entity.children ?? []) {
     const childSchema = z.looseObject({
       ...columnShape(child.columns),

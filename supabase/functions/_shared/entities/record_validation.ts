@@ -9,12 +9,13 @@ import type { z } from "zod";
 import { integerOf } from "./column_kinds.ts";
 import {
   compileRecordCheck,
-  hasDuplicateIds,
+  hasDuplicateKeys,
   isRecordObject,
+  keyOf,
   type LightspeedRecord,
 } from "./record_check.ts";
 import { describeIssues, recordSchema } from "./record_schema.ts";
-import type { EntityDefinition } from "./registry.ts";
+import { type EntityDefinition, type KeyColumn, keyColumns, recordKeyText } from "./registry.ts";
 
 export interface RejectedRecord {
   recordId: string | null;
@@ -25,10 +26,10 @@ export interface RejectedRecord {
 
 /** What validation decided about a page's records. */
 export interface PageValidation {
-  /** Valid records, one per id (the highest version when a page repeats an id). */
+  /** Valid records, one per key (the highest version when a page repeats a key). */
   records: LightspeedRecord[];
   rejects: RejectedRecord[];
-  /** The page repeated an id, so `records` holds fewer valid records than it had. */
+  /** The page repeated a key, so `records` holds fewer valid records than it had. */
   duplicatesDropped: boolean;
 }
 
@@ -48,19 +49,28 @@ function compiledFor(entity: EntityDefinition): CompiledEntity {
   return entry;
 }
 
-/** The id and version a reject is filed under, as far as the record has them. */
-export function identifyRecord(raw: unknown): { recordId: string | null; version: number | null } {
+/**
+ * The key and version a reject is filed under, as far as the record has them: its id, or for an
+ * entity keyed otherwise (registry `key`) its key fields joined by "/", as the upsert returns them.
+ */
+export function identifyRecord(
+  raw: unknown,
+  entity: EntityDefinition,
+): { recordId: string | null; version: number | null } {
   const record = isRecordObject(raw) ? raw : {};
-  const id = typeof record.id === "string" && record.id !== "" ? record.id.slice(0, 200) : null;
+  const id = recordKeyText(keyColumns(entity), record);
   const v = Number(record.version);
-  return { recordId: id, version: Number.isSafeInteger(v) && v > 0 ? v : null };
+  return {
+    recordId: id === null ? null : id.slice(0, 200),
+    version: Number.isSafeInteger(v) && v > 0 ? v : null,
+  };
 }
 
-/** Keeps the highest version of each id. */
-function dedupe(records: LightspeedRecord[]): LightspeedRecord[] {
+/** Keeps the highest version of each key. */
+function dedupe(keyColumnsOf: readonly KeyColumn[], records: LightspeedRecord[]) {
   const byId = new Map<string, LightspeedRecord>();
   for (const record of records) {
-    const key = (record.id as string).toLowerCase();
+    const key = keyOf(keyColumnsOf, record);
     const previous = byId.get(key);
     if (!previous || integerOf(previous.version)! < integerOf(record.version)!) {
       byId.set(key, record);
@@ -93,8 +103,15 @@ export function validatePage(
     }
     const result = schema.safeParse(raw);
     if (result.success) records.push(raw);
-    else rejects.push({ ...identifyRecord(raw), reason: describeIssues(result.error), raw });
+    else {
+      rejects.push({ ...identifyRecord(raw, entity), reason: describeIssues(result.error), raw });
+    }
   }
-  const duplicatesDropped = hasDuplicateIds(records);
-  return { records: duplicatesDropped ? dedupe(records) : records, rejects, duplicatesDropped };
+  const key = keyColumns(entity);
+  const duplicatesDropped = hasDuplicateKeys(key, records);
+  return {
+    records: duplicatesDropped ? dedupe(key, records) : records,
+    rejects,
+    duplicatesDropped,
+  };
 }

@@ -103,3 +103,41 @@ Deno.test("validatePage() takes ids of exactly the 8-4-4-4-12 hex shape, any cas
   assert.equal(page.rejects.length, bad.length);
   for (const reject of page.rejects) assert.match(reject.reason, /id: expected a UUID-shaped id/);
 });
+
+const outletTaxes = getEntity("outlet_taxes");
+
+Deno.test("validatePage() takes outlet taxes without an id, keyed by outlet and product", () => {
+  const row = { outlet_id: id(1), product_id: id(2), tax_id: id(3), version: 9, deleted_at: null };
+  const page = validatePage(outletTaxes, [
+    row,
+    { ...row, product_id: id(4), tax_id: id(5), version: 10 },
+    { ...row, tax_id: id(6), version: 8 },
+  ]);
+  assert.deepEqual(page.rejects, []);
+  // The repeated outlet and product: the highest version kept.
+  assert.equal(page.duplicatesDropped, true);
+  assert.deepEqual(page.records.map((r) => r.tax_id), [id(3), id(5)]);
+});
+
+Deno.test("validatePage() rejects an outlet tax missing a key field, filed under what it has", () => {
+  const page = validatePage(outletTaxes, [
+    { outlet_id: id(1), tax_id: id(3), version: 9 },
+    { outlet_id: id(1), product_id: "not-a-uuid", tax_id: id(3), version: 9 },
+  ]);
+  assert.equal(page.records.length, 0);
+  assert.match(page.rejects[0].reason, /^Invalid record: product_id: expected a UUID/);
+  assert.equal(page.rejects[0].recordId, null);
+  assert.equal(page.rejects[1].recordId, `${id(1)}/not-a-uuid`);
+});
+
+Deno.test("validatePage() rejects a brand, supplier or tag without a version", () => {
+  for (const entity of ["brands", "suppliers", "tags"] as const) {
+    const page = validatePage(getEntity(entity), [
+      { id: id(1), name: "no version" },
+      { id: id(2), name: "versioned", version: 3 },
+    ]);
+    assert.deepEqual(page.records.map((r) => r.id), [id(2)], entity);
+    assert.equal(page.rejects[0].recordId, id(1));
+    assert.match(page.rejects[0].reason, /^Invalid record: version: expected a positive integer/);
+  }
+});

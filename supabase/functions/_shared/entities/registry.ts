@@ -38,6 +38,13 @@ export interface EntityDefinition {
   maxPageSize: number;
   /** Typed columns besides id, version, deleted_at, raw and synced_at. */
   columns: ColumnMap;
+  /**
+   * The columns that identify a record when the endpoint's records have no `id` (outlet taxes:
+   * outlet and product). Each is one of `columns`, required in every record and not null in the
+   * table, whose primary key they are; the table then has no `id` column. Default: `id`. Not
+   * for an entity with children, which find their parent by its id.
+   */
+  key?: readonly string[];
   children?: readonly ChildCollection[];
 }
 
@@ -232,6 +239,100 @@ export const entityRegistry = [
       reorder_amount: "numeric",
     },
   },
+  // The lookups a report is labelled with (README "Tables"). Their columns follow the API 2.0
+  // OpenAPI's component schemas; where a schema leaves a field out, the column says so below and
+  // the record is kept whole in `raw` either way.
+  {
+    name: "customer_groups",
+    path: "/customer_groups",
+    table: "lightspeed_customer_groups",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: { name: "text", group_id: "text" },
+  },
+  {
+    name: "users",
+    path: "/users",
+    table: "lightspeed_users",
+    supportsDeleted: false,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: {
+      username: "text",
+      display_name: "text",
+      email: "text",
+      account_type: "text",
+      is_primary_user: "boolean",
+      restricted_outlet_id: "uuid",
+      target_daily: "numeric",
+      target_weekly: "numeric",
+      target_monthly: "numeric",
+      created_at: "timestamptz",
+      updated_at: "timestamptz",
+    },
+  },
+  {
+    name: "taxes",
+    path: "/taxes",
+    table: "lightspeed_taxes",
+    supportsDeleted: false,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    // The schema lists the rates only in `rates[]`; a top-level `rate` is unverified (null when
+    // absent: read raw->'rates').
+    columns: { name: "text", display_name: "text", is_default: "boolean", rate: "numeric" },
+  },
+  {
+    name: "payment_types",
+    path: "/payment_types",
+    table: "lightspeed_payment_types",
+    supportsDeleted: false,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    // type_id: Lightspeed's payment type number (1 cash, 3 credit card, ...).
+    columns: { name: "text", type_id: "integer" },
+  },
+  {
+    name: "outlet_taxes",
+    path: "/outlet_taxes",
+    table: "lightspeed_outlet_taxes",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    // Its records have no id: the tax a product takes in an outlet.
+    key: ["outlet_id", "product_id"],
+    columns: { outlet_id: "uuid", product_id: "uuid", tax_id: "uuid" },
+  },
+  {
+    name: "brands",
+    path: "/brands",
+    table: "lightspeed_brands",
+    supportsDeleted: false,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    // description: in the schema of a brand sent, unverified in a listed one.
+    columns: { name: "text", description: "text" },
+  },
+  {
+    name: "suppliers",
+    path: "/suppliers",
+    table: "lightspeed_suppliers",
+    supportsDeleted: false,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    // description, default_markup: in the schema of a supplier sent, unverified in a listed one.
+    columns: { name: "text", description: "text", default_markup: "numeric" },
+  },
+  {
+    name: "tags",
+    path: "/tags",
+    table: "lightspeed_tags",
+    supportsDeleted: true,
+    pageSize: 1000,
+    maxPageSize: 10000,
+    columns: { name: "text" },
+  },
 ] as const satisfies readonly EntityDefinition[];
 
 export type EntityName = (typeof entityRegistry)[number]["name"];
@@ -258,6 +359,42 @@ export function entityLabel(entity: EntityDefinition): string {
 /** The page size to request: the configured override when given, within the endpoint's cap. */
 export function pageSizeFor(entity: EntityDefinition, override?: number): number {
   return Math.min(override ?? entity.pageSize, entity.maxPageSize);
+}
+
+/** A column that identifies a record: its name, the record's field, and its kind. */
+export interface KeyColumn {
+  column: string;
+  field: string;
+  kind: ColumnKind;
+}
+
+const idKey: readonly KeyColumn[] = [{ column: "id", field: "id", kind: "uuid" }];
+
+/** What identifies the entity's records: `id`, or the entry's `key` columns. */
+export function keyColumns(entity: EntityDefinition): readonly KeyColumn[] {
+  if (!entity.key) return idKey;
+  return entity.key.map((column) => {
+    const raw = entity.columns[column];
+    if (raw === undefined) {
+      throw new Error(`${entity.name}: key column "${column}" is not a column`);
+    }
+    const spec = columnSpec(raw);
+    return { column, field: spec.from ?? column, kind: spec.kind };
+  });
+}
+
+/** A record's key as text: its key fields' values joined by "/", or null when one is missing. */
+export function recordKeyText(
+  key: readonly KeyColumn[],
+  record: Readonly<Record<string, unknown>>,
+): string | null {
+  const parts: string[] = [];
+  for (const { field } of key) {
+    const value = record[field];
+    if (typeof value !== "string" || value === "") return null;
+    parts.push(value);
+  }
+  return parts.join("/");
 }
 
 export function columnSpec(spec: ColumnKind | ColumnSpec): ColumnSpec {

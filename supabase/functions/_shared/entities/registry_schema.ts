@@ -3,7 +3,7 @@
 // builds its SQL from the registry alone, so a table that drifted from it fails at run time;
 // registry_schema_test.ts compares the two on the database instead.
 import type { ColumnKind } from "./column_kinds.ts";
-import { type ColumnMap, columnSpec, type EntityDefinition } from "./registry.ts";
+import { type ColumnMap, columnSpec, type EntityDefinition, keyColumns } from "./registry.ts";
 
 /** A column as information_schema.columns describes it. */
 export interface ColumnShape {
@@ -38,6 +38,15 @@ function typedColumns(columns: ColumnMap): [string, ColumnShape][] {
   ]);
 }
 
+// An entity's key columns (its id, or the registry's `key`) are its primary key: never null.
+function parentColumns(entity: EntityDefinition): [string, ColumnShape][] {
+  const key = keyColumns(entity);
+  const columns = typedColumns(entity.columns).map(([name, shape]): [string, ColumnShape] =>
+    key.some((k) => k.column === name) ? [name, required(shape.type)] : [name, shape]
+  );
+  return entity.key ? columns : [["id", required("uuid")], ...columns];
+}
+
 /** Every table of the registry's entities and children, with the columns the sync writes. */
 export function registryTableShapes(registry: readonly EntityDefinition[]): TableShapes {
   const shapes: TableShapes = new Map();
@@ -45,8 +54,7 @@ export function registryTableShapes(registry: readonly EntityDefinition[]): Tabl
     shapes.set(
       entity.table,
       new Map([
-        ["id", required("uuid")],
-        ...typedColumns(entity.columns),
+        ...parentColumns(entity),
         ["version", required("bigint")],
         ["deleted_at", optional("timestamp with time zone")],
         ["raw", required("jsonb")],

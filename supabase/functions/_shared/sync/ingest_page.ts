@@ -93,6 +93,7 @@ const tooDeepReason =
  */
 async function landRecordByRecord(
   tx: TransactionSql,
+  entity: EntityDefinition,
   statements: IngestStatements,
   pageJson: string,
   secrets: readonly string[],
@@ -102,7 +103,11 @@ async function landRecordByRecord(
   for (const record of records) {
     // Neither PostgreSQL nor JSON.stringify can be trusted with it (json_nesting.ts).
     if (nestsDeeperThan(record, MAX_JSON_NESTING)) {
-      landed.refused.push({ ...identifyRecord(record), reason: tooDeepReason, raw: record });
+      landed.refused.push({
+        ...identifyRecord(record, entity),
+        reason: tooDeepReason,
+        raw: record,
+      });
       continue;
     }
     try {
@@ -120,7 +125,7 @@ async function landRecordByRecord(
       if (!isRefusedData(error)) throw error;
       const message = redactSecrets(error.message, secrets).slice(0, MAX_REASON_MESSAGE);
       landed.refused.push({
-        ...identifyRecord(record),
+        ...identifyRecord(record, entity),
         reason: `Rejected by the database: ${message}`,
         raw: record,
       });
@@ -149,7 +154,7 @@ export async function ingestPage(
       sql,
       context,
       page,
-      (tx) => landRecordByRecord(tx, statements, page.json, secrets),
+      (tx) => landRecordByRecord(tx, context.entity, statements, page.json, secrets),
     );
   }
 }

@@ -5,6 +5,7 @@ import {
   type ColumnMap,
   columnSpec,
   type EntityDefinition,
+  keyColumns,
 } from "../entities/registry.ts";
 import { castExpression, quoteIdentifier, quoteLiteral } from "./sql_text.ts";
 
@@ -18,7 +19,10 @@ export interface ChildStatements {
 export interface IngestStatements {
   /** Only for entities with children: the page is loaded once and read by several statements. */
   loadInput?: string;
-  /** Upserts parents where the incoming version is not older; returns applied ids. */
+  /**
+   * Upserts parents where the incoming version is not older; returns the applied records' keys
+   * as `id`: the id, or the key columns joined by "/" (registry `key`).
+   */
   upsert: string;
   children: ChildStatements[];
 }
@@ -38,17 +42,31 @@ function typedColumns(columns: ColumnMap, alias: string) {
   });
 }
 
+/** The conflict target and the text of a written row's key (what rejects are filed under). */
+function keySql(entity: EntityDefinition): { conflict: string; keyText: string } {
+  const key = keyColumns(entity).map((k) => quoteIdentifier(k.column));
+  if (!entity.key) return { conflict: key[0], keyText: `t.${key[0]}` };
+  return {
+    conflict: key.join(", "),
+    keyText: `concat_ws('/', ${key.map((k) => `t.${k}::text`).join(", ")})`,
+  };
+}
+
 function buildUpsert(entity: EntityDefinition, source: string): string {
   const table = `public.${quoteIdentifier(entity.table)}`;
+  const { conflict, keyText } = keySql(entity);
+  const idColumn = entity.key ? [] : [{ name: "id", value: castExpression("r", "id", "uuid") }];
   const columns = [
-    { name: "id", value: castExpression("r", "id", "uuid") },
+    ...idColumn,
     { name: "version", value: castExpression("r", "version", "bigint") },
     { name: "deleted_at", value: castExpression("r", "deleted_at", "timestamptz") },
     { name: "raw", value: "r" },
     { name: "synced_at", value: "now()" },
     ...typedColumns(entity.columns, "r"),
   ];
-  const updates = columns.filter((c) => c.name !== "id").map((c) =>
+  // The key is what the conflict matched on: never updated.
+  const keyNames = ["id", ...keyColumns(entity).map((k) => quoteIdentifier(k.column))];
+  const updates = columns.filter((c) => !keyNames.includes(c.name)).map((c) =>
     `${c.name} = excluded.${c.name}`
   );
   // Equal versions pass (a replay is allowed) but identical rows are skipped, so re-reading a
@@ -56,10 +74,10 @@ function buildUpsert(entity: EntityDefinition, source: string): string {
   return `insert into ${table} as t (${columns.map((c) => c.name).join(", ")})
 select ${columns.map((c) => c.value).join(",\n  ")}
 from ${source}
-on conflict (id) do update set ${updates.join(", ")}
+on conflict (${conflict}) do update set ${updates.join(", ")}
 where t.version <= excluded.version
   and (t.version, t.deleted_at, t.raw) is distinct from (excluded.version, excluded.deleted_at, excluded.raw)
-returning t.id, (t.xmax = 0) as inserted`;
+returning ${keyText} as id, (t.xmax = 0) as inserted`;
 }
 
 function buildChild(child: ChildCollection): ChildStatements {
@@ -91,6 +109,9 @@ export function ingestStatements(entity: EntityDefinition): IngestStatements {
   const cached = cache.get(entity.name);
   if (cached) return cached;
   const children = entity.children ?? [];
+  if (entity.key && children.length > 0) {
+    throw new Error(`${entity.name}: children find their parent by id; a keyed entity has none`);
+  }
   const statements: IngestStatements = children.length === 0
     ? {
       upsert: buildUpsert(entity, "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)"),

@@ -42,7 +42,10 @@ const unstorableReason =
   "Invalid record: contains a NUL character or broken Unicode that PostgreSQL cannot store";
 
 /** The validation with every record jsonb cannot hold moved to its rejects. */
-export function withoutUnstorable(validation: PageValidation): PageValidation {
+export function withoutUnstorable(
+  entity: EntityDefinition,
+  validation: PageValidation,
+): PageValidation {
   const storable: LightspeedRecord[] = [];
   const rejects = [...validation.rejects];
   for (const record of validation.records) {
@@ -53,7 +56,7 @@ export function withoutUnstorable(validation: PageValidation): PageValidation {
     }
     // Keep what can be stored so the operator can still see which record it was.
     const raw = JSON.parse(text.replace(unstorableTextGlobal, "\\ufffd"));
-    rejects.push({ ...identifyRecord(record), reason: unstorableReason, raw });
+    rejects.push({ ...identifyRecord(record, entity), reason: unstorableReason, raw });
   }
   return { ...validation, records: storable, rejects };
 }
@@ -62,7 +65,10 @@ const tooDeepReason =
   `Invalid record: nested deeper than ${MAX_JSON_NESTING} levels, more than PostgreSQL can store`;
 
 /** The validation with every record nested beyond MAX_JSON_NESTING moved to its rejects. */
-export function withoutTooDeep(validation: PageValidation): PageValidation {
+export function withoutTooDeep(
+  entity: EntityDefinition,
+  validation: PageValidation,
+): PageValidation {
   const shallow: LightspeedRecord[] = [];
   const rejects = [...validation.rejects];
   for (const record of validation.records) {
@@ -70,7 +76,11 @@ export function withoutTooDeep(validation: PageValidation): PageValidation {
       shallow.push(record);
       continue;
     }
-    rejects.push({ ...identifyRecord(record), reason: tooDeepReason, raw: withinNesting(record) });
+    rejects.push({
+      ...identifyRecord(record, entity),
+      reason: tooDeepReason,
+      raw: withinNesting(record),
+    });
   }
   return { ...validation, records: shallow, rejects };
 }
@@ -79,12 +89,15 @@ export function withoutTooDeep(validation: PageValidation): PageValidation {
  * `{"data": records}` as JSON text. V8 gives up on very deep nesting with a RangeError; only
  * then is each record's depth measured, so ordinary pages pay nothing for the check.
  */
-function serializePage(validation: PageValidation): { json: string; validation: PageValidation } {
+function serializePage(
+  entity: EntityDefinition,
+  validation: PageValidation,
+): { json: string; validation: PageValidation } {
   try {
     return { json: JSON.stringify({ data: validation.records }), validation };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    const shallow = withoutTooDeep(validation);
+    const shallow = withoutTooDeep(entity, validation);
     return { json: JSON.stringify({ data: shallow.records }), validation: shallow };
   }
 }
@@ -94,6 +107,7 @@ function serializePage(validation: PageValidation): { json: string; validation: 
  * is when validation dropped nothing and it holds nothing jsonb refuses.
  */
 function landingJson(
+  entity: EntityDefinition,
   validation: PageValidation,
   replyText: string | undefined,
 ): Pick<PreparedPage, "json" | "validCount" | "rejects"> {
@@ -103,12 +117,12 @@ function landingJson(
   ) {
     return { json: replyText, validCount: validation.records.length, rejects: validation.rejects };
   }
-  const serialized = serializePage(validation);
+  const serialized = serializePage(entity, validation);
   const { json } = serialized;
   const { records, rejects } = serialized.validation;
   // Checked on the whole page first: per-record work only when something is wrong.
   if (!hasUnstorableText(json)) return { json, validCount: records.length, rejects };
-  const storable = withoutUnstorable(serialized.validation);
+  const storable = withoutUnstorable(entity, serialized.validation);
   return {
     json: JSON.stringify({ data: storable.records }),
     validCount: storable.records.length,
@@ -127,5 +141,5 @@ export function preparePage(entity: EntityDefinition, page: VersionPage): Prepar
   const replyText = page.text;
   page.records = [];
   page.text = undefined;
-  return { received, versionMax: page.versionMax, ...landingJson(validation, replyText) };
+  return { received, versionMax: page.versionMax, ...landingJson(entity, validation, replyText) };
 }

@@ -77,7 +77,7 @@ Deno.test("withoutUnstorable() moves exactly the records jsonb cannot hold to th
   const paired = { id: id(30), version: 50, note: "emoji \ud83c\udf89 is a paired surrogate" };
   const lone = { id: id(31), version: 51, note: "lone low \udc00" };
   const bad = { id: id(32), version: "x" };
-  const result = withoutUnstorable(validatePage(customers, [paired, lone, bad]));
+  const result = withoutUnstorable(customers, validatePage(customers, [paired, lone, bad]));
   assert.deepEqual(result.records, [paired]);
   assert.deepEqual(result.rejects.map((r) => r.recordId), [id(32), id(31)]);
   assert.equal((result.rejects[1].raw as { note: string }).note, "lone low \ufffd");
