@@ -25,7 +25,12 @@ import { join } from "../dev/path_helpers.ts";
 import { buildDashboard, dashboardDir } from "./build.ts";
 import { createFunctionsRouter } from "../dev/api/functions_router.ts";
 import { HOSTILE, type RunningSimulator, startSimulator } from "../simulator/mod.ts";
-import { entityNames, isEntityName } from "../supabase/functions/_shared/entities/registry.ts";
+import {
+  entityLabel,
+  entityNames,
+  entityRegistry,
+  isEntityName,
+} from "../supabase/functions/_shared/entities/registry.ts";
 import { type DashboardServer, serveDashboard } from "./serve.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -316,6 +321,10 @@ Deno.test({
       assert.equal(await tile(e.yellow).locator(".badge").textContent(), "Behind");
       assert.equal(await tile(e.red).locator(".badge").textContent(), "Stale");
       assert.equal(await tile(e.failing).locator(".badge").textContent(), "Failing");
+      // Every registered entity has its tile under its label ("Payment types", "Outlet taxes").
+      for (const entity of entityRegistry) {
+        assert.equal(await tile(entity.name).locator("h3").textContent(), entityLabel(entity));
+      }
       const greenText = await tile(e.green).textContent();
       assert.match(greenText!, /4 min ago/);
       assert.match(greenText!, /4200/);

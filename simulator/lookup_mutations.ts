@@ -32,11 +32,16 @@ const renamed = (field: string): Edit => (record, _store, random) => {
   record[field] = `${String(record[field]).replace(/ \(\d+\)$/, "")} (${random.int(2, 99)})`;
 };
 
+// Only fields a sale does not render, so a lookup's change leaves the sales as they were.
 const EDITS: Record<LookupEntity, Edit> = {
   customer_groups: renamed("name"),
   users: renamed("display_name"),
   taxes: renamed("display_name"),
-  payment_types: renamed("name"),
+  // Sales render a payment's name from its type (render_sale.ts): renaming one would change
+  // sales without a new version, which Lightspeed's stored sales do not do.
+  payment_types: (record, _store, random) => {
+    record.config = { rounding: random.pick(["0.05", "0.10", "none"]) };
+  },
   // A product made tax-free in an outlet, or back to the outlet's tax.
   outlet_taxes: (record, store) => {
     const { taxes, outlets, outletTaxIndex } = store.catalog;

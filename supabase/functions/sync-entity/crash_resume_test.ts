@@ -1,6 +1,7 @@
 // Crash-resume: the functions' process is killed (SIGKILL) while page N+1 is in flight, for
-// every N of a multi-page sync; a fresh process resumes from the checkpoint and the database
-// ends equal to the source, with the cursor never past a committed page.
+// every N of a multi-page sales sync, and after the first page of every other entity; a fresh
+// process resumes from the checkpoint and the database ends equal to the source, with the cursor
+// never past a committed page.
 import assert from "node:assert/strict";
 import { startSimulator } from "../../../simulator/mod.ts";
 import { compareWithSource } from "../../../dev/testing/compare_with_source.ts";
@@ -11,6 +12,7 @@ import {
 } from "../../../dev/testing/database.ts";
 import { startFunctionsProcess } from "../../../dev/testing/functions_process.ts";
 import { testSyncSecret } from "../../../dev/testing/sync_stack.ts";
+import { type EntityName, entityNames, getEntity } from "../_shared/entities/registry.ts";
 
 const PAGE_SIZE = 60;
 
@@ -27,6 +29,8 @@ type Sql = Awaited<ReturnType<typeof connectTestDatabase>>;
 type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 
 interface CrashStage {
+  entity: EntityName;
+  pageSize: number;
   sql: Sql;
   simulator: Simulator;
   env: Record<string, string>;
@@ -42,27 +46,28 @@ async function waitFor(what: string, since: number, done: () => Promise<boolean>
   }
 }
 
-/** Starts a sync of sales and SIGKILLs its process once `committedPages` have committed. */
+/** Starts a sync of the entity and SIGKILLs its process once `committedPages` have committed. */
 async function crashAfter(stage: CrashStage, committedPages: number): Promise<void> {
-  const { sql, control, env } = stage;
+  const { sql, control, env, entity } = stage;
+  const { path, table } = getEntity(entity);
   await resetSyncData(sql);
   await control("/stats/reset");
   // Page committedPages + 1 never answers; the process dies waiting for it.
   await control("/faults", {
-    faults: [{ type: "slow", ms: 600_000, count: 1, path: "/sales", skip: committedPages }],
+    faults: [{ type: "slow", ms: 600_000, count: 1, path, skip: committedPages }],
   });
   const doomed = await startFunctionsProcess(env);
   // Its reply is the error of a connection cut by the kill (checked below).
-  const inFlight = post(`${doomed.url}/functions/v1/sync-entity`, { entity: "sales" }).catch(
+  const inFlight = post(`${doomed.url}/functions/v1/sync-entity`, { entity }).catch(
     (error: unknown) => error,
   );
   const started = Date.now();
-  const salesRequests = async () =>
-    (await control("/stats", undefined, "GET")).byPath["/sales"]?.requests ?? 0;
+  const entityRequests = async () =>
+    (await control("/stats", undefined, "GET")).byPath[path]?.requests ?? 0;
   await waitFor(
     "the sync never reached the crash point",
     started,
-    async () => await salesRequests() > committedPages,
+    async () => await entityRequests() > committedPages,
   );
   // Page N+1 is requested while page N commits (fetching runs ahead); let that commit
   // finish, then kill the process with page N+1 in flight.
@@ -70,8 +75,8 @@ async function crashAfter(stage: CrashStage, committedPages: number): Promise<vo
     "page N never committed",
     started,
     async () =>
-      (await sql`select count(*)::int as n from public.lightspeed_sales`)[0].n >=
-        committedPages * PAGE_SIZE,
+      (await sql.unsafe(`select count(*)::int as n from public.${table}`))[0].n >=
+        committedPages * stage.pageSize,
   );
   await doomed.kill();
   const outcome = await inFlight;
@@ -83,15 +88,16 @@ async function crashAfter(stage: CrashStage, committedPages: number): Promise<vo
 
 /** A fresh process resumes once the dead run's lease has expired, and finishes the rest. */
 async function resume(stage: CrashStage, remainingPages: number): Promise<void> {
+  const { entity } = stage;
   await stage.control("/faults", undefined, "DELETE");
   const fresh = await startFunctionsProcess(stage.env);
   try {
     // The dead run's lease still holds until it expires; then anyone may resume.
-    const early = await post(`${fresh.url}/functions/v1/sync-entity`, { entity: "sales" });
+    const early = await post(`${fresh.url}/functions/v1/sync-entity`, { entity });
     assert.equal(early.body.status, "skipped");
     await stage.sql`update public.sync_state set lease_expires_at = now() - interval '1 second'
-      where entity = 'sales'`;
-    const resumed = await post(`${fresh.url}/functions/v1/sync-entity`, { entity: "sales" });
+      where entity = ${entity}`;
+    const resumed = await post(`${fresh.url}/functions/v1/sync-entity`, { entity });
     assert.equal(resumed.body.status, "completed", JSON.stringify(resumed.body));
     assert.equal(resumed.body.pages, remainingPages);
   } finally {
@@ -99,10 +105,42 @@ async function resume(stage: CrashStage, remainingPages: number): Promise<void> 
   }
 }
 
-Deno.test("sync-entity resumes after a SIGKILL at every page of a multi-page sync", async () => {
+/** Kills a sync after `committedPages` of `pages`, checks the checkpoint, then resumes it. */
+async function crashAndResume(stage: CrashStage, committedPages: number, pages: number) {
+  const { sql, entity, pageSize } = stage;
+  const { table } = getEntity(entity);
+  await crashAfter(stage, committedPages);
+  const [state] = await sql`select cursor from public.sync_state where entity = ${entity}`;
+  const [stored] = await sql.unsafe(
+    `select count(*)::int as n, coalesce(max(version), 0) as max from public.${table}`,
+  );
+  assert.equal(stored.n, committedPages * pageSize, `${entity} after ${committedPages} pages`);
+  assert.equal(state.cursor, stored.max, "the cursor is exactly the last committed page's max");
+
+  await resume(stage, pages - committedPages);
+  const comparison = await compareWithSource(sql, stage.simulator.controlUrl, [entity]);
+  assert.deepEqual(comparison.mismatches, []);
+  const [log] = await sql`
+    select status, error from public.sync_log
+    where entity = ${entity} and status <> 'skipped' order by id limit 1`;
+  assert.equal(log.status, "failed", "the killed run is recorded as failed, never as a success");
+  assert.match(log.error, /stopped before finishing/);
+}
+
+type StageFor = (entity: EntityName, pageSize: number) => CrashStage;
+
+/** A demo store and the database; `run` makes a stage per entity and page size. */
+async function withStore(run: (stageFor: StageFor) => Promise<void>) {
   const sql = await connectTestDatabase();
   const simulator = await startSimulator({ port: 0, seed: 21, scale: "demo" });
-  const stage: CrashStage = {
+  const control: CrashStage["control"] = (path, body, method = "POST") =>
+    fetch(`${simulator.controlUrl}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json());
+  const stageFor: StageFor = (entity, pageSize) => ({
+    entity,
+    pageSize,
     sql,
     simulator,
     env: {
@@ -110,45 +148,47 @@ Deno.test("sync-entity resumes after a SIGKILL at every page of a multi-page syn
       LIGHTSPEED_TOKEN: simulator.token,
       SYNC_SECRET: testSyncSecret,
       SUPABASE_DB_URL: testDatabaseUrl,
-      LIGHTSPEED_PAGE_SIZE: String(PAGE_SIZE),
+      LIGHTSPEED_PAGE_SIZE: String(pageSize),
       LIGHTSPEED_REGISTER_COUNT: "9",
     },
-    control: (path, body, method = "POST") =>
-      fetch(`${simulator.controlUrl}${path}`, {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }).then((r) => r.json()),
-  };
+    control,
+  });
   try {
-    const { entities } = await stage.control("/summary", undefined, "GET");
-    const pages = Math.ceil(entities.sales.records / PAGE_SIZE);
-    assert.ok(pages >= 4, `only ${pages} pages`);
-    let crashes = 0;
-    for (let committedPages = 1; committedPages < pages; committedPages++) {
-      await crashAfter(stage, committedPages);
-      crashes++;
-      const [state] = await sql`select cursor from public.sync_state where entity = 'sales'`;
-      const [stored] = await sql`
-        select count(*)::int as n, coalesce(max(version), 0) as max from public.lightspeed_sales`;
-      assert.equal(stored.n, committedPages * PAGE_SIZE, `after ${committedPages} pages`);
-      assert.equal(state.cursor, stored.max, "the cursor is exactly the last committed page's max");
-
-      await resume(stage, pages - committedPages);
-      const comparison = await compareWithSource(sql, simulator.controlUrl, ["sales"]);
-      assert.deepEqual(comparison.mismatches, []);
-      const [log] = await sql`
-        select status, error from public.sync_log
-        where entity = 'sales' and status <> 'skipped' order by id limit 1`;
-      assert.equal(
-        log.status,
-        "failed",
-        "the killed run is recorded as failed, never as a success",
-      );
-      assert.match(log.error, /stopped before finishing/);
-    }
-    assert.equal(crashes, pages - 1);
+    await run(stageFor);
   } finally {
     await simulator.stop();
     await sql.end({ timeout: 5 });
   }
+}
+
+async function storeRecords(stage: CrashStage): Promise<number> {
+  const { entities } = await stage.control("/summary", undefined, "GET");
+  return entities[stage.entity].records;
+}
+
+Deno.test("sync-entity resumes after a SIGKILL at every page of a multi-page sync", async () => {
+  await withStore(async (stageFor) => {
+    const stage = stageFor("sales", PAGE_SIZE);
+    const pages = Math.ceil(await storeRecords(stage) / PAGE_SIZE);
+    assert.ok(pages >= 4, `only ${pages} pages`);
+    let crashes = 0;
+    for (let committedPages = 1; committedPages < pages; committedPages++) {
+      await crashAndResume(stage, committedPages, pages);
+      crashes++;
+    }
+    assert.equal(crashes, pages - 1);
+  });
+});
+
+Deno.test("every other entity resumes after a SIGKILL after its first page", async () => {
+  await withStore(async (stageFor) => {
+    const others = entityNames.filter((entity) => entity !== "sales");
+    for (const entity of others) {
+      // Three or four pages, whatever the entity's size.
+      const records = await storeRecords(stageFor(entity, 1));
+      assert.ok(records >= 3, `${entity}: only ${records} records`);
+      const pageSize = Math.floor(records / 3);
+      await crashAndResume(stageFor(entity, pageSize), 1, Math.ceil(records / pageSize));
+    }
+  });
 });

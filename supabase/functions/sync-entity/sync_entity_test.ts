@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { compareWithSource } from "../../../dev/testing/compare_with_source.ts";
 import { startSyncStack, type SyncStack } from "../../../dev/testing/sync_stack.ts";
 import { rowChangesDuring } from "../../../dev/testing/table_snapshot.ts";
-import { type EntityName, entityNames } from "../_shared/entities/registry.ts";
+import {
+  type EntityName,
+  entityNames,
+  getEntity,
+  keyColumns,
+} from "../_shared/entities/registry.ts";
 
 async function syncAll(stack: SyncStack, entities: readonly string[] = entityNames) {
   const replies = [];
@@ -43,10 +48,14 @@ Deno.test("sync-entity lands every entity equal to the source, and a re-run chan
     await assertMatchesSource(stack);
     const changedAfterFirst = await countChanges(stack);
     let second: Awaited<ReturnType<typeof syncAll>> = [];
+    const requestsBefore = (await stack.control("/stats")).requests;
     const rewritten = await rowChangesDuring(stack.sql, async () => {
       second = await syncAll(stack);
     });
     assert.deepEqual(rewritten, [], "a re-run after success wrote rows");
+    // Nothing changed: one request per entity, its empty page (README "Settings").
+    const requests = (await stack.control("/stats")).requests - requestsBefore;
+    assert.equal(requests, entityNames.length, "a no-change pass costs one request per entity");
     assert.deepEqual(
       second.map((r) => [r.entity, r.status, r.records]),
       entityNames.map((entity) => [entity, "completed", 0]),
@@ -81,10 +90,13 @@ Deno.test("sync-entity lands edits, deletes, voids, layby payoffs, removed lines
       lineItemRemovals: 2,
       newSales: 10,
       stockMovements: 10,
+      lookupEdits: 2,
+      lookupDeletes: 1,
     });
     assert.ok(changes.voids.length > 0 && changes.lineItemRemovals.length > 0);
     await syncAll(stack);
     await assertMatchesSource(stack);
+    await assertLookupChangesLanded(stack, changes);
     const voided = await stack.sql`
       select status from public.lightspeed_sales where id = any(${changes.voids}::uuid[])`;
     assert.ok(voided.length > 0 && voided.every((s) => s.status === "VOIDED"));
@@ -114,6 +126,36 @@ Deno.test("sync-entity lands edits, deletes, voids, layby payoffs, removed lines
     await stack.stop();
   }
 });
+
+type LookupChanges = Record<string, string[]>;
+
+/** Every lookup edited or deleted at the source is stored with its new version (and tombstone). */
+async function assertLookupChangesLanded(
+  stack: SyncStack,
+  changes: { previousMaxVersion: number; lookupEdits: LookupChanges; lookupDeletes: LookupChanges },
+) {
+  const deleted = Object.keys(changes.lookupDeletes).sort();
+  assert.deepEqual(deleted, ["customer_groups", "outlet_taxes", "tags"]);
+  for (
+    const [changed, what] of [[changes.lookupEdits, "edited"], [
+      changes.lookupDeletes,
+      "deleted",
+    ]] as const
+  ) {
+    for (const [name, keys] of Object.entries(changed)) {
+      assert.ok(keys.length > 0, `${name}: nothing ${what}`);
+      const entity = getEntity(name as EntityName);
+      const key = keyColumns(entity).map((k) => `${k.column}::text`).join(" || '/' || ");
+      const [row] = await stack.sql.unsafe(
+        `select count(*)::int as n from public.${entity.table}
+         where ${key} = any($1::text[]) and version > $2
+           and (deleted_at is not null or not $3)`,
+        [keys, changes.previousMaxVersion, what === "deleted"],
+      );
+      assert.equal(row.n, keys.length, `${name} ${what}: ${keys.join(", ")}`);
+    }
+  }
+}
 
 Deno.test("sync-entity rides out a 429 storm and a 5xx burst without losing anything", async () => {
   // A set register count: every request below belongs to a run and is counted in sync_log.

@@ -405,3 +405,48 @@ Deno.test("ingestPage() reads zone-less timestamps as UTC whatever the session's
     await elsewhere.end({ timeout: 5 });
   }
 });
+
+Deno.test("ingestPage() keys outlet taxes by outlet and product: upsert, newer wins, rejects resolve", async () => {
+  const outletTaxes = getEntity("outlet_taxes");
+  await withRun(async (sql, land) => {
+    const row = (product: number, tax: number, version: number) => ({
+      outlet_id: id(1),
+      product_id: id(product),
+      tax_id: id(tax),
+      deleted_at: null,
+      version: base + version,
+    });
+    // A bad tax id: rejected under its outlet and product, until a valid version lands.
+    assert.deepEqual(
+      await land(outletTaxes, [row(2, 3, 1), { ...row(4, 3, 2), tax_id: "not-a-uuid" }]),
+      { received: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 },
+    );
+    const rejected = async () =>
+      await sql`select record_id, resolved_at is not null as resolved from public.sync_rejects
+        where entity = 'outlet_taxes'`;
+    assert.deepEqual((await rejected()).map((r) => ({ ...r })), [
+      { record_id: `${id(1)}/${id(4)}`, resolved: false },
+    ]);
+    // A page repeating an outlet and product lands its highest version once.
+    assert.deepEqual(
+      await land(outletTaxes, [row(2, 5, 3), row(2, 6, 1), row(4, 3, 4)]),
+      { received: 3, inserted: 1, updated: 1, unchanged: 0, rejected: 0 },
+    );
+    // An older version of a stored row changes nothing; a replay neither.
+    const rewritten = await rowChangesDuring(sql, async () => {
+      await land(outletTaxes, [row(2, 7, 2)]);
+      await land(outletTaxes, [row(2, 5, 3)]);
+    });
+    assert.deepEqual(rewritten, []);
+    const rows = await sql`
+      select product_id::text, tax_id::text, version from public.lightspeed_outlet_taxes
+      order by product_id`;
+    assert.deepEqual(rows.map((r) => [r.product_id, r.tax_id, Number(r.version) - base]), [
+      [id(2), id(5), 3],
+      [id(4), id(3), 4],
+    ]);
+    assert.deepEqual((await rejected()).map((r) => ({ ...r })), [
+      { record_id: `${id(1)}/${id(4)}`, resolved: true },
+    ]);
+  });
+});
