@@ -8,7 +8,7 @@ export interface InjectedRecord {
   entity: EntityName;
   /** The real feed version the record sits at. */
   version: number;
-  /** The id it carries, if any. */
+  /** The id it carries, if any; for an outlet tax (no id), its `<outlet_id>/<product_id>`. */
   id: string | null;
   kind: string;
 }
@@ -45,13 +45,13 @@ export function injectMalformed(
       const body = freshCopy(store, entity, random, realVersion);
       switch (kind) {
         case "missing_id":
-          delete body.id;
+          delete body[identityField(entity)];
           break;
         case "version_not_a_number":
           body.version = "abc";
           break;
         case "id_not_a_uuid":
-          body.id = "not-a-uuid";
+          body[identityField(entity)] = "not-a-uuid";
           break;
         case "unexpected_fields":
           body.unexpected_field = { nested: [1, "two", null] };
@@ -69,7 +69,7 @@ export function injectMalformed(
           body.note = "before \u0000 after";
           break;
       }
-      id = typeof body.id === "string" ? body.id : null;
+      id = identityOf(entity, body);
       return body;
     });
     injected.push({ entity, version, id, kind });
@@ -91,7 +91,7 @@ export function injectHostile(
     const version = store.appendRaw(entity, (realVersion) => {
       const body = freshCopy(store, entity, random, realVersion);
       applyHostileStrings(entity, body, i);
-      id = body.id as string;
+      id = identityOf(entity, body);
       return body;
     });
     injected.push({ entity, version, id, kind: "hostile" });
@@ -109,7 +109,7 @@ function freshCopy(
 ): Body {
   const sample = pickSample(store, entity, random);
   const body = structuredClone(sample) as Body;
-  body.id = lightspeedId(random);
+  body[identityField(entity)] = lightspeedId(random);
   body.version = version;
   if ("deleted_at" in body) body.deleted_at = null;
   for (const key of ["line_items", "payments"]) {
@@ -117,6 +117,22 @@ function freshCopy(
     if (Array.isArray(children)) { for (const child of children) child.id = lightspeedId(random); }
   }
   return body;
+}
+
+/**
+ * The field that makes a record a row of its own: its id, or for an outlet tax, which has none
+ * (keyed by outlet and product), its product.
+ */
+function identityField(entity: EntityName): string {
+  return entity === "outlet_taxes" ? "product_id" : "id";
+}
+
+/** What the sync files a reject of this record under (its id, or outlet and product). */
+function identityOf(entity: EntityName, body: Body): string | null {
+  const field = identityField(entity);
+  const value = body[field];
+  if (typeof value !== "string") return null;
+  return field === "id" ? value : `${body.outlet_id}/${value}`;
 }
 
 function pickSample(store: SimulatorStore, entity: EntityName, random: SeededRandom): unknown {

@@ -39,9 +39,11 @@ export const unstorableReasonPrefix = "Invalid record: contains a NUL character"
 /** The reason a corrupted record must be rejected with, or null when it must be stored. */
 export function reasonPrefixFor(kind: string, entity: string): string | null {
   switch (kind) {
+    // The simulator breaks the id, or where records have none the last key field (an outlet
+    // tax's product_id).
     case "missing_id":
     case "id_not_a_uuid":
-      return "Invalid record: id:";
+      return `Invalid record: ${tableShapes[entity as EntityName]?.key?.at(-1) ?? "id"}:`;
     case "version_not_a_number":
       return "Invalid record: version:";
     case "wrong_number_type":

@@ -207,18 +207,19 @@ Deno.test("sync-entity files malformed records in sync_rejects and lands the res
         { type: "malformed", entity: "customers", count: 7 },
         { type: "malformed", entity: "sales", count: 3 },
         { type: "hostile", entity: "customers", count: 2 },
+        // Records without an id break their key instead; a brand without a valid version.
+        { type: "malformed", entity: "outlet_taxes", count: 4 },
+        { type: "malformed", entity: "brands", count: 2 },
       ],
     });
-    const replies = await syncAll(stack, ["customers", "sales"]);
-    assert.deepEqual(replies.map((r) => [r.entity, r.status]), [
-      ["customers", "completed"],
-      ["sales", "completed"],
-    ]);
+    const entities: EntityName[] = ["customers", "sales", "outlet_taxes", "brands"];
+    const replies = await syncAll(stack, entities);
+    assert.deepEqual(
+      replies.map((r) => [r.entity, r.status]),
+      entities.map((entity) => [entity, "completed"]),
+    );
     // Every value stored, and exactly the corrupted records rejected with their reasons.
-    const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, [
-      "customers",
-      "sales",
-    ]);
+    const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, entities);
     assert.deepEqual(comparison.mismatches, []);
     const rejects = await stack.sql<{ entity: string; record_id: string; reason: string }[]>`
       select entity, record_id, reason from public.sync_rejects`;
@@ -230,12 +231,17 @@ Deno.test("sync-entity files malformed records in sync_rejects and lands the res
       corrupted.map((r: { entity: string; id: string }) => `${r.entity} ${r.id}`).sort(),
     );
     assert.deepEqual(rejects.map((r) => `${r.entity}: ${r.reason.slice(0, 40)}`).sort(), [
+      "brands: Invalid record: id: expected a UUID-shap",
+      "brands: Invalid record: version: expected a posi",
       "customers: Invalid record: contains a NUL character",
       "customers: Invalid record: id: expected a UUID-shap",
       "customers: Invalid record: id: expected a UUID-shap",
       "customers: Invalid record: id: expected a UUID-shap",
       "customers: Invalid record: version: expected a posi",
       "customers: Invalid record: year_to_date: expected a",
+      "outlet_taxes: Invalid record: product_id: expected ",
+      "outlet_taxes: Invalid record: product_id: expected ",
+      "outlet_taxes: Invalid record: version: expected a posi",
       "sales: Invalid record: id: expected a UUID-shap",
       "sales: Invalid record: id: expected a UUID-shap",
       "sales: Invalid record: version: expected a posi",
