@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { connectTestDatabase } from "../../../../dev/testing/database.ts";
 import type { Sql } from "../database.ts";
-import { type EntityDefinition, entityLabel, entityRegistry } from "./registry.ts";
+import { type EntityDefinition, entityLabel, entityRegistry, keyColumns } from "./registry.ts";
 import {
   type ColumnShape,
   registryTableShapes,
@@ -136,4 +136,24 @@ Deno.test("entityLabel capitalises the name unless the entry gives a label", () 
   const base = registry[0];
   assert.equal(entityLabel({ ...base, name: "outlet_taxes" }), "Outlet taxes");
   assert.equal(entityLabel({ ...base, name: "users", label: "Staff users" }), "Staff users");
+});
+
+Deno.test("a keyed entity's table has its key columns not null and no id column", () => {
+  const entity: EntityDefinition = {
+    name: "outlet_widgets",
+    path: "/outlet_widgets",
+    table: "lightspeed_outlet_widgets",
+    supportsDeleted: true,
+    pageSize: 100,
+    maxPageSize: 100,
+    key: ["outlet_id", "widget_id"],
+    columns: { outlet_id: "uuid", widget_id: "uuid", colour: "text" },
+  };
+  assert.deepEqual(keyColumns(entity).map((k) => k.column), ["outlet_id", "widget_id"]);
+  assert.deepEqual(keyColumns({ ...entity, key: undefined }).map((k) => k.column), ["id"]);
+  const columns = registryTableShapes([entity]).get("lightspeed_outlet_widgets")!;
+  assert.deepEqual([...columns.keys()].slice(0, 3), ["outlet_id", "widget_id", "colour"]);
+  assert.deepEqual(columns.get("outlet_id"), { type: "uuid", nullable: false });
+  assert.deepEqual(columns.get("colour"), { type: "text", nullable: true });
+  assert.throws(() => keyColumns({ ...entity, key: ["shelf_id"] }), /"shelf_id" is not a column/);
 });
