@@ -26,7 +26,6 @@ export function hasDuplicateIds(items: readonly LightspeedRecord[]): boolean {
 
 /** A record's key (its id, or the entity's key fields), compared without case like ids. */
 export function keyOf(key: readonly KeyColumn[], record: LightspeedRecord): string {
-  if (key.length === 1) return String(record[key[0].field]).toLowerCase();
   return key.map(({ field }) => String(record[field]).toLowerCase()).join("/");
 }
 
@@ -54,15 +53,17 @@ function fieldsValid(record: LightspeedRecord, checks: readonly FieldCheck[]): b
   return true;
 }
 
+function keyCheck({ field, kind }: KeyColumn): FieldCheck {
+  return [field, kindChecks[kind].accepts];
+}
+
 /** The fast path: true exactly when recordSchema(entity) accepts the record. */
 export function compileRecordCheck(
   entity: EntityDefinition,
 ): (record: LightspeedRecord) => boolean {
   const parentChecks = fieldChecks(entity.columns);
   // Key fields are required: present and valid, where other columns may be absent.
-  const keyChecks: FieldCheck[] = keyColumns(entity).map((
-    k,
-  ) => [k.field, kindChecks[k.kind].accepts]);
+  const keyChecks = keyColumns(entity).map(keyCheck);
   const acceptsUuid = kindChecks.uuid.accepts;
   const acceptsTimestamp = kindChecks.timestamptz.accepts;
   const children = (entity.children ?? []).map((child) => ({
