@@ -2,10 +2,12 @@ import { deleteLookups, editLookups, type LookupChanges } from "./lookup_mutatio
 import type { MutationRequest } from "./options.ts";
 import { round2, round5 } from "./money.ts";
 import { SeededRandom } from "./random.ts";
-import type { PlainRecord, SaleRow } from "./records.ts";
+import type { PlainRecord, SaleRow, SaleStatus } from "./records.ts";
 import { buildSale, payOffBalance, saleTotalIncludingTax } from "./sale_builder.ts";
 import type { SimulatorStore } from "./store.ts";
 import { isoUtc } from "./time.ts";
+
+type SalePlacement = NonNullable<MutationRequest["salesAt"]>[number];
 
 export interface MutationSummary {
   previousMaxVersion: number;
@@ -53,7 +55,7 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
   deleteProducts(round, request.productDeletes);
   closeSales(round, request);
   removeLineItems(round, request.lineItemRemovals);
-  addSales(round, request.newSales ?? 0);
+  addSales(round, request.newSales ?? 0, request.salesAt ?? []);
   moveStock(round, request.stockMovements);
   const lookupRound = {
     store,
@@ -196,16 +198,13 @@ function removeLineItems({ store, random, summary, tick }: MutationRound, count?
 }
 
 /** New sales move their register's invoice sequence on: touched registers get a new version. */
-function addSales({ store, random, summary, tick }: MutationRound, count: number): void {
+/** `count` sales now, in random outlets, then one sale at each placement's instant. */
+function addSales(round: MutationRound, count: number, placed: SalePlacement[]): void {
+  const { store, random, summary, tick } = round;
   const { catalog } = store;
   const touchedRegisters = new Set<number>();
-  for (let i = 0; i < count; i++) {
-    const status = random.weighted([["CLOSED", 90], ["LAYBY", 4], ["ONACCOUNT", 6]] as const);
-    const sale = buildSale(random, catalog, {
-      outletIndex: random.int(0, catalog.outlets.length - 1),
-      saleDateMs: tick(),
-      status,
-    });
+  const add = (status: SaleStatus, outletIndex: number, saleDateMs: number) => {
+    const sale = buildSale(random, catalog, { outletIndex, saleDateMs, status });
     const register = catalog.registers[sale.registerIndex];
     sale.invoiceSequence = register.invoice_sequence as number;
     register.invoice_sequence = sale.invoiceSequence + 1;
@@ -213,6 +212,15 @@ function addSales({ store, random, summary, tick }: MutationRound, count: number
     store.sales.push(sale);
     store.appendSale(sale);
     summary.newSales.push(sale.id);
+  };
+  const newStatus = () =>
+    random.weighted([["CLOSED", 90], ["LAYBY", 4], ["ONACCOUNT", 6]] as const);
+  for (let i = 0; i < count; i++) {
+    const status = newStatus();
+    add(status, random.int(0, catalog.outlets.length - 1), tick());
+  }
+  for (const { outlet, at } of placed) {
+    add(newStatus(), outlet % catalog.outlets.length, Date.parse(at));
   }
   for (const index of touchedRegisters) {
     const register = catalog.registers[index];

@@ -124,3 +124,29 @@ Deno.test("new sales move their register's invoice sequence on", async () => {
     assert.ok(register.invoice_sequence > newSale.invoice_sequence);
   });
 });
+
+Deno.test("salesAt places new sales at the given instants and outlets, e.g. around a DST change", async () => {
+  await withSimulator({ seed: 11, scale: "demo" }, async (sim) => {
+    // Auckland's clocks go back at 2025-04-05T14:00Z: 02:30 local happens twice.
+    const salesAt = [
+      { outlet: 0, at: "2025-04-05T13:30:00Z" },
+      { outlet: 0, at: "2025-04-05T14:30:00Z" },
+      { outlet: 1, at: "2025-03-09T06:59:59Z" },
+    ];
+    const summary = await control(sim, "POST", "/mutate", { seed: 3, salesAt });
+    assert.equal(summary.newSales.length, 3);
+    const outlets = (await readFeed(sim, "outlets", {})).records;
+    for (const [i, id] of summary.newSales.entries()) {
+      const sale = (await apiGet(sim, `/sales/${id}`)).body.data;
+      assert.equal(sale.sale_date, salesAt[i].at.replace(".000", ""));
+      assert.equal(sale.outlet_id, outlets[salesAt[i].outlet].id);
+      assert.ok(sale.version > summary.previousMaxVersion);
+    }
+    const refused = await fetch(`${sim.controlUrl}/mutate`, {
+      method: "POST",
+      body: JSON.stringify({ salesAt: [{ outlet: 0, at: "yesterday" }] }),
+    });
+    assert.equal(refused.status, 400);
+    await refused.body?.cancel();
+  });
+});

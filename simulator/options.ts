@@ -152,6 +152,11 @@ export const mutationSchema = z.strictObject({
   voids: mutationCount,
   lineItemRemovals: mutationCount,
   newSales: mutationCount,
+  /** New sales at given instants in a given outlet (by index), e.g. around a DST change. */
+  salesAt: z.array(z.strictObject({
+    outlet: z.number().int().min(0).max(19),
+    at: z.string().datetime(),
+  })).max(1000).optional(),
   stockMovements: mutationCount,
   /** Per lookup entity (customer groups, users, taxes, ..., tags): records edited. */
   lookupEdits: mutationCount,
