@@ -42,7 +42,8 @@ insert into public.staff_members (user_id, email)
   values ('10000000-0000-4000-8000-000000000001', 'pgtap-staff@example.com');
 
 -- The colours show while the schedule is on (switched off: 26_entity_health_state_test.sql).
-update public.sync_schedule set enabled = true;
+-- Days in UTC here whatever outlets other suites left (store-local days: 40_store_days_test.sql).
+update public.sync_schedule set enabled = true, time_zone = 'UTC';
 insert into public.sync_settings (entity, yellow_after, red_after) values
   ('pgtap_green', '2 hours', '12 hours'), ('pgtap_yellow', '2 hours', '12 hours'),
   ('pgtap_red', '2 hours', '12 hours'), ('pgtap_failing', '2 hours', '12 hours');
@@ -114,7 +115,7 @@ select results_eq(
   $$ select status, duration_ms::int, records_changed, failed, day::text from public.sync_history
      where entity = 'pgtap_green' and status <> 'running' order by started_at $$,
   $$ values ('completed', 3000, 9, false, '2026-01-02'), ('failed', 1000, 0, true, '2026-01-02') $$,
-  'sync_history adds records_changed, failed and the UTC day');
+  'sync_history adds records_changed, failed and the store day');
 select ok((select duration_ms >= 1000 from public.sync_history
   where entity = 'pgtap_green' and status = 'running'),
   'a running run reports its duration so far');
