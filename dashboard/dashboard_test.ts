@@ -43,6 +43,10 @@ const hostile = {
 };
 const hostileError = `${hostile.img} then ${hostile.script} see ${hostile.js}`;
 
+/** The store's zone the tests set, and a browser's zone on the other side of UTC. */
+const storeZone = "Pacific/Auckland";
+const browserZone = "America/Los_Angeles";
+
 interface ScheduleSnapshot {
   enabled: boolean;
   time_zone: string | null;
@@ -61,7 +65,7 @@ interface World {
   staff: { email: string; password: string };
   visitor: { email: string; password: string };
   simulator: RunningSimulator;
-  /** The UTC day (yyyy-mm-dd) of e.red's one run, started at 23:30 UTC three days ago. */
+  /** The store day (yyyy-mm-dd, Pacific/Auckland) of e.red's run at 23:30 UTC three days ago. */
   lateRunDay: string;
   /** The shared sync_schedule row before the test, put back afterwards. */
   schedule: ScheduleSnapshot | null;
@@ -84,8 +88,9 @@ async function seed(world: World) {
     select enabled, time_zone, incremental_every_minutes, nightly_hour from sync_schedule`;
   world.schedule = schedule ?? null;
   // The colours show only while the schedule is on (off is its own state); pg_cron's jobs are
-  // paused for the test (withWorld), so nothing is dispatched meanwhile.
-  await sql`update sync_schedule set enabled = true`;
+  // paused for the test (withWorld), so nothing is dispatched meanwhile. The store is in
+  // Auckland, so its days are neither UTC's nor a Los Angeles browser's.
+  await sql`update sync_schedule set enabled = true, time_zone = ${storeZone}`;
   await createLocalUser(sql, world.staff.email, world.staff.password, { staff: true });
   await createLocalUser(sql, world.visitor.email, world.visitor.password, { staff: false });
   await sql`
@@ -118,13 +123,13 @@ async function seed(world: World) {
       (${e.failing}, 'schedule', 'failed', now() - interval '1 minute', now(), 700, ${hostile.js}),
       (${e.yellow}, 'schedule', 'completed', now() - interval '10 days',
         now() - interval '10 days', 5000, null)`;
-  // Late on a UTC day: in a browser east of UTC it is already the next local day.
+  // Late on a UTC day: in Auckland it is already the next day, in Los Angeles still the same.
   const [late] = await sql`
     insert into sync_log (entity, trigger, status, started_at, finished_at, duration_ms)
     select ${e.red}, 'schedule', 'completed', t, t + interval '5 seconds', 4321
     from (select (date_trunc('day', now() at time zone 'UTC') - interval '3 days'
       + interval '23 hours 30 minutes') at time zone 'UTC' as t) as late
-    returning to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as day`;
+    returning to_char(started_at at time zone ${storeZone}, 'YYYY-MM-DD') as day`;
   world.lateRunDay = late.day;
   await sql`
     insert into sync_rejects (entity, record_id, version, reason, raw) values
@@ -290,9 +295,9 @@ Deno.test({
   sanitizeResources: false,
   fn: () =>
     withWorld(async (world) => {
-      // East of UTC, so a local day and a UTC day differ (the machine itself is often in UTC).
+      // West of UTC, the store east of it: the store's, UTC's and the browser's days all differ.
       const { page, incidents } = await watchedPage(world.browser, {
-        timezoneId: "Pacific/Auckland",
+        timezoneId: browserZone,
       });
       const e = world.entities;
       const tile = (entity: string) => page.locator(`article.tile[data-entity="${entity}"]`);
@@ -381,7 +386,12 @@ Deno.test({
       assert.deepEqual([run.trigger, run.status], ["dashboard", "completed"]);
       assert.match((await outlets.textContent())!, new RegExp(String(run.cursor_end)));
       await page.locator(".chart svg").first().waitFor();
-      // The charts count e.red's late run on its UTC day (sync_daily), not the local next day.
+      // The charts count e.red's late run on its store day (sync_daily), not on its UTC or the
+      // browser's day, and say which zone they are in.
+      assert.equal(
+        await page.locator("#charts-title").textContent(),
+        `Last 14 days (${storeZone})`,
+      );
       const pointTitles = await page.locator("figure.chart").filter({
         hasText: "Average run duration",
       }).locator("title").allTextContents();
@@ -413,22 +423,26 @@ Deno.test({
       await page.getByRole("button", { name: "Apply filters" }).click();
       await page.getByText("Showing runs 1–1 of 1").waitFor();
       const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-      await page.getByLabel("From (UTC day)").fill(utcDay(Date.now() - 5 * 86_400_000));
+      await page.getByLabel("From (store day)").fill(utcDay(Date.now() - 5 * 86_400_000));
       await page.getByRole("button", { name: "Apply filters" }).click();
       await page.getByText("No runs match these filters.").waitFor();
 
-      // The date filter picks the same UTC day as the chart above: e.red's run at 23:30 UTC is
-      // on that day although this browser shows it on the next local day.
+      // The date filter picks the same store day as the chart above: e.red's run at 23:30 UTC is
+      // on that day although it is the day before in UTC and in this browser.
       await page.getByLabel("Entity").selectOption(e.red);
-      await page.getByLabel("From (UTC day)").fill(world.lateRunDay);
-      await page.getByLabel("To (UTC day)").fill(world.lateRunDay);
+      await page.getByLabel("From (store day)").fill(world.lateRunDay);
+      await page.getByLabel("To (store day)").fill(world.lateRunDay);
       await page.getByRole("button", { name: "Apply filters" }).click();
       await page.getByText("Showing runs 1–1 of 1").waitFor();
       const startedLocal = await page.locator(`tbody tr[data-entity="${e.red}"] td`).nth(1)
         .textContent();
       assert.ok(
-        startedLocal!.startsWith(utcDay(Date.parse(world.lateRunDay) + 86_400_000)),
-        `shown in the browser's local time, on the next day: ${startedLocal}`,
+        startedLocal!.startsWith(world.lateRunDay),
+        `shown on the store's clock, on its day: ${startedLocal}`,
+      );
+      assert.equal(
+        await page.locator(".zone-note").textContent(),
+        `Days and times in the store's time zone, ${storeZone}.`,
       );
 
       await page.getByRole("button", { name: "Reset" }).click();
@@ -524,6 +538,70 @@ Deno.test({
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("button", { name: "Sign in" }).waitFor();
       assert.equal(await page.locator("article.tile").count(), 0);
+      await assertInert(page, incidents);
+    }),
+});
+
+Deno.test({
+  name: "dashboard: charts, date filter and times follow the store's days across a DST change",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const e = world.entities;
+      // Auckland's 6 April 2025 lasts 25 hours (clocks back at 03:00 NZDT): from 11:00 UTC on
+      // the 5th to 12:00 UTC on the 6th. Failed runs on both edges and in the repeated hour.
+      const runs = [
+        ["2025-04-05T10:59:59Z", "2025-04-05 23:59:59"],
+        ["2025-04-05T11:00:00Z", "2025-04-06 00:00:00"],
+        ["2025-04-05T13:30:00Z", "2025-04-06 02:30:00"],
+        ["2025-04-05T14:30:00Z", "2025-04-06 02:30:00"],
+        ["2025-04-06T11:30:00Z", "2025-04-06 23:30:00"],
+        ["2025-04-06T12:00:00Z", "2025-04-07 00:00:00"],
+      ];
+      for (const [at] of runs) {
+        await world.stack.sql`insert into sync_log (entity, trigger, status, started_at,
+          finished_at, duration_ms, error)
+          values (${e.yellow}, 'schedule', 'failed', ${at}, ${at}::timestamptz + interval '1 s',
+            1000, 'failed on purpose')`;
+      }
+      const { page, incidents } = await watchedPage(world.browser, { timezoneId: browserZone });
+      // 18:00 on 8 April in Auckland, still the 7th in Los Angeles: the 14 chart days span the
+      // change, counted on the store's calendar.
+      await page.clock.setFixedTime(new Date("2025-04-08T06:00:00Z"));
+      await signIn(page, world.dashboard.url, world.staff);
+      const failures = page.locator("figure.chart").filter({ hasText: "Failed runs per day" });
+      await failures.locator("svg").waitFor();
+      assert.equal(
+        await failures.locator("svg").getAttribute("aria-label"),
+        "Failed runs per day: 6 in total over 14 days",
+      );
+      const titles = await failures.locator("title").allTextContents();
+      assert.deepEqual(titles.filter((t) => t.startsWith(e.yellow)), [
+        `${e.yellow}, 2025-04-05: 1`,
+        `${e.yellow}, 2025-04-06: 4`,
+        `${e.yellow}, 2025-04-07: 1`,
+      ]);
+      const ticks = await failures.locator("text.tick").allTextContents();
+      assert.equal(ticks.at(-1), "04-08", `today on the store's calendar: ${ticks.join(" ")}`);
+
+      // The date filter picks the same 25 hours; the times are the store's wall clock, the
+      // repeated 02:30 twice.
+      await page.getByRole("link", { name: "History" }).click();
+      await page.getByLabel("Entity").selectOption(e.yellow);
+      await page.getByLabel("From (store day)").fill("2025-04-06");
+      await page.getByLabel("To (store day)").fill("2025-04-06");
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await page.getByText("Showing runs 1–4 of 4").waitFor();
+      const started = await page.locator(`tbody tr[data-entity="${e.yellow}"] td:nth-child(2)`)
+        .allTextContents();
+      assert.deepEqual(started, runs.slice(1, 5).map(([, local]) => local).reverse());
+      await page.locator("tbody tr").first().getByRole("button").click();
+      await page.locator("section.detail dl.counters").waitFor();
+      assert.match(
+        (await page.locator("section.detail").textContent())!,
+        /Started2025-04-06 23:30:00Finished2025-04-06 23:30:01/,
+      );
       await assertInert(page, incidents);
     }),
 });

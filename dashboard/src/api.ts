@@ -29,6 +29,8 @@ export interface HistoryRow {
   import_id: string | null;
   failed: boolean;
   error: string | null;
+  /** The zone `day` is counted in: the store's (public.sync_store_time_zone). */
+  time_zone: string;
 }
 
 export interface DailyRow {
@@ -41,6 +43,7 @@ export interface DailyRow {
   records_rejected: number;
   avg_duration_ms: number | null;
   max_duration_ms: number | null;
+  time_zone: string;
 }
 
 export interface RejectRow {
@@ -96,9 +99,9 @@ export interface ImportStatusRow {
 export interface HistoryFilter {
   entity?: string;
   status?: string;
-  /** yyyy-mm-dd, a UTC day: the views' `day`, the same days the charts are drawn in. */
+  /** yyyy-mm-dd, a store-local day: the views' `day`, the same days the charts are drawn in. */
   from?: string;
-  /** yyyy-mm-dd, a UTC day, inclusive. */
+  /** yyyy-mm-dd, a store-local day, inclusive. */
   to?: string;
 }
 
@@ -144,8 +147,8 @@ export class Api {
     let query = this.client.from("sync_history").select("*", { count: "exact" });
     if (filter.entity) query = query.eq("entity", filter.entity);
     if (filter.status) query = query.eq("status", filter.status);
-    // Filtered on the view's own `day` (the UTC day sync_daily groups by), so a day picked here
-    // holds exactly the runs its bar in the charts counts, whatever the browser's time zone.
+    // Filtered on the view's own `day` (the store day sync_daily groups by), so a day picked
+    // here holds exactly the runs its bar in the charts counts, whatever the browser's zone.
     if (filter.from) query = query.gte("day", filter.from);
     if (filter.to) query = query.lte("day", filter.to);
     const from = page * pageSize;
@@ -162,8 +165,16 @@ export class Api {
     return (data as HistoryRow[])[0] ?? null;
   }
 
-  async daily(days: number): Promise<DailyRow[]> {
-    const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  /** The store's time zone, the one every day and time is shown in; null for non-staff. */
+  async storeTimeZone(): Promise<string | null> {
+    const { data, error, status } = await this.client.from("sync_store_time_zone")
+      .select("time_zone").limit(1);
+    this.#fail("Could not load the store's time zone", error, status);
+    return (data as { time_zone: string }[])[0]?.time_zone ?? null;
+  }
+
+  /** Per entity and store day, from `since` (yyyy-mm-dd, a store day) on. */
+  async daily(since: string): Promise<DailyRow[]> {
     const { data, error, status } = await this.client.from("sync_daily").select("*")
       .gte("day", since).order("day");
     this.#fail("Could not load the chart data", error, status);

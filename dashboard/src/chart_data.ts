@@ -1,5 +1,6 @@
 // Turns sync_daily rows into chart series. Pure, so it is unit-tested without a browser.
 import type { DailyRow } from "./api.ts";
+import { localDate } from "./format.ts";
 
 export interface Series {
   name: string;
@@ -11,11 +12,15 @@ export interface ChartData {
   series: Series[];
 }
 
-/** The last `count` UTC days ending today, as yyyy-mm-dd (the views group by UTC day). */
-export function lastDays(count: number, now = Date.now()): string[] {
+/**
+ * The last `count` days ending today in a zone, as yyyy-mm-dd (sync_daily counts store days).
+ * Counted on the calendar, not in 24-hour steps, so a 23- or 25-hour day is one day.
+ */
+export function lastDays(count: number, zone: string, now = Date.now()): string[] {
+  const [year, month, day] = localDate(now, zone).split("-").map(Number);
   const days: string[] = [];
   for (let i = count - 1; i >= 0; i--) {
-    days.push(new Date(now - i * 86_400_000).toISOString().slice(0, 10));
+    days.push(new Date(Date.UTC(year, month - 1, day - i)).toISOString().slice(0, 10));
   }
   return days;
 }

@@ -120,14 +120,55 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   return `${formatAge(seconds)} ago`;
 }
 
-/** Local date and time, unambiguous: 2026-11-25 14:03:09. */
-export function formatTimestamp(iso: string | null | undefined): string {
+/** The zone every date and time is shown in: the store's, once known (setDisplayTimeZone). */
+let displayZone = "UTC";
+
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-CA", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Shows every date and time in this zone (public.sync_store_time_zone); unknown names: UTC. */
+export function setDisplayTimeZone(zone: string | null | undefined): void {
+  displayZone = zone && isKnownZone(zone) ? zone : "UTC";
+}
+
+export function displayTimeZone(): string {
+  return displayZone;
+}
+
+/** The wall-clock fields of an instant in a zone, from the browser's own zone data. */
+function wallClock(ms: number, zone: string): Record<string, string> {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(ms);
+  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
+}
+
+/** The day (yyyy-mm-dd) an instant falls on in a zone, the store's by default. */
+export function localDate(ms: number, zone = displayZone): string {
+  const t = wallClock(ms, zone);
+  return `${t.year}-${t.month}-${t.day}`;
+}
+
+/** Date and time in the store's zone (or the one given), unambiguous: 2026-11-25 14:03:09. */
+export function formatTimestamp(iso: string | null | undefined, zone = displayZone): string {
   if (!iso) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "—";
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) return "—";
+  const t = wallClock(ms, zone);
+  return `${t.year}-${t.month}-${t.day} ${t.hour}:${t.minute}:${t.second}`;
 }
 
 /**

@@ -2,12 +2,16 @@ import assert from "node:assert/strict";
 import {
   apiFailureText,
   describeFunctionReply,
+  displayTimeZone,
   entityTitle,
   formatAge,
   formatDuration,
   formatNumber,
+  formatTimestamp,
   intervalToMinutes,
+  localDate,
   safeHttpUrl,
+  setDisplayTimeZone,
   toneOf,
 } from "./format.ts";
 
@@ -113,4 +117,33 @@ Deno.test('apiFailureText() names the unreachable server instead of "Failed to f
 Deno.test("entityTitle() shows the registered label, and the name of an unregistered entity", () => {
   assert.equal(entityTitle({ entity: "outlet_taxes", label: "Outlet taxes" }), "Outlet taxes");
   assert.equal(entityTitle({ entity: "legacy_feed", label: null }), "legacy_feed");
+});
+
+Deno.test("formatTimestamp() shows the store's wall clock, the repeated hour of a DST change too", () => {
+  const zone = "Pacific/Auckland";
+  assert.equal(formatTimestamp("2025-04-05T13:30:00Z", zone), "2025-04-06 02:30:00");
+  assert.equal(formatTimestamp("2025-04-05T14:30:00Z", zone), "2025-04-06 02:30:00");
+  assert.equal(formatTimestamp("2025-04-06T11:30:00Z", zone), "2025-04-06 23:30:00");
+  assert.equal(formatTimestamp("2025-04-06T11:30:00Z", "UTC"), "2025-04-06 11:30:00");
+  assert.equal(
+    formatTimestamp("2025-04-06T00:00:00Z", "America/Los_Angeles"),
+    "2025-04-05 17:00:00",
+  );
+  assert.equal(formatTimestamp("not a date", zone), "—");
+  assert.equal(formatTimestamp(null, zone), "—");
+});
+
+Deno.test("setDisplayTimeZone() makes the store's zone the default; an unknown name means UTC", () => {
+  try {
+    setDisplayTimeZone("Pacific/Auckland");
+    assert.equal(displayTimeZone(), "Pacific/Auckland");
+    assert.equal(formatTimestamp("2025-04-06T11:30:00Z"), "2025-04-06 23:30:00");
+    assert.equal(localDate(Date.parse("2025-04-05T11:00:00Z")), "2025-04-06");
+    setDisplayTimeZone("Mars/Olympus_Mons");
+    assert.equal(displayTimeZone(), "UTC");
+    setDisplayTimeZone(null);
+    assert.equal(formatTimestamp("2025-04-06T11:30:00Z"), "2025-04-06 11:30:00");
+  } finally {
+    setDisplayTimeZone("UTC");
+  }
 });

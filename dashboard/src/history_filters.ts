@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The history's filter form: entity, status and a range of UTC days. Applying or resetting it
+// The history's filter form: entity, status and a range of the store's days. Applying or resetting it
 // rewrites the shared filter, then tells the view.
 import type { HistoryFilter } from "./api.ts";
 import { h } from "./dom.ts";
@@ -21,9 +21,9 @@ export function historyFilterForm(
 ): HistoryFilterForm {
   const entity = selectField("filter-entity", "Entity", [], "All entities");
   const status = selectField("filter-status", "Status", statuses, "All statuses");
-  // UTC days, like the charts (sync_daily); the table's times are the browser's local time.
-  const from = dateField("filter-from", "From (UTC day)");
-  const to = dateField("filter-to", "To (UTC day)");
+  // Store days, like the charts (sync_daily) and the table's times (shell.ts sets the zone).
+  const from = dateField("filter-from", "From (store day)");
+  const to = dateField("filter-to", "To (store day)");
   const form = h(
     "form",
     { class: "filters", attrs: { "aria-label": "Filter runs" } },

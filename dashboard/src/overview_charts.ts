@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The overview's charts: records synced per day, average run duration and failed runs, over the
-// last UTC days (the same days the history's date filter picks).
+// last days in the store's zone (the same days the history's date filter picks).
 import type { DailyRow } from "./api.ts";
 import { lastDays, seriesOf } from "./chart_data.ts";
 import { lines, stackedBars } from "./charts.ts";
@@ -8,8 +8,20 @@ import { formatDuration, formatNumber } from "./format.ts";
 
 export const chartDays = 14;
 
-export function overviewCharts(daily: DailyRow[]): HTMLElement[] {
-  const days = lastDays(chartDays);
+/** The days the charts show: the last chartDays in the store's zone, today last. */
+export function chartDayRange(zone: string): string[] {
+  return lastDays(chartDays, zone);
+}
+
+/**
+ * A day on or before the first chart day in any zone (one UTC day more: no zone is a whole day
+ * from UTC), so the rows load beside the store's zone instead of after it.
+ */
+export function chartDaysSince(now = Date.now()): string {
+  return lastDays(chartDays + 1, "UTC", now)[0];
+}
+
+export function overviewCharts(daily: DailyRow[], days: string[]): HTMLElement[] {
   return [
     stackedBars(
       "Records synced per day",

@@ -5,10 +5,11 @@
 import type { HistoryFilter, HistoryRow } from "./api.ts";
 import { errorText, type View, type ViewContext } from "./context.ts";
 import { h } from "./dom.ts";
-import { formatNumber } from "./format.ts";
+import { displayTimeZone, formatNumber } from "./format.ts";
 import { runDetailPanel } from "./history_detail.ts";
 import { historyFilterForm } from "./history_filters.ts";
 import { runsTable } from "./history_table.ts";
+import { loadStoreTime } from "./store_time.ts";
 
 const pageSize = 25;
 
@@ -22,6 +23,8 @@ function summaryText(page: number, shown: number, total: number): string {
 
 interface HistoryParts {
   form: HTMLElement;
+  /** Which zone the days and times are in: the store's. */
+  zoneNote: HTMLElement;
   summary: HTMLElement;
   tableWrap: HTMLElement;
   prev: HTMLButtonElement;
@@ -34,6 +37,7 @@ function layout(parts: HistoryParts): HTMLElement {
     "div",
     { class: "view" },
     h("h2", {}, "Sync history"),
+    parts.zoneNote,
     parts.form,
     parts.summary,
     parts.tableWrap,
@@ -50,6 +54,7 @@ function showPage(
   total: number,
   openRun: (id: number) => void,
 ) {
+  parts.zoneNote.textContent = `Days and times in the store's time zone, ${displayTimeZone()}.`;
   parts.summary.textContent = summaryText(page, rows.length, total);
   parts.tableWrap.replaceChildren(
     rows.length ? runsTable(rows, openRun) : h(
@@ -82,6 +87,7 @@ export function historyView(ctx: ViewContext, initialEntity?: string): View {
   });
   const parts: HistoryParts = {
     form: filters.form,
+    zoneNote: h("p", { class: "muted zone-note" }),
     summary: h("p", { class: "muted", attrs: { role: "status", "aria-live": "polite" } }),
     tableWrap,
     prev: h("button", { class: "secondary", attrs: { type: "button" } }, "Previous"),
@@ -104,7 +110,10 @@ export function historyView(ctx: ViewContext, initialEntity?: string): View {
       if (filters.needsEntities()) {
         filters.fillEntities((await ctx.api.status()).map((r) => r.entity));
       }
-      const { rows, total } = await ctx.api.history(filter, page, pageSize);
+      const [{ rows, total }] = await Promise.all([
+        ctx.api.history(filter, page, pageSize),
+        loadStoreTime(ctx.api),
+      ]);
       if (rows.length === 0 && page > 0 && !auto) {
         page = Math.max(0, Math.ceil(total / pageSize) - 1);
         return await refresh(auto);

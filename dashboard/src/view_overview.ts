@@ -4,10 +4,16 @@
 // This file lays the view out and loads its data.
 import { errorText, type View, type ViewContext } from "./context.ts";
 import { h } from "./dom.ts";
-import { chartDays, overviewCharts } from "./overview_charts.ts";
+import { displayTimeZone } from "./format.ts";
+import { chartDayRange, chartDays, chartDaysSince, overviewCharts } from "./overview_charts.ts";
+import { loadStoreTime } from "./store_time.ts";
 import { importHistoryControl } from "./overview_import_history.ts";
 import { syncNowState } from "./overview_sync_now.ts";
 import { replaceTilesKeepingFocus, tile, type TileActions } from "./overview_tiles.ts";
+
+function chartsTitle(): string {
+  return `Last ${chartDays} days (${displayTimeZone()})`;
+}
 
 function layout(tiles: HTMLElement, importControl: HTMLElement, charts: HTMLElement) {
   return h(
@@ -27,7 +33,7 @@ function layout(tiles: HTMLElement, importControl: HTMLElement, charts: HTMLElem
     h(
       "section",
       { attrs: { "aria-labelledby": "charts-title" } },
-      h("h2", { id: "charts-title" }, `Last ${chartDays} days (UTC)`),
+      h("h2", { id: "charts-title" }, chartsTitle()),
       charts,
     ),
   );
@@ -62,12 +68,14 @@ export function overviewView(ctx: ViewContext): View {
 
   async function refresh(_auto: boolean) {
     try {
-      const [rows, daily, importStatus, webhooks] = await Promise.all([
+      const [rows, daily, importStatus, webhooks, zone] = await Promise.all([
         ctx.api.status(),
-        ctx.api.daily(chartDays),
+        ctx.api.daily(chartDaysSince()),
         ctx.api.importStatus(),
         ctx.api.webhookStatus(),
+        loadStoreTime(ctx.api),
       ]);
+      const days = chartDayRange(zone);
       importControl.show(importStatus);
       if (rows.length === 0) {
         tiles.replaceChildren(notStaff(ctx.email));
@@ -77,8 +85,9 @@ export function overviewView(ctx: ViewContext): View {
           tiles,
           rows.map((row, index) => tile(row, index, actions, webhooks.get(row.entity))),
         );
-        charts.replaceChildren(...overviewCharts(daily));
+        charts.replaceChildren(...overviewCharts(daily, days));
       }
+      el.querySelector("#charts-title")!.textContent = chartsTitle();
       tiles.setAttribute("aria-busy", "false");
     } catch (error) {
       ctx.notify(errorText(error), "error");

@@ -5,6 +5,7 @@ import { errorText, type View, type ViewContext } from "./context.ts";
 import { h } from "./dom.ts";
 import { formatNumber } from "./format.ts";
 import { rejectsTable } from "./rejects_table.ts";
+import { loadStoreTime } from "./store_time.ts";
 
 function layout(
   entity: HTMLElement,
@@ -75,7 +76,10 @@ export function rejectsView(ctx: ViewContext, initialEntity?: string): View {
         list.replaceChildren();
         return;
       }
-      const { rows, total } = await ctx.api.rejects(entity.value, resolved.checked);
+      const [{ rows, total }] = await Promise.all([
+        ctx.api.rejects(entity.value, resolved.checked),
+        loadStoreTime(ctx.api),
+      ]);
       summary.textContent = summaryText(entity.value, resolved.checked, rows.length, total);
       list.replaceChildren(...(rows.length === 0 ? [] : [rejectsTable(entity.value, rows)]));
     } catch (error) {
