@@ -47,7 +47,8 @@ function knownZone(zone: unknown): zone is string {
 }
 
 /** The calendar day (yyyy-mm-dd) an instant falls on in a zone, from Intl's zone data. */
-export function localDay(instant: string, zone: string): string {
+export function localDay(instant: unknown, zone: string): string | null {
+  if (typeof instant !== "string" || instant === "") return null;
   const parts = new Intl.DateTimeFormat("en-CA", {
     timeZone: zone,
     year: "numeric",
@@ -93,8 +94,9 @@ export function expectedAnalytics(dump: StoreDump, zoneSetting: string | null): 
     paymentsDaily: new Map(),
     stock: stockOf(dump, products),
   };
-  for (const sale of dump.sales.filter((s) => isCounted(s) && s.sale_date)) {
-    const day = localDay(String(sale.sale_date), zoneOf(sale.outlet_id));
+  // A sale without a date still counts, on a null day.
+  for (const sale of dump.sales.filter(isCounted)) {
+    const day = localDay(sale.sale_date, zoneOf(sale.outlet_id));
     const lines = lineItems(sale).filter((line) => line.status !== "VOIDED");
     addSale(expected, `${day}|${sale.outlet_id}`, sale, lines);
     for (const line of lines) {
@@ -102,7 +104,7 @@ export function expectedAnalytics(dump: StoreDump, zoneSetting: string | null): 
     }
     for (const payment of (sale.payments ?? []) as SourceRecord[]) {
       const outletId = payment.outlet_id ?? sale.outlet_id;
-      const payDay = localDay(String(payment.payment_date ?? sale.sale_date), zoneOf(outletId));
+      const payDay = localDay(payment.payment_date ?? sale.sale_date, zoneOf(outletId));
       const label = `${payment.retailer_payment_type_id}|${payment.name}`;
       add(expected.paymentsDaily, `${payDay}|${outletId}|${label}`, {
         payments: 1,

@@ -1,6 +1,7 @@
 -- Sales per outlet and outlet-local day (README "Analyst views"): every sale that is not
 -- VOIDED and not deleted, on the day its sale_date falls on in its outlet's time zone
--- (analytics_outlet_time_zones; an outlet not synced yet counts in the store's zone).
+-- (analytics_outlet_time_zones; an outlet not synced yet counts in the store's zone; a sale
+-- without a sale_date has a null day rather than going missing from the totals).
 -- Amounts are Lightspeed's, unrounded: total_price is ex tax, total_tax the tax. Discounts and
 -- returns come from the line items that count (a VOIDED line counts nowhere): discount_total,
 -- and the price_total of return lines (is_return, else a negative quantity), negative.
@@ -18,7 +19,7 @@ with counted_sales as (
   from public.lightspeed_sales as s
   cross join public.sync_store_time_zone as z
   left join public.analytics_outlet_time_zones as o on o.outlet_id = s.outlet_id
-  where s.deleted_at is null and s.status is distinct from 'VOIDED' and s.sale_date is not null
+  where s.deleted_at is null and s.status is distinct from 'VOIDED'
 ),
 line_sums as (
   select

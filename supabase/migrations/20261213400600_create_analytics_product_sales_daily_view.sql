@@ -29,7 +29,7 @@ join public.lightspeed_sales as s on s.id = li.sale_id
 cross join public.sync_store_time_zone as z
 left join public.analytics_outlet_time_zones as o on o.outlet_id = s.outlet_id
 left join public.lightspeed_products as p on p.id = li.product_id
-where s.deleted_at is null and s.status is distinct from 'VOIDED' and s.sale_date is not null
+where s.deleted_at is null and s.status is distinct from 'VOIDED'
   and li.status is distinct from 'VOIDED'
 group by 1, s.outlet_id, o.outlet_name, li.product_id, p.name, p.sku,
   coalesce(o.time_zone, z.time_zone);

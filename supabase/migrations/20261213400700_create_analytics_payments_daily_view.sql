@@ -22,7 +22,6 @@ cross join public.sync_store_time_zone as z
 left join public.analytics_outlet_time_zones as o
   on o.outlet_id = coalesce(pay.outlet_id, s.outlet_id)
 where s.deleted_at is null and s.status is distinct from 'VOIDED'
-  and coalesce(pay.payment_date, s.sale_date) is not null
 group by 1, 2, o.outlet_name, pay.retailer_payment_type_id, pay.name,
   coalesce(o.time_zone, z.time_zone);
 
