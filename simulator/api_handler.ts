@@ -43,7 +43,7 @@ export async function handleApiRequest(
   if (token === undefined) {
     return finish(errorResponse(401, "Missing bearer token in the Authorization header"));
   }
-  if (token !== settings.token && !isForbiddenToken) {
+  if (token !== settings.token && !isForbiddenToken && !state.acceptsToken(token)) {
     return finish(errorResponse(401, "The access token is invalid or has expired"));
   }
 

@@ -30,6 +30,8 @@ export class SimulatorState {
   /** The store's webhooks; a reset keeps them, as a receiver's registration outlives data. */
   readonly webhooks = new WebhookRegistry();
   webhookSender: WebhookSender;
+  /** Bearer tokens let in besides the store's own: an OAuth app's live access tokens. */
+  acceptsToken: (token: string) => boolean = () => false;
 
   constructor(settings: StoreSettings, now: () => number = Date.now) {
     this.startupSettings = resolveSettings(DEFAULT_SETTINGS, settings);
