@@ -39,6 +39,7 @@ export class SimulatedOAuthApp {
   readonly #refreshTokens = new Set<string>();
   readonly #accessTokens = new Map<string, number>();
   #faults: TokenFault[] = [];
+  readonly #issued: string[] = [];
 
   constructor(options: OAuthAppOptions, now: () => number = Date.now) {
     this.options = {
@@ -64,6 +65,11 @@ export class SimulatedOAuthApp {
   /** Every refresh token that still works (at most one after any rotation). */
   liveRefreshTokens(): string[] {
     return [...this.#refreshTokens];
+  }
+
+  /** Every access and refresh token ever issued, for searches that none leaked. */
+  issuedTokens(): string[] {
+    return [...this.#issued];
   }
 
   /** GET /connect: approves at once and redirects to redirect_uri with code, prefix and state. */
@@ -135,6 +141,7 @@ export class SimulatedOAuthApp {
     const expires = this.#now() + seconds * 1000;
     this.#accessTokens.set(accessToken, expires);
     this.#refreshTokens.add(refreshToken);
+    this.#issued.push(accessToken, refreshToken);
     return jsonResponse(200, {
       access_token: accessToken,
       token_type: "Bearer",

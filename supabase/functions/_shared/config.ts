@@ -7,13 +7,22 @@ import { z } from "zod";
 import type { JWK } from "@supabase/supabase-js";
 import { jwksOf, keysOf, publishableKeyOf } from "./auth/project_keys.ts";
 import { declaredSettings, type SettingValues } from "./settings.ts";
-import { expectedText, explanationOf, settingSchema } from "./setting_rules.ts";
+import { expectedText, explanationOf, isRequiredBy, settingSchema } from "./setting_rules.ts";
 
 /** Validated settings of the sync functions. */
 export interface SyncConfig {
   /** e.g. "https://mystore.retail.lightspeed.app/api/2.0", no trailing slash. */
   lightspeedBaseUrl: string;
-  lightspeedToken: string;
+  /** personal: LIGHTSPEED_TOKEN; oauth: the connected app's tokens (README § OAuth). */
+  authMode: "personal" | "oauth";
+  /** The personal access token; set whenever authMode is personal. */
+  lightspeedToken?: string;
+  /** The OAuth app's client id; set whenever authMode is oauth (with the client secret). */
+  lightspeedClientId?: string;
+  /** Where Lightspeed sends the connect callback (the lightspeed-oauth function). */
+  oauthRedirectUrl?: string;
+  /** Lightspeed's authorize page. */
+  oauthAuthorizeUrl: string;
   syncSecret: string;
   /** Where the functions connect: SYNC_DATABASE_URL (the pooler) when set, else SUPABASE_DB_URL. */
   databaseUrl: string;
@@ -62,6 +71,9 @@ export interface SyncConfig {
   webhookMinIntervalMs: number;
 }
 
+/** Lightspeed's authorize page (authorization-code grant). */
+export const LIGHTSPEED_AUTHORIZE_URL = "https://secure.retail.lightspeed.app/connect";
+
 /** One invalid or missing setting. */
 export interface ConfigProblem {
   name: string;
@@ -92,7 +104,14 @@ export function loadConfig(
   return {
     lightspeedBaseUrl: settings.LIGHTSPEED_API_BASE_URL?.replace(/\/+$/, "") ??
       `https://${settings.LIGHTSPEED_DOMAIN_PREFIX?.toLowerCase()}.retail.lightspeed.app/api/2.0`,
+    authMode: settings.LIGHTSPEED_AUTH_MODE === "oauth" ? "oauth" : "personal",
     lightspeedToken: settings.LIGHTSPEED_TOKEN,
+    lightspeedClientId: settings.LIGHTSPEED_CLIENT_ID,
+    oauthRedirectUrl: settings.LIGHTSPEED_OAUTH_REDIRECT_URL ??
+      (settings.SUPABASE_URL
+        ? `${settings.SUPABASE_URL.replace(/\/+$/, "")}/functions/v1/lightspeed-oauth`
+        : undefined),
+    oauthAuthorizeUrl: settings.LIGHTSPEED_OAUTH_AUTHORIZE_URL ?? LIGHTSPEED_AUTHORIZE_URL,
     syncSecret: settings.SYNC_SECRET,
     databaseUrl: settings.SYNC_DATABASE_URL ?? settings.SUPABASE_DB_URL,
     databaseUrls: [settings.SUPABASE_DB_URL, settings.SYNC_DATABASE_URL]
@@ -154,7 +173,7 @@ function problemsOf(present: Record<string, string>, issues: z.core.$ZodIssue[])
   return declaredSettings().flatMap((setting) => {
     const { required } = setting;
     const missing = typeof required === "object" && !present[setting.name] &&
-      !present[required.unlessSet];
+      isRequiredBy(required, present);
     if (!missing && !failed.has(setting.name)) return [];
     return [{
       name: setting.name,

@@ -30,7 +30,11 @@ function problemNames(error: ConfigError): string[] {
 Deno.test("loadConfig() builds the API base URL from the domain prefix and applies defaults", () => {
   assert.deepEqual(loadConfig(valid), {
     lightspeedBaseUrl: "https://mystore.retail.lightspeed.app/api/2.0",
+    authMode: "personal",
     lightspeedToken: TOKEN,
+    lightspeedClientId: undefined,
+    oauthRedirectUrl: undefined,
+    oauthAuthorizeUrl: "https://secure.retail.lightspeed.app/connect",
     syncSecret: SECRET,
     databaseUrl: DB_URL,
     databaseUrls: [DB_URL],
@@ -54,6 +58,21 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     webhookBudgetShare: 0.5,
     webhookMinIntervalMs: 5_000,
   });
+});
+
+Deno.test("loadConfig() in oauth mode: no personal token, the redirect URL from SUPABASE_URL", () => {
+  const config = loadConfig({
+    ...valid,
+    LIGHTSPEED_TOKEN: undefined,
+    LIGHTSPEED_AUTH_MODE: "oauth",
+    LIGHTSPEED_CLIENT_ID: "client-id",
+    LIGHTSPEED_CLIENT_SECRET: "client-secret",
+    SUPABASE_URL: "https://ref.supabase.co/",
+  });
+  assert.equal(config.authMode, "oauth");
+  assert.equal(config.lightspeedToken, undefined);
+  assert.equal(config.lightspeedClientId, "client-id");
+  assert.equal(config.oauthRedirectUrl, "https://ref.supabase.co/functions/v1/lightspeed-oauth");
 });
 
 Deno.test("loadConfig() reads the platform's key variables, preferring the default publishable key", () => {

@@ -3,6 +3,8 @@
 import { ConfigError, loadConfig, type SyncConfig } from "./config.ts";
 import { createDatabase, type Sql } from "./database.ts";
 import { createLightspeedClient } from "./lightspeed/client.ts";
+import { oauthTokenProvider } from "./lightspeed/oauth/oauth_token_provider.ts";
+import { tokenUrlOf } from "./lightspeed/oauth/token_endpoint.ts";
 import { readRegisterCount } from "./lightspeed/register_count.ts";
 import {
   createPostgresRequestBudget,
@@ -10,6 +12,7 @@ import {
   type RequestBudget,
 } from "./lightspeed/request_budget.ts";
 import type { SyncEnvironment } from "./sync/run_entity_sync.ts";
+import type { TokenProvider } from "./lightspeed/token_provider.ts";
 import {
   isolateWorkerLifetime,
   standaloneWorkerLifetime,
@@ -19,8 +22,10 @@ import {
 export interface FunctionContext {
   config: SyncConfig;
   sql: Sql;
-  /** Values redacted from every message. */
+  /** Values redacted from every message (OAuth tokens join as they are met). */
   secrets: readonly string[];
+  /** The personal token, or the OAuth connection's provider (one per isolate). */
+  lightspeedToken: string | TokenProvider;
   /** The worker this context lives in: its start and the platform's notice of its end. */
   worker: WorkerLifetime;
   /**
@@ -51,6 +56,7 @@ function databasePassword(databaseUrl: string): string | null {
 /** Registers set the rate limit: a setting, else synced registers, else ask Lightspeed. */
 async function registerCount(
   config: SyncConfig,
+  token: string | TokenProvider,
   sql: Sql,
   floorBudget: RequestBudget,
   deadline: number,
@@ -61,7 +67,7 @@ async function registerCount(
   if (row.count > 0) return { registers: row.count };
   const probe = createLightspeedClient({
     baseUrl: config.lightspeedBaseUrl,
-    token: config.lightspeedToken,
+    token,
     budget: floorBudget,
     maxAttempts: 3,
     maxRetryAfterMs: config.maxRetryAfterMs,
@@ -92,6 +98,22 @@ function secretsOf(config: SyncConfig): string[] {
   ].filter((s): s is string => !!s);
 }
 
+/** personal: the token itself; oauth: a provider refreshing the connection's tokens. */
+function tokenSourceOf(
+  config: SyncConfig,
+  sql: Sql,
+  onToken: (token: string) => void,
+): string | TokenProvider {
+  if (config.authMode === "personal") return config.lightspeedToken!;
+  return oauthTokenProvider({
+    sql,
+    tokenUrl: tokenUrlOf(config.lightspeedBaseUrl),
+    clientId: config.lightspeedClientId!,
+    clientSecret: config.lightspeedClientSecret!,
+    onToken,
+  });
+}
+
 export function createFunctionContext(
   env: Record<string, string | undefined>,
   worker: WorkerLifetime = standaloneWorkerLifetime(),
@@ -99,6 +121,7 @@ export function createFunctionContext(
   const config = loadConfig(env);
   const sql = createDatabase(config.databaseUrl, { max: config.databasePoolSize });
   const secrets = secretsOf(config);
+  const lightspeedToken = tokenSourceOf(config, sql, (token) => secrets.push(token));
   const storeKey = storeKeyOf(config.lightspeedBaseUrl);
   const budgetFor = (registers: number, share = 1) =>
     createPostgresRequestBudget(sql, {
@@ -113,6 +136,7 @@ export function createFunctionContext(
     config,
     sql,
     secrets,
+    lightspeedToken,
     worker,
     async syncEnvironment(options = {}) {
       const shared = await sharedEnvironment(options.deadline);
@@ -125,7 +149,7 @@ export function createFunctionContext(
   function sharedEnvironment(deadlineOption?: number): Promise<SyncEnvironment> {
     if (environment) return environment;
     const deadline = deadlineOption ?? Number.POSITIVE_INFINITY;
-    const pending = registerCount(config, sql, budgetFor(1), deadline).then(
+    const pending = registerCount(config, lightspeedToken, sql, budgetFor(1), deadline).then(
       ({ registers, provisional }) => {
         // A provisional size is used once and asked for again by the next run.
         if (provisional) environment = null;
@@ -133,7 +157,7 @@ export function createFunctionContext(
           sql,
           budget: budgetFor(registers),
           lightspeedBaseUrl: config.lightspeedBaseUrl,
-          lightspeedToken: config.lightspeedToken,
+          lightspeedToken,
           pageSizeOverride: config.pageSizeOverride,
           maxRetryAfterMs: config.maxRetryAfterMs,
           secrets,

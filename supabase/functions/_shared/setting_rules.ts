@@ -19,6 +19,17 @@ export function settingSchema(setting: SettingDeclaration): z.ZodType {
   return setting.required === true ? value : value.optional();
 }
 
+/** Whether a conditionally required setting is required, given the present (raw) values. */
+export function isRequiredBy(
+  required: SettingDeclaration["required"],
+  present: Record<string, string>,
+): boolean {
+  if (typeof required === "boolean") return required;
+  if ("unlessSet" in required) return !present[required.unlessSet];
+  const value = present[required.whenSetting]?.trim().toLowerCase();
+  return value === undefined ? required.orUnset === true : value === required.equals;
+}
+
 /** Our own explanation carried by an issue (e.g. a pasted URL as prefix), if it has one. */
 export function explanationOf(issue: z.core.$ZodIssue): string | undefined {
   return issue.code === "custom" && issue.params?.explanation === true ? issue.message : undefined;
@@ -27,7 +38,9 @@ export function explanationOf(issue: z.core.$ZodIssue): string | undefined {
 function requirementText(required: SettingDeclaration["required"]): string {
   if (required === true) return "required: ";
   if (required === false) return "";
-  return `required unless ${required.unlessSet} is set: `;
+  if ("unlessSet" in required) return `required unless ${required.unlessSet} is set: `;
+  const unset = required.orUnset ? " or unset" : "";
+  return `required when ${required.whenSetting} is ${required.equals}${unset}: `;
 }
 
 function shapeText({ description, shape }: SettingDeclaration): string {
@@ -52,6 +65,8 @@ function shapeText({ description, shape }: SettingDeclaration): string {
       return `a fraction above ${shape.above} and at most ${shape.atMost}`;
     case "storePrefix":
       return description;
+    case "choice":
+      return `${description}; one of ${shape.options.map((o) => `"${o}"`).join(", ")}`;
   }
 }
 
@@ -85,6 +100,8 @@ function valueSchema(shape: SettingShape): z.ZodType {
       );
     case "storePrefix":
       return z.string().trim().superRefine(explainWith(storePrefixProblem));
+    case "choice":
+      return z.string().trim().toLowerCase().pipe(z.enum(shape.options as [string, ...string[]]));
   }
 }
 

@@ -24,7 +24,16 @@ export type SettingShape =
   /** A decimal number above `above` and at most `atMost`. */
   | { kind: "fraction"; above: number; atMost: number; default?: number }
   /** The store's domain prefix, with explanations for pasted URLs and vendhq.com hosts. */
-  | { kind: "storePrefix" };
+  | { kind: "storePrefix" }
+  /** One of a few words, compared without case. */
+  | { kind: "choice"; options: readonly string[] };
+
+/** Required only while another setting has a given value (or is unset, with orUnset). */
+export interface RequiredWhen {
+  whenSetting: string;
+  equals: string;
+  orUnset?: true;
+}
 
 export interface SettingDeclaration {
   /**
@@ -33,8 +42,11 @@ export interface SettingDeclaration {
    */
   description: string;
   shape: SettingShape;
-  /** true, false, or required only while another (declared) setting is unset. */
-  required: boolean | { unlessSet: string };
+  /**
+   * true, false, required only while another (declared) setting is unset, or only while
+   * another has a given value.
+   */
+  required: boolean | { unlessSet: string } | RequiredWhen;
   /** Whether the value must never appear in a message or log (no value ever does). */
   secret: boolean;
   /**
@@ -66,10 +78,18 @@ export const settings = {
     secret: false,
     setBy: "operator",
   },
+  LIGHTSPEED_AUTH_MODE: {
+    description: "how the sync signs in to Lightspeed: personal (LIGHTSPEED_TOKEN) or oauth " +
+      "(an OAuth app connected with deno task connect; README § OAuth)",
+    shape: { kind: "choice", options: ["personal", "oauth"] },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
   LIGHTSPEED_TOKEN: {
     description: "a Lightspeed personal access token",
     shape: { kind: "text" },
-    required: true,
+    required: { whenSetting: "LIGHTSPEED_AUTH_MODE", equals: "personal", orUnset: true },
     secret: true,
     setBy: "operator",
   },
@@ -96,12 +116,39 @@ export const settings = {
     secret: true,
     setBy: "operator",
   },
+  LIGHTSPEED_CLIENT_ID: {
+    description: "the OAuth app's client id",
+    shape: { kind: "text" },
+    required: { whenSetting: "LIGHTSPEED_AUTH_MODE", equals: "oauth" },
+    secret: false,
+    setBy: "operator",
+  },
   LIGHTSPEED_CLIENT_SECRET: {
     description: "the OAuth app's client secret (webhooks must then be signed with it)",
     shape: { kind: "text", keepSpaces: true },
-    required: false,
+    required: { whenSetting: "LIGHTSPEED_AUTH_MODE", equals: "oauth" },
     secret: true,
     setBy: "operator",
+  },
+  LIGHTSPEED_OAUTH_REDIRECT_URL: {
+    description: "the OAuth app's redirect URL as registered with Lightspeed (default: " +
+      "SUPABASE_URL's /functions/v1/lightspeed-oauth)",
+    shape: {
+      kind: "url",
+      protocols: ["https"],
+      loopbackHttp: true,
+      example: "https://<ref>.supabase.co/functions/v1/lightspeed-oauth",
+    },
+    required: false,
+    secret: false,
+    setBy: "operator",
+  },
+  LIGHTSPEED_OAUTH_AUTHORIZE_URL: {
+    description: "Lightspeed's authorize page (the simulator's in tests)",
+    shape: { kind: "url", protocols: ["https"], loopbackHttp: true },
+    required: false,
+    secret: false,
+    setBy: "tests",
   },
   SYNC_DATABASE_URL: {
     // Supabase gives the functions only the direct connection (SUPABASE_DB_URL), and names

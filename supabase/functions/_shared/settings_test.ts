@@ -2,14 +2,18 @@
 // protocols and default that the check enforces.
 import assert from "node:assert/strict";
 import { ConfigError, readSettings } from "./config.ts";
-import { expectedText } from "./setting_rules.ts";
+import { expectedText, isRequiredBy } from "./setting_rules.ts";
 import { declaredSettings, type SettingName, settings } from "./settings.ts";
 
 /** A valid value for every setting (the record's type makes it list them all). */
 const sample: Record<SettingName, string> = {
   LIGHTSPEED_DOMAIN_PREFIX: "mystore",
   LIGHTSPEED_API_BASE_URL: "http://127.0.0.1:54330/api/2.0",
+  LIGHTSPEED_AUTH_MODE: "oauth",
   LIGHTSPEED_TOKEN: "lsxs_pt_token",
+  LIGHTSPEED_CLIENT_ID: "oauth-client-id",
+  LIGHTSPEED_OAUTH_REDIRECT_URL: "https://ref.supabase.co/functions/v1/lightspeed-oauth",
+  LIGHTSPEED_OAUTH_AUTHORIZE_URL: "http://127.0.0.1:54330/connect",
   SYNC_SECRET: "sync-secret-that-is-long-enough",
   SUPABASE_DB_URL: "postgresql://postgres:pw@127.0.0.1:54322/postgres",
   SYNC_DATABASE_URL: "postgres://postgres.ref:pw@127.0.0.1:54329/postgres",
@@ -71,7 +75,19 @@ Deno.test("each setting's message is exactly the text below", () => {
       'prefix, e.g. "mystore" for https://mystore.retail.lightspeed.app',
     LIGHTSPEED_API_BASE_URL: 'the whole API base URL starting with "https://" ("http://" only ' +
       'for a loopback host: 127.0.0.0/8, ::1 or localhost), e.g. "http://127.0.0.1:54330/api/2.0"',
-    LIGHTSPEED_TOKEN: "required: a Lightspeed personal access token",
+    LIGHTSPEED_AUTH_MODE: "how the sync signs in to Lightspeed: personal (LIGHTSPEED_TOKEN) " +
+      "or oauth (an OAuth app connected with deno task connect; README § OAuth); one of " +
+      '"personal", "oauth"',
+    LIGHTSPEED_TOKEN: "required when LIGHTSPEED_AUTH_MODE is personal or unset: a Lightspeed " +
+      "personal access token",
+    LIGHTSPEED_CLIENT_ID: "required when LIGHTSPEED_AUTH_MODE is oauth: the OAuth app's client id",
+    LIGHTSPEED_OAUTH_REDIRECT_URL: "the OAuth app's redirect URL as registered with Lightspeed " +
+      '(default: SUPABASE_URL\'s /functions/v1/lightspeed-oauth) starting with "https://" ' +
+      '("http://" only for a loopback host: 127.0.0.0/8, ::1 or localhost), e.g. ' +
+      '"https://<ref>.supabase.co/functions/v1/lightspeed-oauth"',
+    LIGHTSPEED_OAUTH_AUTHORIZE_URL: "Lightspeed's authorize page (the simulator's in tests) " +
+      'starting with "https://" ("http://" only for a loopback host: 127.0.0.0/8, ::1 or ' +
+      "localhost)",
     SYNC_SECRET: "required: a random secret of at least 16 characters",
     SUPABASE_DB_URL: 'required: a PostgreSQL URL starting with "postgres://" or "postgresql://"',
     SYNC_DATABASE_URL: "Supabase's transaction pooler URL (port 6543), used instead of " +
@@ -97,8 +113,8 @@ Deno.test("each setting's message is exactly the text below", () => {
       "an integer number of milliseconds from 100 to 3600000 (default 300000)",
     LIGHTSPEED_RATE_SAFETY: "a fraction above 0 and at most 1 (default 0.9)",
     LIGHTSPEED_WEBHOOK_TOKEN: "a random webhook URL token of at least 32 characters",
-    LIGHTSPEED_CLIENT_SECRET:
-      "the OAuth app's client secret (webhooks must then be signed with it)",
+    LIGHTSPEED_CLIENT_SECRET: "required when LIGHTSPEED_AUTH_MODE is oauth: the OAuth app's " +
+      "client secret (webhooks must then be signed with it)",
     LIGHTSPEED_WEBHOOK_BUDGET_SHARE: "a fraction above 0 and at most 1 (default 0.5)",
     LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS:
       "an integer number of milliseconds from 500 to 300000 (default 5000)",
@@ -217,7 +233,7 @@ Deno.test("exactly the settings marked required are reported when nothing is set
     }
     assert.fail("an empty environment was accepted");
   })();
-  const required = declaredSettings().filter((setting) => setting.required !== false);
+  const required = declaredSettings().filter((setting) => isRequiredBy(setting.required, {}));
   assert.deepEqual(
     error.problems,
     required.map((setting) => ({
@@ -226,7 +242,7 @@ Deno.test("exactly the settings marked required are reported when nothing is set
     })),
   );
   for (const { name, required } of declaredSettings()) {
-    if (typeof required !== "object") continue;
+    if (typeof required !== "object" || !("unlessSet" in required)) continue;
     assert.ok(required.unlessSet in settings, `${name}: ${required.unlessSet} is not declared`);
     const alternative = sample[required.unlessSet as SettingName];
     const values = readSettings({ ...valid, [name]: "", [required.unlessSet]: alternative });
@@ -242,6 +258,7 @@ Deno.test("no setting's malformed value is ever echoed, secret or not", () => {
     integer: marker,
     fraction: marker,
     storePrefix: `https://${marker}.example/`,
+    choice: marker,
   };
   for (const { name, shape, secret } of declaredSettings()) {
     const value = malformed[shape.kind];
@@ -249,4 +266,34 @@ Deno.test("no setting's malformed value is ever echoed, secret or not", () => {
     const text = problemText(name, value);
     assert.ok(!text.includes(marker.slice(0, 3)), `${name} (secret: ${secret}) echoes: ${text}`);
   }
+});
+
+Deno.test("the auth mode decides which credentials are required", () => {
+  const base = { SYNC_SECRET: sample.SYNC_SECRET, SUPABASE_DB_URL: sample.SUPABASE_DB_URL };
+  const missing = (env: Record<string, string>) => {
+    try {
+      readSettings({ ...base, LIGHTSPEED_DOMAIN_PREFIX: "mystore", ...env });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems.map((problem) => problem.name);
+    }
+  };
+  assert.deepEqual(missing({}), ["LIGHTSPEED_TOKEN"], "personal is the default");
+  assert.deepEqual(missing({ LIGHTSPEED_AUTH_MODE: "personal" }), ["LIGHTSPEED_TOKEN"]);
+  assert.deepEqual(missing({ LIGHTSPEED_AUTH_MODE: "OAuth" }), [
+    "LIGHTSPEED_CLIENT_ID",
+    "LIGHTSPEED_CLIENT_SECRET",
+  ]);
+  assert.deepEqual(
+    missing({
+      LIGHTSPEED_AUTH_MODE: "oauth",
+      LIGHTSPEED_CLIENT_ID: "id",
+      LIGHTSPEED_CLIENT_SECRET: "s",
+    }),
+    [],
+    "no personal token in oauth mode",
+  );
+  assert.deepEqual(missing({ LIGHTSPEED_AUTH_MODE: "both", LIGHTSPEED_TOKEN: "t" }), [
+    "LIGHTSPEED_AUTH_MODE",
+  ]);
 });

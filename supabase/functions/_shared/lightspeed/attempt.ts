@@ -46,6 +46,8 @@ export type AttemptOutcome =
 export interface AttemptInput {
   relativePath: string;
   displayPath: string;
+  /** "Bearer <token>": the token of this attempt. */
+  authorization: string;
   /** Query parameters as sent. */
   searchParams: Record<string, string>;
   timeoutMs: number;
@@ -80,6 +82,7 @@ async function receive(
     // The client's ky instance sets redirect: "manual": a 3xx arrives here as it is.
     const response = await http.get(input.relativePath, {
       searchParams: input.searchParams,
+      headers: { authorization: input.authorization },
       timeout: input.timeoutMs,
       signal: input.signal,
     });

@@ -15,8 +15,10 @@ import { DeadlineExceededError } from "../deadline.ts";
 import { isTokenSafeUrl } from "../loopback.ts";
 import { redactSecrets } from "../redact.ts";
 import { type AttemptOutcome, sendAttempt } from "./attempt.ts";
+import { LightspeedHttpError } from "./errors.ts";
 import { MAX_REPLY_BYTES } from "./reply_body.ts";
 import type { RequestBudget } from "./request_budget.ts";
+import { fixedTokenProvider, type TokenProvider } from "./token_provider.ts";
 import {
   backoffDelay,
   MAX_RETRY_AFTER_MS,
@@ -28,7 +30,8 @@ import {
 export interface LightspeedClientOptions {
   /** e.g. "https://mystore.retail.lightspeed.app/api/2.0" */
   baseUrl: string;
-  token: string;
+  /** A personal token, or the provider of an OAuth connection's (refreshed) tokens. */
+  token: string | TokenProvider;
   budget: RequestBudget;
   fetch?: typeof fetch;
   clock?: Clock;
@@ -90,8 +93,10 @@ const DEFAULT_MAX_ATTEMPTS = 8;
 
 /** Creates the shared Lightspeed client. */
 export function createLightspeedClient(options: LightspeedClientOptions): LightspeedClient {
-  const { token, maxAttempts = DEFAULT_MAX_ATTEMPTS } = options;
-  if (token.trim() === "") throw new TypeError("Lightspeed token must not be empty");
+  const { maxAttempts = DEFAULT_MAX_ATTEMPTS } = options;
+  const tokens = typeof options.token === "string"
+    ? fixedTokenProvider(options.token)
+    : options.token;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got "${maxAttempts}"`);
   }
@@ -100,7 +105,8 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     http: ky.create({
       // A trailing slash makes "sales" resolve to ".../api/2.0/sales", not ".../api/sales".
       baseUrl: options.baseUrl.replace(/\/+$/, "") + "/",
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      // The authorization header is set per attempt: an OAuth token can change between them.
+      headers: { accept: "application/json" },
       retry: 0,
       throwHttpErrors: false,
       // Following one would send the token wherever the reply points: a 3xx is an error.
@@ -108,6 +114,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
       fetch: options.fetch,
     }),
     budget: options.budget,
+    tokens,
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -118,7 +125,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     warn: options.warn ?? console.warn,
     warnedOfCap: false,
     stats: { requests: 0, rateLimited: 0, retries: 0, serverErrors: 0, parseMs: 0 },
-    redact: (text) => redactSecrets(text, [token]),
+    redact: (text) => redactSecrets(text, [...tokens.known]),
   };
   return {
     getJson: (path, params, request) => getJson(client, path, params, request),
@@ -145,6 +152,7 @@ function assertTokenSafeBaseUrl(baseUrl: string): void {
 interface ClientState {
   http: KyInstance;
   budget: RequestBudget;
+  tokens: TokenProvider;
   clock: Clock;
   random: () => number;
   requestTimeoutMs: number;
@@ -176,13 +184,21 @@ async function getJson(
     displayPath: "/" + relativePath,
     searchParams: searchParams(params),
   };
+  let renewed = false;
   for (let attempt = 1;; attempt++) {
-    const outcome = await attemptWithSlot(client, target, attempt, request);
+    const token = await client.tokens.current(request);
+    const outcome = await attemptWithSlot(client, { ...target, token }, attempt, request);
     if (outcome.kind === "ok") {
       client.stats.parseMs += outcome.parseMs;
       return { body: outcome.body, text: outcome.text };
     }
-    if (outcome.kind === "fatal") throw outcome.error;
+    if (outcome.kind === "fatal") {
+      // A 401 gets one renewed token and one more attempt; a second 401 is final.
+      if (renewed || !isUnauthorized(outcome.error) || !client.tokens.renew) throw outcome.error;
+      renewed = true;
+      await client.tokens.renew(token, request);
+      continue;
+    }
     const now = client.clock.now();
     const waitMs = await waitBeforeRetry(client, outcome, attempt, now, target.displayPath);
     if (attempt >= client.maxAttempts) throw outcome.error;
@@ -201,7 +217,12 @@ async function getJson(
 /** Claims a slot of the shared budget, sends one attempt, and gives the slot back. */
 async function attemptWithSlot(
   client: ClientState,
-  target: { relativePath: string; displayPath: string; searchParams: Record<string, string> },
+  target: {
+    relativePath: string;
+    displayPath: string;
+    searchParams: Record<string, string>;
+    token: string;
+  },
   attempt: number,
   { deadline, signal }: RequestOptions,
 ): Promise<AttemptOutcome> {
@@ -215,8 +236,10 @@ async function attemptWithSlot(
   if (attempt > 1) client.stats.retries++;
   client.stats.requests++;
   try {
+    const { token, ...rest } = target;
     return await sendAttempt(client.http, {
-      ...target,
+      ...rest,
+      authorization: `Bearer ${token}`,
       timeoutMs: Math.min(client.requestTimeoutMs, remainingMs),
       maxReplyBytes: client.maxReplyBytes,
       attempt,
@@ -255,6 +278,10 @@ async function waitBeforeRetry(
   // Every worker of this store must hold off, not just this one, even if we give up.
   await client.budget.pauseUntil(now + waitMs);
   return waitMs;
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof LightspeedHttpError && error.status === 401;
 }
 
 function searchParams(params: QueryParams): Record<string, string> {

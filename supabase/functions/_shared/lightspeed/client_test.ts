@@ -16,6 +16,7 @@ import {
   LightspeedTimeoutError,
 } from "./errors.ts";
 import type { RequestBudget } from "./request_budget.ts";
+import type { TokenProvider } from "./token_provider.ts";
 import { startSimulator } from "../../../../simulator/mod.ts";
 
 const TOKEN = "lsxs_pt_TopSecretToken_9f8e7d6c";
@@ -601,4 +602,55 @@ Deno.test("over the wire: an endless-looking reply stops at the cap, and the nex
   } finally {
     await simulator.stop();
   }
+});
+
+/** A token provider whose renew hands out "renewed-N" and records what it was told. */
+function renewingProvider() {
+  const rejected: string[] = [];
+  let current = "oauth-access-1";
+  const provider: TokenProvider = {
+    known: new Set([current]),
+    current: () => Promise.resolve(current),
+    renew: (token) => {
+      rejected.push(token);
+      current = `oauth-access-${rejected.length + 1}`;
+      return Promise.resolve(current);
+    },
+  };
+  return { provider, rejected };
+}
+
+const unauthorized = json(401, { error: "Unauthorized", message: "expired" });
+
+Deno.test("getJson() with a token provider: a 401 renews the token once and retries", async () => {
+  const { provider, rejected } = renewingProvider();
+  const { client, requests, time } = harness([unauthorized, ok], { token: provider });
+  const reply = await client.getJson("sales", {}, { deadline: T0 + 60_000 });
+  assert.deepEqual(reply.body, OK_BODY);
+  assert.deepEqual(rejected, ["oauth-access-1"]);
+  assert.deepEqual(requests.map((r) => r.headers.get("authorization")), [
+    "Bearer oauth-access-1",
+    "Bearer oauth-access-2",
+  ]);
+  assert.equal(time.now(), T0, "no backoff before the retry");
+});
+
+Deno.test("getJson() with a token provider: a second 401 is final, no second renewal", async () => {
+  const { provider, rejected } = renewingProvider();
+  const { client, requests } = harness([unauthorized, unauthorized, ok], { token: provider });
+  await assert.rejects(
+    client.getJson("sales", {}, { deadline: T0 + 60_000 }),
+    LightspeedConfigurationError,
+  );
+  assert.equal(rejected.length, 1);
+  assert.equal(requests.length, 2);
+});
+
+Deno.test("getJson() with a personal token: a 401 is final at once", async () => {
+  const { client, requests } = harness([unauthorized, ok]);
+  await assert.rejects(
+    client.getJson("sales", {}, { deadline: T0 + 60_000 }),
+    LightspeedConfigurationError,
+  );
+  assert.equal(requests.length, 1);
 });

@@ -4,6 +4,7 @@
  * No I/O, no clock: time and randomness come in as arguments.
  */
 import { LightspeedHttpError, LightspeedReplyTooLargeError } from "./errors.ts";
+import { LightspeedReconnectNeededError } from "./oauth/errors.ts";
 
 /** First backoff step; doubles per attempt before jitter. */
 export const BACKOFF_BASE_MS = 500;
@@ -64,6 +65,7 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function isPermanentFailure(error: unknown): boolean {
   if (error instanceof LightspeedReplyTooLargeError) return true;
+  if (error instanceof LightspeedReconnectNeededError) return true;
   return error instanceof LightspeedHttpError && !isRetryableStatus(error.status);
 }
 

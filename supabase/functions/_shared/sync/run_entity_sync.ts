@@ -8,6 +8,7 @@ import { DeadlineExceededError } from "../deadline.ts";
 import { type EntityDefinition, pageSizeFor } from "../entities/registry.ts";
 import { createLightspeedClient } from "../lightspeed/client.ts";
 import type { RequestBudget } from "../lightspeed/request_budget.ts";
+import type { TokenProvider } from "../lightspeed/token_provider.ts";
 import { isPermanentFailure } from "../lightspeed/retry_policy.ts";
 import { describeError } from "../redact.ts";
 import { WorkerStoppingError } from "../worker_lifetime.ts";
@@ -30,7 +31,8 @@ export interface SyncEnvironment {
   sql: Sql;
   budget: RequestBudget;
   lightspeedBaseUrl: string;
-  lightspeedToken: string;
+  /** A personal token, or the OAuth connection's token provider (README § OAuth). */
+  lightspeedToken: string | TokenProvider;
   pageSizeOverride?: number;
   /** Longest wait a 429 may impose on the store (LIGHTSPEED_MAX_RETRY_AFTER_MS). */
   maxRetryAfterMs?: number;
