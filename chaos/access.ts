@@ -323,9 +323,11 @@ export const accessScenario: Deno.TestDefinition = {
         const reply = await call(url, "health", undefined, headers);
         assert.deepEqual(
           Object.keys(reply.body).sort(),
-          ["checked_at", "entities", "reason", "scheduler", "status"],
+          ["checked_at", "entities", "lightspeed_auth", "reason", "scheduler", "status"],
           `${who}: ${reply.text}`,
         );
+        // A personal token here: the mode and its state, nothing else (no problem text).
+        assert.deepEqual(reply.body.lightspeed_auth, { mode: "personal", status: "personal" }, who);
         // The scheduler's colour and when it last dispatched: no error text, nothing else.
         assert.deepEqual(Object.keys(reply.body.scheduler).sort(), publicSchedulerKeys, who);
         for (const entity of reply.body.entities as Json[]) {

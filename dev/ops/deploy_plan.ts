@@ -8,6 +8,7 @@ export const functionNames = [
   "import-history",
   "health",
   "lightspeed-webhook",
+  "lightspeed-oauth",
 ] as const;
 export const defaultEnvFile = "supabase/functions/.env.production";
 

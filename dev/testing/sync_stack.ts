@@ -50,6 +50,18 @@ export interface SyncStack {
   stop(): Promise<void>;
 }
 
+/** A simulator acting as an OAuth app: the functions sign in through it (README § OAuth). */
+function oauthEnv(simulator: RunningSimulator): Record<string, string> {
+  if (!simulator.oauth) return {};
+  return {
+    LIGHTSPEED_AUTH_MODE: "oauth",
+    LIGHTSPEED_TOKEN: "",
+    LIGHTSPEED_CLIENT_ID: simulator.oauth.options.clientId,
+    LIGHTSPEED_CLIENT_SECRET: simulator.oauth.options.clientSecret,
+    LIGHTSPEED_OAUTH_AUTHORIZE_URL: simulator.authorizeUrl,
+  };
+}
+
 export async function startSyncStack(options: SyncStackOptions = {}): Promise<SyncStack> {
   const sql = await connectTestDatabase();
   if (!options.keepData) await resetSyncData(sql);
@@ -70,6 +82,7 @@ export async function startSyncStack(options: SyncStackOptions = {}): Promise<Sy
       SYNC_SECRET: testSyncSecret,
       LIGHTSPEED_RATE_WINDOW_MS: String(Math.round(300_000 / timeScale)),
       SYNC_TIME_BUDGET_MS: "30000",
+      ...oauthEnv(simulator),
       ...pooledFunctionsEnv(testDatabaseUrl),
       ...options.functionsEnv,
     },

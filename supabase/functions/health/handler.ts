@@ -6,6 +6,7 @@
 import type { Sql } from "../_shared/database.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import { errorReply, jsonReply } from "../_shared/http/json_reply.ts";
+import { authProblem, lightspeedAuthHealth } from "./lightspeed_auth.ts";
 import { nearRealTimeByEntity } from "./near_real_time.ts";
 
 type Colour = "green" | "yellow" | "red";
@@ -71,15 +72,20 @@ export const handleHealth: FunctionHandler = async (req, context, caller) => {
   if (req.method !== "GET" && req.method !== "POST") return errorReply(405, "Use GET");
   // Same rules as the dashboard's sync_status view (public.sync_entity_health for entities,
   // public.sync_scheduler_health for the scheduler), and public.sync_overall_health.
-  const [rows, [scheduler], nearRealTime] = await Promise.all([
+  const trusted = caller.kind !== "anonymous";
+  const [rows, [scheduler], nearRealTime, lightspeedAuth] = await Promise.all([
     loadEntities(context.sql),
     context.sql<SchedulerHealthRow[]>`
       select status, enabled, last_dispatch_at from public.sync_scheduler_health()`,
     nearRealTimeByEntity(context.sql, context.config.webhookToken !== undefined),
+    lightspeedAuthHealth(context.sql, context.config, trusted),
   ]);
   const schedulerStatus = scheduler?.status ?? "off";
-  const overall = await overallOf(context.sql, schedulerStatus, rows);
-  const trusted = caller.kind !== "anonymous";
+  const disconnected = authProblem(lightspeedAuth);
+  // Every sync fails until an operator reconnects: red whatever the entities still show.
+  const overall = disconnected
+    ? { status: "red" as const, reason: disconnected }
+    : await overallOf(context.sql, schedulerStatus, rows);
   const entities = rows.map((r) => ({
     entity: r.entity,
     status: r.status,
@@ -101,6 +107,7 @@ export const handleHealth: FunctionHandler = async (req, context, caller) => {
       enabled: scheduler?.enabled ?? false,
       last_dispatch_at: scheduler?.last_dispatch_at?.toISOString() ?? null,
     },
+    lightspeed_auth: lightspeedAuth,
     entities,
   }, { "cache-control": "no-store" });
 };
