@@ -808,6 +808,27 @@ Deno.test({
 });
 
 Deno.test({
+  name: "dashboard: Connect Lightspeed asks lightspeed-oauth as staff (personal token: refused)",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser);
+      await signIn(page, world.dashboard.url, world.staff);
+      await page.getByRole("link", { name: "Settings" }).click();
+      await page.getByRole("button", { name: "Connect Lightspeed" }).click();
+      // The world's functions sign in with a personal token: the function says so (409).
+      await page.getByText(
+        "This sync signs in with a personal token (LIGHTSPEED_AUTH_MODE is not oauth)",
+      ).waitFor();
+      const [{ count }] = await world.stack.sql`
+        select count(*)::int as count from sync_private.oauth_states`;
+      assert.equal(count, 0, "no connect was started");
+      assert.deepEqual(incidents, []);
+    }),
+});
+
+Deno.test({
   name: "dashboard: usable at phone width",
   sanitizeOps: false,
   sanitizeResources: false,

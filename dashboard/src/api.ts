@@ -243,7 +243,10 @@ export class Api {
   }
 
   /** Calls a function with the user's JWT; returns the HTTP status and the JSON reply. */
-  async invoke(name: "sync-entity" | "import-history", body: Record<string, unknown>) {
+  async invoke(
+    name: "sync-entity" | "import-history" | "lightspeed-oauth",
+    body: Record<string, unknown>,
+  ) {
     const { data } = await this.client.auth.getSession();
     const token = data.session?.access_token;
     if (!token) throw new ApiError("Not signed in");

@@ -4,10 +4,15 @@
 // column-granted, staff-only update policies.
 import { errorText, type View, type ViewContext } from "./context.ts";
 import { h } from "./dom.ts";
+import { connectLightspeedControl } from "./settings_connect.ts";
 import { entitySettingsForm } from "./settings_entity.ts";
 import { scheduleForm } from "./settings_schedule.ts";
 
-function layout(scheduleBox: HTMLElement, entitiesBox: HTMLElement): HTMLElement {
+function layout(
+  scheduleBox: HTMLElement,
+  entitiesBox: HTMLElement,
+  connect: HTMLElement,
+): HTMLElement {
   return h(
     "div",
     { class: "view" },
@@ -30,13 +35,25 @@ function layout(scheduleBox: HTMLElement, entitiesBox: HTMLElement): HTMLElement
       ),
       entitiesBox,
     ),
+    h(
+      "section",
+      { attrs: { "aria-labelledby": "lightspeed-connection-title" } },
+      h("h3", { id: "lightspeed-connection-title" }, "Lightspeed connection"),
+      h(
+        "p",
+        { class: "muted" },
+        "For a store connected as an OAuth app: connect it, or reconnect it when health says " +
+          "a reconnect is needed. Lightspeed asks you to approve, then shows whether it worked.",
+      ),
+      connect,
+    ),
   );
 }
 
 export function settingsView(ctx: ViewContext): View {
   const scheduleBox = h("div");
   const entitiesBox = h("div", { class: "table-wrap" });
-  const el = layout(scheduleBox, entitiesBox);
+  const el = layout(scheduleBox, entitiesBox, connectLightspeedControl(ctx));
 
   async function refresh(auto: boolean) {
     // Never overwrite what someone is typing: settings reload only on request.
