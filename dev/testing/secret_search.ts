@@ -86,3 +86,13 @@ export async function secretsFoundByAnyRole(
   }
   return found;
 }
+
+/** Which of the texts (replies, pages, log lines) hold any of the values: "<n> holds <start>…". */
+export function textsHolding(texts: readonly string[], values: Iterable<string>): string[] {
+  const list = [...values].filter((value) => value.length >= 8);
+  return texts.flatMap((text, index) =>
+    list.filter((value) => text.includes(value)).map((value) =>
+      `text ${index} holds ${value.slice(0, 18)}…`
+    )
+  );
+}

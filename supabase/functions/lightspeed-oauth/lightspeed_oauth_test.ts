@@ -5,7 +5,7 @@
 // value appears in a reply, a table readable by anyone but Vault's owner, or sync_log.
 import assert from "node:assert/strict";
 import { forgetOAuthConnection, testOAuthApp } from "../../../dev/testing/oauth_connection.ts";
-import { secretsFoundByAnyRole } from "../../../dev/testing/secret_search.ts";
+import { secretsFoundByAnyRole, textsHolding } from "../../../dev/testing/secret_search.ts";
 import { startSyncStack, type SyncStack } from "../../../dev/testing/sync_stack.ts";
 
 async function withOAuthStack(test: (stack: SyncStack, replies: string[]) => Promise<void>) {
@@ -89,7 +89,7 @@ Deno.test("connect: authorize, callback, tokens in Vault, a sync on the OAuth to
 
     const tokens = stack.simulator.oauth!.issuedTokens();
     assert.equal(tokens.length, 2);
-    assert.deepEqual(replies.filter((text) => tokens.some((t) => text.includes(t))), []);
+    assert.deepEqual(textsHolding(replies, tokens), []);
     assert.deepEqual(await secretsFoundByAnyRole(stack.sql, tokens), []);
   });
 });

@@ -18,6 +18,7 @@ import { LightspeedReconnectNeededError } from "./errors.ts";
 import { oauthTokenProvider } from "./oauth_token_provider.ts";
 import { tokenUrlOf } from "./token_endpoint.ts";
 import { claimRefresh, readConnection } from "./token_store.ts";
+import { oauthSecret } from "./token_store_test_support.ts";
 
 const openBudget: RequestBudget = { acquire: () => Promise.resolve(), pauseUntil: async () => {} };
 
@@ -58,7 +59,7 @@ function invocationProvider(sql: Sql, sim: RunningSimulator, tokenTimeoutMs = 5_
     tokenUrl: tokenUrlOf(sim.apiBaseUrl),
     ...testOAuthApp,
     tokenTimeoutMs,
-    leaseMs: 2_000,
+    leaseMs: 600,
     pollMs: 20,
   });
 }
@@ -164,5 +165,49 @@ Deno.test("no token value is in any table (Vault aside), as the owner or an API 
     const [{ count }] = await sql`select count(*)::int as count from vault.decrypted_secrets
       where decrypted_secret = any(${tokens.slice(2)})`;
     assert.equal(count, 2, "the current pair is in Vault");
+  });
+});
+
+Deno.test("refreshes killed at random points end in a working token or 'reconnect needed'", async () => {
+  await withConnectedStore(600, async ({ sql, sim, simClock }) => {
+    const outcomes: string[] = [];
+    // Kill points from before the claim to after the (200 ms slow) token reply was stored.
+    for (const killAfterMs of [0, 3, 30, 120, 260, 400]) {
+      await forgetOAuthConnection(sql);
+      await connectThroughSimulator(sql, sim);
+      simClock.offsetMs += 601_000; // Lightspeed: expired; the next request gets a 401.
+      sim.oauth!.queueTokenFaults({ type: "slow", ms: 200 });
+      const killed = new AbortController();
+      const kill = setTimeout(() => killed.abort(new Error("killed")), killAfterMs);
+      const client = createLightspeedClient({
+        baseUrl: sim.apiBaseUrl,
+        token: invocationProvider(sql, sim),
+        budget: openBudget,
+        maxAttempts: 2,
+      });
+      await client.getJson("outlets", {}, { deadline: Date.now() + 10_000, signal: killed.signal })
+        .catch(() => {});
+      clearTimeout(kill);
+      // The next invocation, once the killed refresher's lease (0.6 s) has run out.
+      const next = await readOutlets(sql, sim).then(() => "working", (error) => error);
+      if (next === "working") {
+        // A working token, and the refresh token stored is the one Lightspeed still honours.
+        assert.deepEqual(sim.oauth!.liveRefreshTokens().slice(-1), [
+          await oauthSecret(sql, "lightspeed_oauth_refresh_token"),
+        ]);
+        outcomes.push("working");
+        continue;
+      }
+      assert.ok(next instanceof LightspeedReconnectNeededError, `${killAfterMs} ms: ${next}`);
+      assert.equal((await readConnection(sql))!.status, "reconnect_needed");
+      const requests = sim.oauth!.stats.tokenRequests;
+      await readOutlets(sql, sim).catch(() => {});
+      assert.equal(sim.oauth!.stats.tokenRequests, requests, "no refresh after reconnect_needed");
+      outcomes.push("reconnect_needed");
+    }
+    assert.ok(
+      outcomes.includes("working") && outcomes.includes("reconnect_needed"),
+      outcomes.join(),
+    );
   });
 });
