@@ -45,125 +45,145 @@ export function refreshAheadMs(lifetimeSeconds: number): number {
 
 const OWN_REFRESH_TRIES = 3;
 
+/** One provider's settings and what it has met. */
+interface Refresher {
+  options: OAuthTokenOptions;
+  clock: Clock;
+  tokenTimeoutMs: number;
+  leaseMs: number;
+  pollMs: number;
+  remember(token: string): void;
+}
+
 export function oauthTokenProvider(options: OAuthTokenOptions): TokenProvider {
-  const { sql } = options;
-  const clock = options.clock ?? systemClock;
-  const tokenTimeoutMs = options.tokenTimeoutMs ?? 15_000;
-  const leaseMs = options.leaseMs ?? tokenTimeoutMs * 2;
-  const pollMs = options.pollMs ?? 100;
   const known = new Set<string>();
-  const remember = (token: string) => {
-    if (known.has(token)) return;
-    known.add(token);
-    options.onToken?.(token);
+  const tokenTimeoutMs = options.tokenTimeoutMs ?? 15_000;
+  const refresher: Refresher = {
+    options,
+    clock: options.clock ?? systemClock,
+    tokenTimeoutMs,
+    leaseMs: options.leaseMs ?? tokenTimeoutMs * 2,
+    pollMs: options.pollMs ?? 100,
+    remember(token) {
+      if (known.has(token)) return;
+      known.add(token);
+      options.onToken?.(token);
+    },
   };
   let cached: StoredConnection | null = null;
-
   const use = (connection: StoredConnection): string => {
     cached = connection;
-    const token = connection.accessToken!;
-    remember(token);
-    return token;
+    refresher.remember(connection.accessToken!);
+    return connection.accessToken!;
   };
   const fresh = (connection: StoredConnection) =>
-    clock.now() < connection.expiresAt - refreshAheadMs(connection.lifetimeSeconds);
-
-  /** The stored connection while usable; otherwise why not, as a permanent error. */
-  async function load(): Promise<StoredConnection> {
-    const connection = await readConnection(sql);
-    if (connection === null) {
-      throw new LightspeedReconnectNeededError("the store was never connected");
-    }
-    if (connection.status !== "connected" || connection.accessToken === null) {
-      throw new LightspeedReconnectNeededError(connection.problem ?? "the connection was lost");
-    }
-    return connection;
-  }
-
-  /** A connection newer than generation `seen`: ours, or the one another caller stored. */
-  async function refreshed(seen: number, request: TokenRequest): Promise<StoredConnection> {
-    let ownTries = 0;
-    let lastFailure = "another refresh was still running";
-    for (;;) {
-      const owner = crypto.randomUUID();
-      const claim = await claimRefresh(sql, seen, owner, leaseMs);
-      if (claim.claimed) {
-        ownTries++;
-        const outcome = await refreshOnce(seen, owner, claim, request);
-        if (typeof outcome !== "string") return outcome;
-        lastFailure = outcome;
-      } else {
-        const stored = await load();
-        if (stored.generation !== seen) return stored;
-      }
-      const waitMs = claim.claimed ? pollMs * 10 : pollMs;
-      if (ownTries >= OWN_REFRESH_TRIES || clock.now() + waitMs > request.deadline) {
-        throw new LightspeedTokenRefreshError(lastFailure);
-      }
-      await clock.sleep(waitMs, request.signal);
-    }
-  }
-
-  /** One claimed refresh: the stored new connection, or why it got no answer. */
-  async function refreshOnce(
-    seen: number,
-    owner: string,
-    claim: RefreshClaim,
-    request: TokenRequest,
-  ): Promise<StoredConnection | string> {
-    if (claim.refreshToken !== null) remember(claim.refreshToken);
-    if (claim.refreshToken === null) {
-      return await reconnectNeeded(seen, "no refresh token is stored");
-    }
-    const reply = await callTokenEndpoint({
-      url: options.tokenUrl,
-      form: {
-        grant_type: "refresh_token",
-        refresh_token: claim.refreshToken,
-        client_id: options.clientId,
-        client_secret: options.clientSecret,
-      },
-      timeoutMs: Math.max(1, Math.min(tokenTimeoutMs, request.deadline - clock.now())),
-      now: () => clock.now(),
-      fetch: options.fetch,
-      signal: request.signal,
-    });
-    if (reply.kind === "refused") {
-      return await reconnectNeeded(
-        seen,
-        claim.interrupted
-          ? "an earlier refresh was cut off before its new token was stored, and Lightspeed " +
-            `no longer accepts the refresh token it used (${reply.status})`
-          : `Lightspeed refused the refresh token (${reply.status}): revoked or expired`,
-      );
-    }
-    if (reply.kind === "no_answer") {
-      // It may have been spent: the claim stays, so the next refresher knows.
-      await releaseRefresh(sql, owner);
-      return `the token endpoint gave ${reply.detail}`;
-    }
-    remember(reply.tokens.accessToken);
-    remember(reply.tokens.refreshToken);
-    await storeRefreshed(sql, seen, reply.tokens);
-    return await load();
-  }
-
-  async function reconnectNeeded(seen: number, problem: string): Promise<never> {
-    await markReconnectNeeded(sql, seen, problem);
-    throw new LightspeedReconnectNeededError(problem);
-  }
-
+    refresher.clock.now() < connection.expiresAt - refreshAheadMs(connection.lifetimeSeconds);
   return {
     known,
     async current(request) {
       if (cached && fresh(cached)) return use(cached);
-      const stored = await load();
-      return use(fresh(stored) ? stored : await refreshed(stored.generation, request));
+      const stored = await load(refresher);
+      return use(fresh(stored) ? stored : await refreshed(refresher, stored.generation, request));
     },
     async renew(rejected, request) {
-      const stored = await load();
+      const stored = await load(refresher);
       if (stored.accessToken !== rejected) return use(stored);
-      return use(await refreshed(stored.generation, request));
+      return use(await refreshed(refresher, stored.generation, request));
     },
   };
+}
+
+/** The stored connection while usable; otherwise why not, as a permanent error. */
+async function load(refresher: Refresher): Promise<StoredConnection> {
+  const connection = await readConnection(refresher.options.sql);
+  if (connection === null) {
+    throw new LightspeedReconnectNeededError("the store was never connected");
+  }
+  if (connection.status !== "connected" || connection.accessToken === null) {
+    throw new LightspeedReconnectNeededError(connection.problem ?? "the connection was lost");
+  }
+  return connection;
+}
+
+/** A connection newer than generation `seen`: ours, or the one another caller stored. */
+async function refreshed(
+  refresher: Refresher,
+  seen: number,
+  request: TokenRequest,
+): Promise<StoredConnection> {
+  const { clock, pollMs } = refresher;
+  let ownTries = 0;
+  let lastFailure = "another refresh was still running";
+  for (;;) {
+    const owner = crypto.randomUUID();
+    const claim = await claimRefresh(refresher.options.sql, seen, owner, refresher.leaseMs);
+    if (claim.claimed) {
+      ownTries++;
+      const outcome = await refreshOnce(refresher, { seen, owner, claim }, request);
+      if (typeof outcome !== "string") return outcome;
+      lastFailure = outcome;
+    } else {
+      const stored = await load(refresher);
+      if (stored.generation !== seen) return stored;
+    }
+    const waitMs = claim.claimed ? pollMs * 10 : pollMs;
+    if (ownTries >= OWN_REFRESH_TRIES || clock.now() + waitMs > request.deadline) {
+      throw new LightspeedTokenRefreshError(lastFailure);
+    }
+    await clock.sleep(waitMs, request.signal);
+  }
+}
+
+/** One claimed refresh: the stored new connection, or why it got no answer. */
+async function refreshOnce(
+  refresher: Refresher,
+  { seen, owner, claim }: { seen: number; owner: string; claim: RefreshClaim },
+  request: TokenRequest,
+): Promise<StoredConnection | string> {
+  const { options, clock } = refresher;
+  if (claim.refreshToken === null) {
+    return await reconnectNeeded(refresher, seen, "no refresh token is stored");
+  }
+  refresher.remember(claim.refreshToken);
+  const reply = await callTokenEndpoint({
+    url: options.tokenUrl,
+    form: {
+      grant_type: "refresh_token",
+      refresh_token: claim.refreshToken,
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+    },
+    timeoutMs: Math.max(1, Math.min(refresher.tokenTimeoutMs, request.deadline - clock.now())),
+    now: () => clock.now(),
+    fetch: options.fetch,
+    signal: request.signal,
+  });
+  if (reply.kind === "refused") {
+    return await reconnectNeeded(
+      refresher,
+      seen,
+      claim.interrupted
+        ? "an earlier refresh was cut off before its new token was stored, and Lightspeed " +
+          `no longer accepts the refresh token it used (${reply.status})`
+        : `Lightspeed refused the refresh token (${reply.status}): revoked or expired`,
+    );
+  }
+  if (reply.kind === "no_answer") {
+    // It may have been spent: the claim stays, so the next refresher knows.
+    await releaseRefresh(options.sql, owner);
+    return `the token endpoint gave ${reply.detail}`;
+  }
+  refresher.remember(reply.tokens.accessToken);
+  refresher.remember(reply.tokens.refreshToken);
+  await storeRefreshed(options.sql, seen, reply.tokens);
+  return await load(refresher);
+}
+
+async function reconnectNeeded(
+  refresher: Refresher,
+  seen: number,
+  problem: string,
+): Promise<never> {
+  await markReconnectNeeded(refresher.options.sql, seen, problem);
+  throw new LightspeedReconnectNeededError(problem);
 }
