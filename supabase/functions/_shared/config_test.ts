@@ -52,7 +52,7 @@ Deno.test("loadConfig() builds the API base URL from the domain prefix and appli
     registerCount: undefined,
     maxRetryAfterMs: 600_000,
     rateWindowMs: 300_000,
-    rateSafety: 0.9,
+    rateSafety: 1,
     webhookToken: undefined,
     lightspeedClientSecret: undefined,
     webhookBudgetShare: 0.5,

@@ -297,7 +297,11 @@ export const settings = {
   },
   LIGHTSPEED_RATE_SAFETY: {
     description: "share of Lightspeed's rate limit the sync allows itself",
-    shape: { kind: "fraction", above: 0, atMost: 1, default: 0.9 },
+    // All of it by default: the request budget counts each request from before it is sent
+    // until one window after its reply, which holds every moment Lightspeed may count it, so
+    // the budget's window never has fewer requests than Lightspeed's (README "How it works").
+    // Lower it when something outside this sync spends the same app's allowance.
+    shape: { kind: "fraction", above: 0, atMost: 1, default: 1 },
     required: false,
     secret: false,
     setBy: "operator",

@@ -111,7 +111,7 @@ Deno.test("each setting's message is exactly the text below", () => {
       "an integer number of milliseconds from 1000 to 3600000 (default 600000)",
     LIGHTSPEED_RATE_WINDOW_MS:
       "an integer number of milliseconds from 100 to 3600000 (default 300000)",
-    LIGHTSPEED_RATE_SAFETY: "a fraction above 0 and at most 1 (default 0.9)",
+    LIGHTSPEED_RATE_SAFETY: "a fraction above 0 and at most 1 (default 1)",
     LIGHTSPEED_WEBHOOK_TOKEN: "a random webhook URL token of at least 32 characters",
     LIGHTSPEED_CLIENT_SECRET: "required when LIGHTSPEED_AUTH_MODE is oauth: the OAuth app's " +
       "client secret (webhooks must then be signed with it)",
