@@ -46,3 +46,29 @@ export function requestsNeededForRecords(
 ): number {
   return requestsNeeded(entities.map((e) => Math.ceil(e.records / e.pageSize)));
 }
+
+/**
+ * Where an import's wall time went: before its first request, from the first to the last (what
+ * the exact bound is about), after the last; and the requests in each window from the first.
+ */
+export function timeline(
+  arrivals: readonly number[],
+  started: number,
+  ms: number,
+  windowMs: number,
+) {
+  const first = arrivals[0] ?? started;
+  const last = arrivals.at(-1) ?? started;
+  const requestsPerWindow: number[] = [];
+  for (const at of arrivals) {
+    const window = Math.floor((at - first) / windowMs);
+    while (requestsPerWindow.length <= window) requestsPerWindow.push(0);
+    requestsPerWindow[window]++;
+  }
+  return {
+    beforeFirstRequestMs: first - started,
+    firstToLastRequestMs: last - first,
+    afterLastRequestMs: started + ms - last,
+    requestsPerWindow,
+  };
+}

@@ -6,6 +6,7 @@ import {
   requestsNeeded,
   requestsNeededForRecords,
   slidingWindowBoundMs,
+  timeline,
 } from "./bounds.ts";
 import { SlidingWindowRateLimiter } from "../simulator/rate_limiter.ts";
 
@@ -44,7 +45,7 @@ Deno.test("the exact bound is when the simulator's own limiter lets the last req
 });
 
 Deno.test("the rule the engine allows itself: floor(limit × safety) per window", () => {
-  assert.equal(defaultRateSafety, 0.9);
+  assert.equal(defaultRateSafety, 1);
   // 350 × 0.9 = 315; 50 × 0.9 = 45; 10 × 0.25 = 2.5, rounded down to 2.
   assert.deepEqual(allowedRule({ limit: 350, windowMs: 15_000 }, 0.9), {
     limit: 315,
@@ -52,11 +53,13 @@ Deno.test("the rule the engine allows itself: floor(limit × safety) per window"
   });
   assert.equal(allowedRule({ limit: 50, windowMs: 1 }, 0.9).limit, 45);
   assert.equal(allowedRule({ limit: 10, windowMs: 1 }, 0.25).limit, 2);
-  // The last recorded run's import: 2,044 requests at 350 per 15 s take 5 windows (75 s) at
-  // least; at the engine's 315 per 15 s, 6 windows (90 s): 2,043 ÷ 315 = 6.49.
+  // The 2026-12-03 run's import: 2,044 requests at 350 per 15 s take 5 windows (75 s) at
+  // least; at the 315 per 15 s the engine then allowed itself (0.9), 6 windows (90 s):
+  // 2,043 ÷ 315 = 6.49. At the default of 1, the bound itself.
   const rule = { limit: 350, windowMs: 15_000 };
   assert.equal(slidingWindowBoundMs(2044, rule), 75_000);
   assert.equal(slidingWindowBoundMs(2044, allowedRule(rule, 0.9)), 90_000);
+  assert.equal(slidingWindowBoundMs(2044, allowedRule(rule, defaultRateSafety)), 75_000);
 });
 
 Deno.test("requests an import needs: every page plus each entity's empty last page", () => {
@@ -70,4 +73,17 @@ Deno.test("requests an import needs: every page plus each entity's empty last pa
     ]),
     1 + 2 + 3,
   );
+});
+
+Deno.test("an import's timeline: before the first request, first to last, after, per window", () => {
+  // Started at 1,000 ms; requests at 1,200, 1,300, 2,250 and 3,300 ms; done 3,500 ms later.
+  const result = timeline([1_200, 1_300, 2_250, 3_300], 1_000, 3_500, 1_000);
+  assert.deepEqual(result, {
+    beforeFirstRequestMs: 200,
+    firstToLastRequestMs: 2_100,
+    afterLastRequestMs: 1_200,
+    // Windows from the first request: [1,200, 2,200) holds two, [2,200, 3,200) one, then one.
+    requestsPerWindow: [2, 1, 1],
+  });
+  assert.deepEqual(timeline([], 0, 10, 1_000).requestsPerWindow, []);
 });

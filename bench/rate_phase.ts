@@ -1,7 +1,8 @@
 // Phase C of the benchmark (README "Benchmark"): a rate-bound full import. A 1-register store
 // whose import needs about six windows' worth of requests, time-scaled: wall time against the
-// sliding window's exact bound, at Lightspeed's limit and at the share the engine allows itself;
-// then the same import by a naive baseline.
+// sliding window's exact bound, at Lightspeed's limit and at the share the engine allows itself,
+// with where the time went (before the first request, between the first and the last, after the
+// last; requests in each window); then the same import by a naive baseline.
 import { resetSyncData, syncedTables } from "../dev/testing/database.ts";
 import type { RunningSimulator, ScaleOption } from "../simulator/mod.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
@@ -13,6 +14,7 @@ import {
   requestsNeeded,
   requestsNeededForRecords,
   slidingWindowBoundMs,
+  timeline,
 } from "./bounds.ts";
 import { benchDatabaseUrl } from "./isolated_db.ts";
 import { int, log, seconds } from "./log.ts";
@@ -67,7 +69,10 @@ async function engineImport(
   });
   try {
     const requestsBefore = store.state.stats.requests;
+    const arrivals = recordArrivals(store);
+    const started = performance.now();
     const { importId, ms } = await importAndWait(functions, sql, entities);
+    arrivals.stop();
     const runs = await importRunTotals(sql, importId);
     const needed = requestsNeededFromStore(store, options.pageSize);
     const { rateLimited, violations } = store.state.stats;
@@ -85,6 +90,7 @@ async function engineImport(
       allowedBoundMs,
       wallToExactBoundRatio: ms / exactBoundMs,
       wallToAllowedBoundRatio: ms / allowedBoundMs,
+      ...timeline(arrivals.times, started, ms, rule.windowMs),
     };
     log(
       `   engine: ${seconds(ms)} for ${needed} requests needed (${engine.requestsMade} made, ` +
@@ -97,6 +103,19 @@ async function engineImport(
   } finally {
     await functions.stop();
   }
+}
+
+/** When the simulator let each request in, on this process's clock, until stop(). */
+function recordArrivals(store: RunningSimulator): { times: number[]; stop(): void } {
+  const limiter = store.state.limiter;
+  const tryAcquire = limiter.tryAcquire;
+  const times: number[] = [];
+  limiter.tryAcquire = function () {
+    const decision = tryAcquire.call(this);
+    if (decision.allowed) times.push(performance.now());
+    return decision;
+  };
+  return { times, stop: () => void (limiter.tryAcquire = tryAcquire) };
 }
 
 /**
