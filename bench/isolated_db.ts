@@ -76,3 +76,9 @@ async function settledDurability(durable: boolean): Promise<ClusterDurability> {
 export async function stopBenchDatabase(): Promise<void> {
   await stopCluster(benchInstance(true));
 }
+
+/** The bench cluster's postmaster (its backends are its children), from postmaster.pid. */
+export function benchPostmasterPid(): number {
+  const pidFile = Deno.readTextFileSync(`${benchInstance(true).dataDir}/postmaster.pid`);
+  return Number(pidFile.split("\n")[0]);
+}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { tableCells } from "./readme_block.ts";
+import { spreadOf } from "./spread.ts";
 import {
   type BenchResults,
   checkTargets,
@@ -69,7 +70,8 @@ Deno.test("targets are computed from the figures: the wall-time one against the 
   // 94.3 s ÷ 75 s = 1.257 > 1.15: missed by 9 %, however close 94.3 ÷ 87.6 (the average rate) is.
   assert.equal(targets.wallToExactBoundRatio.met, false);
   assert.equal(verdict(targets.wallToExactBoundRatio), "**missed** by 9 %");
-  assert.equal(verdict(targets.cpuMsPer1000Sales), "**missed** by 7 %");
+  // 64.2 ms against the target of 30 ms.
+  assert.equal(verdict(targets.cpuMsPer1000Sales), "**missed** by 114 %");
   assert.equal(targets.peakRssMb.met, true);
   assert.equal(targets.noChangeRequests.met, true);
   // 86.25 s ÷ 75 s = 1.15 exactly: met ("at most").
@@ -103,4 +105,84 @@ Deno.test("the report names the commit, a dirty tree and a fast cluster", () => 
   assert.match(fast, /commit a50a0c3 dirty \(uncommitted changes\)/);
   assert.match(fast, /FAST NON-DURABLE/);
   assert.match(fast, /options --fast-cluster/);
+});
+
+/** Phase D's figures: five imports of 20,000 sales from memory and five COPYs. */
+function withReplay(m: MeasuredResults): MeasuredResults {
+  const run = (ms: number, functionsMs: number, gcMs: number) => ({
+    ms,
+    sales: 20_000,
+    rows: 132_000,
+    cpu: { functionsMs, benchMs: 300, postgresMs: 4_000, otherMs: 500, stealMs: 0 },
+    workerThreadsCpuMs: functionsMs * 0.8,
+    gc: { scavenges: 100, scavengeMs: gcMs, markCompacts: 2, markCompactMs: 10 },
+  });
+  const runs = [run(11_000, 1_000, 150), run(12_000, 1_100, 170), run(10_000, 900, 140)];
+  return {
+    ...m,
+    replay: {
+      sales: 20_000,
+      rows: 132_000,
+      pageBytes: 90e6,
+      recorded: run(15_000, 1_400, 200),
+      runs,
+      copy: [{ ms: 4_000 }, { ms: 4_400 }, { ms: 3_300 }],
+      cpuMsPer1000Sales: spreadOf([50, 55, 45]),
+      workerThreadsCpuMsPer1000Sales: spreadOf([40, 44, 36]),
+      gcPauseMsPer1000Sales: spreadOf([8, 9, 7.5]),
+      ingestRowsPerSecond: spreadOf([12_000, 11_000, 13_200]),
+      copyRowsPerSecond: spreadOf([33_000, 30_000, 40_000]),
+      ingestToCopyRatio: 12_000 / 33_000,
+    },
+  };
+}
+
+Deno.test("with repeated imports the CPU target is on their median, and ingest is against COPY", () => {
+  const results = complete(withReplay(measured()));
+  assert.equal(results.targets.cpuMsPer1000Sales.measured, 50, "the median, not the large run");
+  assert.equal(results.targets.workerThreadsCpuMsPer1000Sales?.measured, 40);
+  const ratio = results.targets.ingestToCopyRatio!;
+  assert.equal(ratio.comparison, "≥");
+  assert.equal(ratio.met, false);
+  // 0.364 of COPY against at least 0.5: 27 % short.
+  assert.equal(verdict(ratio), "**missed** by 27 %");
+  const cells = tableCells(renderTable(results));
+  const cpu = cells.find((row) => row[0].startsWith("Functions CPU per 1,000 sales"))!;
+  assert.match(cpu[0], /median \(min–max\) of 3 imports of 20,000 sales/);
+  assert.deepEqual(cpu.slice(1), ["50 ms (45–55 ms)", "≤ 30 ms", "**missed** by 67 %"]);
+  const ingest = cells.find((row) => row[0].startsWith("Database ingest of pre-fetched"))!;
+  assert.deepEqual(ingest.slice(1), [
+    "0.36 (12,000 rows/s, 11,000–13,200; COPY 33,000 rows/s, 30,000–40,000)",
+    "≥ 0.5",
+    "**missed** by 27 %",
+  ]);
+  const markdown = renderMarkdown(results);
+  assert.match(markdown, /\| recording \(simulator\) \| 15\.0 s \| 8,800 \| 70 ms \|/);
+  assert.match(markdown, /\| 3 \| 10\.0 s \| 13,200 \| 45 ms \| 36 ms \| 7\.5 ms \(102\) \|/);
+});
+
+Deno.test("every recorded run since the report named its commit renders, no figure missing", async () => {
+  // Runs before 2026-12-03 recorded another shape (a "revision", no cluster): their .md files
+  // are their report.
+  const dir = new URL("./results/", import.meta.url);
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"));
+  let rendered = 0;
+  for (const name of names) {
+    const results: BenchResults = JSON.parse(await Deno.readTextFile(new URL(name, dir)));
+    if (!("commit" in results)) continue;
+    rendered++;
+    const markdown = renderMarkdown(results);
+    assert.doesNotMatch(markdown, /undefined|NaN/, name);
+    assert.ok(tableCells(renderTable(results)).length >= 8, name);
+  }
+  assert.ok(rendered >= 1, "no recorded run with a commit");
+});
+
+Deno.test("the load average, when recorded, is printed beside the machine", () => {
+  const m = measured();
+  const markdown = renderMarkdown(complete({
+    ...m,
+    machine: { ...m.machine, loadAverage: { start: 0.5, end: 2.25 } },
+  }));
+  assert.match(markdown, /like Supabase's\); load average 0\.50 at the start, 2\.25 at the end\./);
 });

@@ -6,6 +6,7 @@ import { repoRoot } from "../dev/paths.ts";
 import { benchDatabaseUrl } from "./isolated_db.ts";
 import { type RunningSimulator, type ScaleOption, startSimulator } from "../simulator/mod.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
+import { type GcTotals, tallyGcLines } from "./gc_trace.ts";
 
 export const benchSecret = "bench-sync-secret-0123456789abcdef";
 
@@ -56,16 +57,24 @@ function freePort(): number {
  * `deno task functions:serve` runs `deno run -A dev/functions_serve.ts`; this starts that same
  * command directly so the pid read from /proc is the server itself, not the task runner.
  * Every setting is passed explicitly (blank = unset), so supabase/functions/.env cannot leak in.
+ * With `gcTotals`, V8 traces every collection and the totals count them as they happen.
  */
 export async function startFunctions(
   simulator: RunningSimulator,
   timeScale: number,
   extraEnv: Record<string, string> = {},
   denoFlags: string[] = [],
+  options: { gcTotals?: GcTotals } = {},
 ): Promise<FunctionsServer> {
   const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", functionsV8Flags, ...denoFlags, "dev/functions_serve.ts"],
+  const args = ["run", "-A", functionsV8Flags, ...denoFlags, "dev/functions_serve.ts"];
+  // Traced, stdout is line-buffered (stdbuf execs deno, so the pid stays the server's): each
+  // collection is counted when it happens, not when a pipe's buffer fills.
+  const command = options.gcTotals
+    ? ["stdbuf", "-oL", Deno.execPath(), ...args.with(2, `${functionsV8Flags},--trace-gc`)]
+    : [Deno.execPath(), ...args];
+  const child = new Deno.Command(command[0], {
+    args: command.slice(1),
     cwd: repoRoot,
     env: {
       LOCAL_API_PORT: String(port),
@@ -85,9 +94,10 @@ export async function startFunctions(
       ...extraEnv,
     },
     stdin: "null",
-    stdout: "null",
+    stdout: options.gcTotals ? "piped" : "null",
     stderr: "inherit",
   }).spawn();
+  if (options.gcTotals) tallyGcLines(child.stdout, options.gcTotals).catch(() => {});
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([
     waitForHttp(`${url}/functions/v1/health`, 60_000),
