@@ -77,8 +77,11 @@ export async function stopBenchDatabase(): Promise<void> {
   await stopCluster(benchInstance(true));
 }
 
+/** The bench cluster's data directory: a server-side COPY's relative paths start there. */
+export const benchDataDir: string = benchInstance(true).dataDir;
+
 /** The bench cluster's postmaster (its backends are its children), from postmaster.pid. */
 export function benchPostmasterPid(): number {
-  const pidFile = Deno.readTextFileSync(`${benchInstance(true).dataDir}/postmaster.pid`);
+  const pidFile = Deno.readTextFileSync(`${benchDataDir}/postmaster.pid`);
   return Number(pidFile.split("\n")[0]);
 }
