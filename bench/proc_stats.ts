@@ -51,6 +51,14 @@ export class WorkerThreadsCpu {
     }
   }
 
+  /** Worker threads that used CPU since the tally began: each is a worker started cold. */
+  threadsUsed(): number {
+    this.sample();
+    let used = 0;
+    for (const [thread, ms] of this.#last) if (ms > (this.#start.get(thread) ?? 0)) used++;
+    return used;
+  }
+
   /** CPU milliseconds the worker threads used since the tally began, as last sampled. */
   usedMs(): number {
     this.sample();

@@ -50,6 +50,8 @@ Deno.test("worker threads' CPU is kept after the worker ends, and is not the mai
   assert.ok(tally.usedMs() >= first, `${tally.usedMs()} ms counted, the worker used ${first}`);
   const second = await spinInWorker(tally, 100);
   assert.ok(tally.usedMs() >= first + second, "the ended first worker's CPU is still counted");
+  assert.equal(tally.threadsUsed(), 2, "two workers ran");
   // This (main) thread only waited meanwhile; a tally begun now has nothing to count.
   assert.equal(new WorkerThreadsCpu(Deno.pid).usedMs(), 0);
+  assert.equal(new WorkerThreadsCpu(Deno.pid).threadsUsed(), 0);
 });

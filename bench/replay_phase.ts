@@ -96,6 +96,7 @@ async function measuredImport(
     rows: await countSalesRows(sql),
     cpu,
     workerThreadsCpuMs: workers.usedMs(),
+    workerThreads: workers.threadsUsed(),
     gc: gcSince(gc, gcBefore),
   };
   const per1000 = 1000 / run.sales;

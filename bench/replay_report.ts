@@ -88,7 +88,7 @@ export function replayRunsTable(replay: ReplayResults): string {
     "wall",
     "rows/s",
     "functions CPU / 1,000 sales",
-    "isolates",
+    "isolates (workers)",
     "GC pauses (count)",
     "PostgreSQL CPU",
     "bench process CPU",
@@ -99,7 +99,7 @@ export function replayRunsTable(replay: ReplayResults): string {
     `${fixed(run.ms / 1000, 1)} s`,
     int(run.rows / (run.ms / 1000)),
     `${fixed(perThousand(run, run.cpu.functionsMs))} ms`,
-    `${fixed(perThousand(run, run.workerThreadsCpuMs))} ms`,
+    `${fixed(perThousand(run, run.workerThreadsCpuMs))} ms (${run.workerThreads ?? "?"})`,
     `${fixed(perThousand(run, run.gc.scavengeMs + run.gc.markCompactMs), 1)} ms (${
       run.gc.scavenges + run.gc.markCompacts
     })`,

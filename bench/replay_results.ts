@@ -13,6 +13,8 @@ export interface ReplayRun {
   cpu: CpuShares;
   /** The function workers' isolate threads (a lower bound, see proc_stats.ts). */
   workerThreadsCpuMs: number;
+  /** Worker threads that ran: each one compiles the code afresh. */
+  workerThreads?: number;
   /** V8's collections in the functions' isolates and their pauses. */
   gc: GcTotals;
 }

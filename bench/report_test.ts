@@ -115,6 +115,7 @@ function withReplay(m: MeasuredResults): MeasuredResults {
     rows: 132_000,
     cpu: { functionsMs, benchMs: 300, postgresMs: 4_000, otherMs: 500, stealMs: 0 },
     workerThreadsCpuMs: functionsMs * 0.8,
+    workerThreads: 2,
     gc: { scavenges: 100, scavengeMs: gcMs, markCompacts: 2, markCompactMs: 10 },
   });
   const runs = [run(11_000, 1_000, 150), run(12_000, 1_100, 170), run(10_000, 900, 140)];
@@ -158,7 +159,7 @@ Deno.test("with repeated imports the CPU target is on their median, and ingest i
   ]);
   const markdown = renderMarkdown(results);
   assert.match(markdown, /\| recording \(simulator\) \| 15\.0 s \| 8,800 \| 70 ms \|/);
-  assert.match(markdown, /\| 3 \| 10\.0 s \| 13,200 \| 45 ms \| 36 ms \| 7\.5 ms \(102\) \|/);
+  assert.match(markdown, /\| 3 \| 10\.0 s \| 13,200 \| 45 ms \| 36 ms \(2\) \| 7\.5 ms \(102\) \|/);
 });
 
 Deno.test("every recorded run since the report named its commit renders, no figure missing", async () => {
