@@ -50,9 +50,10 @@ export async function tallyGcLines(
   stdout: ReadableStream<Uint8Array>,
   totals: GcTotals,
 ): Promise<void> {
+  const decoder = new TextDecoder();
   let pending = "";
-  for await (const chunk of stdout.pipeThrough(new TextDecoderStream())) {
-    const lines = (pending + chunk).split("\n");
+  for await (const bytes of stdout) {
+    const lines = (pending + decoder.decode(bytes, { stream: true })).split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines) countGcLine(totals, line);
   }
