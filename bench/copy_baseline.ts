@@ -4,8 +4,9 @@
 // files stay on the server's side (in its data directory), so the figure is PostgreSQL's alone,
 // with no client in the way.
 import type { Sql } from "../supabase/functions/_shared/database.ts";
-import { benchDataDir } from "./isolated_db.ts";
+import { benchDataDir, benchPostmasterPid } from "./isolated_db.ts";
 import { int, log, seconds } from "./log.ts";
+import { readProcessTreeCpuMs } from "./machine_cpu.ts";
 
 /** A table's COPY file, in the data directory. */
 const copyFile = (table: string) => `${benchDataDir}/bench-copy-${table}.txt`;
@@ -21,24 +22,27 @@ export async function copyBaseline(
   sql: Sql,
   tables: readonly string[],
   repeats: number,
-): Promise<{ ms: number }[]> {
+): Promise<{ ms: number; postgresMs: number }[]> {
   for (const table of tables) {
     await sql.unsafe(`copy public.${table} to ${fileLiteral(table)}`);
   }
-  const runs: { ms: number }[] = [];
+  const runs: { ms: number; postgresMs: number }[] = [];
+  const postmaster = benchPostmasterPid();
   try {
     for (let i = 1; i <= repeats; i++) {
       await sql.unsafe(`truncate ${tables.map((table) => `public.${table}`).join(", ")}`);
       await sql`checkpoint`;
       const started = performance.now();
+      const postgresBefore = readProcessTreeCpuMs(postmaster);
       await sql.begin(async (tx) => {
         for (const table of tables) {
           await tx.unsafe(`copy public.${table} from ${fileLiteral(table)}`);
         }
       });
       const ms = performance.now() - started;
-      runs.push({ ms });
-      log(`   COPY ${i} of ${repeats}: ${seconds(ms)}`);
+      const postgresMs = readProcessTreeCpuMs(postmaster) - postgresBefore;
+      runs.push({ ms, postgresMs });
+      log(`   COPY ${i} of ${repeats}: ${seconds(ms)}, PostgreSQL CPU ${int(postgresMs)} ms`);
     }
   } finally {
     for (const table of tables) {

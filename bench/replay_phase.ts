@@ -119,7 +119,7 @@ export async function countSalesRows(sql: Sql): Promise<number> {
 function summarise(
   recorded: ReplayRun,
   runs: ReplayRun[],
-  copy: { ms: number }[],
+  copy: ReplayResults["copy"],
   pageBytes: number,
 ): ReplayResults {
   const { sales, rows } = runs[0];

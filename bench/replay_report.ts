@@ -107,9 +107,21 @@ export function replayRunsTable(replay: ReplayResults): string {
     `${int(run.cpu.benchMs)} ms`,
     `${int(run.cpu.otherMs)} ms`,
   ];
+  const copyLine = (copy: ReplayResults["copy"][number], i: number) => [
+    `COPY ${i + 1}`,
+    `${fixed(copy.ms / 1000, 1)} s`,
+    int(replay.rows / (copy.ms / 1000)),
+    "",
+    "",
+    "",
+    copy.postgresMs === undefined ? "" : `${int(copy.postgresMs)} ms`,
+    "",
+    "",
+  ];
   const rows = [
     line("recording (simulator)", replay.recorded),
     ...replay.runs.map((run, i) => line(String(i + 1), run)),
+    ...replay.copy.map(copyLine),
   ];
   return [
     `| ${header.join(" | ")} |`,

@@ -29,7 +29,7 @@ export interface ReplayResults {
   /** The imports from memory. */
   runs: ReplayRun[];
   /** PostgreSQL's COPY of the same rows into fresh tables, once per import. */
-  copy: { ms: number }[];
+  copy: { ms: number; postgresMs?: number }[];
   cpuMsPer1000Sales: Spread;
   workerThreadsCpuMsPer1000Sales: Spread;
   gcPauseMsPer1000Sales: Spread;
