@@ -160,6 +160,9 @@ async function route(
     await applyLatency(state, rows.length);
     return jsonResponse(200, { data: rows });
   }
+  if (sub === "products" && entity === "consignments") {
+    return await consignmentProductsPage(state, id, url.searchParams);
+  }
   if (sub !== undefined) return errorResponse(404, `No API route for ${resourcePath}`);
   const record = store.findById(entity as EntityName, id);
   if (record === undefined) return errorResponse(404, `No ${entity} record with id ${id}`);
@@ -186,6 +189,24 @@ async function serveCollection(
   const page = state.store.collections.page(name, parsed.params);
   await applyLatency(state, page.data.length);
   return jsonResponse(200, pageBody(state, page.data, page.versions));
+}
+
+/** `/consignments/{id}/products`: the consignment's products, paged by their own versions. */
+async function consignmentProductsPage(
+  state: SimulatorState,
+  id: string,
+  search: URLSearchParams,
+): Promise<Response> {
+  const lines = state.store.consignmentProducts(id);
+  if (!lines) return errorResponse(404, `No consignment with id ${id}`);
+  const parsed = parsePagingParams("consignments", search);
+  if (!parsed.ok) return errorResponse(400, parsed.message);
+  const { after, before, pageSize } = parsed.params;
+  const page = lines
+    .filter((line) => line.version > after && (before === undefined || line.version < before))
+    .slice(0, pageSize);
+  await applyLatency(state, page.length);
+  return jsonResponse(200, pageBody(state, page, page.map((line) => line.version)));
 }
 
 const PADDING_CHUNK = new TextEncoder().encode("x".repeat(64 * 1024));

@@ -1,3 +1,4 @@
+import type { ConsignmentProduct } from "./catalog/consignments.ts";
 import type { CatalogRecord, PlainRecord } from "./records.ts";
 
 /** Everything a sale refers to; sales keep indexes into these arrays. */
@@ -27,6 +28,9 @@ export interface Catalog {
   outletTaxes: CatalogRecord[];
   /** Inventory row index per product index and outlet index (`-1` when none). */
   inventoryIndex: Map<string, number>;
+  consignments: PlainRecord[];
+  /** The products of each consignment (`/consignments/{id}/products`), by consignment id. */
+  consignmentProducts: Map<string, ConsignmentProduct[]>;
 }
 
 export function inventoryKey(productIndex: number, outletIndex: number): string {

@@ -92,7 +92,9 @@ export async function handleControlRequest(
       if (!isEntityName(entity)) {
         return errorResponse(400, `Unknown entity ${JSON.stringify(entity)}`);
       }
-      return new Response(streamDump(state, entity), {
+      // `with=products`: each consignment with its products under "products", for comparisons.
+      const withProducts = entity === "consignments" && url.searchParams.get("with") === "products";
+      return new Response(streamDump(state, entity, withProducts), {
         headers: { "content-type": "application/json; charset=utf-8" },
       });
     }
@@ -146,8 +148,14 @@ async function readBody<T extends z.ZodType>(
 }
 
 /** Streams `{"entity": …, "data": [...]}` so a large store's dump never sits in one string. */
-function streamDump(state: SimulatorState, entity: Parameters<typeof state.store.iterate>[0]) {
-  const records = state.store.iterate(entity);
+function streamDump(
+  state: SimulatorState,
+  entity: Parameters<typeof state.store.iterate>[0],
+  withProducts = false,
+) {
+  const records = withProducts
+    ? state.store.iterateConsignmentsWithProducts()
+    : state.store.iterate(entity);
   const encoder = new TextEncoder();
   let first = true;
   return new ReadableStream<Uint8Array>({

@@ -33,8 +33,15 @@ export class FaultQueue {
   }
 }
 
+/** `/sales` matches it and every path under it; `{id}` matches any one segment, exactly. */
 function matchesPath(filter: string | undefined, resourcePath: string): boolean {
   if (filter === undefined) return true;
   const normalized = filter.replace(/^\/api\/2\.0/, "").replace(/\/+$/, "");
+  if (normalized.includes("{id}")) {
+    const segments = normalized.split("/");
+    const parts = resourcePath.split("/");
+    return segments.length === parts.length &&
+      segments.every((segment, i) => segment === "{id}" ? parts[i] !== "" : segment === parts[i]);
+  }
   return resourcePath === normalized || resourcePath.startsWith(`${normalized}/`);
 }

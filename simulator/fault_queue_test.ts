@@ -10,3 +10,14 @@ Deno.test("FaultQueue.take() lets `skip` matching requests through before the fa
   assert.equal(queue.take("/sales")?.type, "slow");
   assert.equal(queue.take("/sales"), undefined);
 });
+
+Deno.test("FaultQueue.take() matches `{id}` in a path filter to any one segment", () => {
+  const queue = new FaultQueue();
+  queue.add({ type: "status", status: 503, count: 2, path: "/consignments/{id}/products" });
+  assert.equal(queue.take("/consignments"), undefined);
+  assert.equal(queue.take("/consignments/abc"), undefined);
+  assert.equal(queue.take("/consignments/abc/products")?.type, "status");
+  assert.equal(queue.take("/consignments/def/products/x"), undefined);
+  assert.equal(queue.take("/consignments/def/products")?.type, "status");
+  assert.equal(queue.take("/consignments/def/products"), undefined);
+});

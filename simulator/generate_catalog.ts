@@ -1,4 +1,5 @@
 import type { Catalog } from "./catalog.ts";
+import { buildConsignments } from "./catalog/consignments.ts";
 import { buildCustomerGroups } from "./catalog/customer_groups.ts";
 import { buildCustomers } from "./catalog/customers.ts";
 import { seedHostileCatalogStrings } from "./catalog/hostile_records.ts";
@@ -55,6 +56,14 @@ export function generateCatalog(random: SeededRandom, options: CatalogOptions): 
     outlets,
     outletTaxIndex.map((taxIndex) => taxes[taxIndex].id),
   );
+  const productLookups = buildProductLookups(random.fork("product lookups"), references);
+  // On a stream of its own, forked last, so the collections above stay what they were.
+  const consignmentSet = buildConsignments(
+    random.fork("consignments"),
+    productSet.products,
+    productSet.sellableProductIndexes,
+    outlets,
+  );
   return {
     outlets,
     outletUtcOffsetHours: templates.map((t) => t.utcOffsetHours),
@@ -67,7 +76,8 @@ export function generateCatalog(random: SeededRandom, options: CatalogOptions): 
     customers,
     ...productSet,
     ...inventorySet,
-    ...buildProductLookups(random.fork("product lookups"), references),
+    ...productLookups,
     outletTaxes,
+    ...consignmentSet,
   };
 }

@@ -3,13 +3,15 @@ import type { MutationRequest } from "./options.ts";
 import { round2, round5 } from "./money.ts";
 import { SeededRandom } from "./random.ts";
 import type { PlainRecord, SaleRow, SaleStatus } from "./records.ts";
+import { changeConsignments, type ConsignmentChanges } from "./consignment_mutations.ts";
 import { buildSale, payOffBalance, saleTotalIncludingTax } from "./sale_builder.ts";
+import { sample } from "./sample.ts";
 import type { SimulatorStore } from "./store.ts";
 import { isoUtc } from "./time.ts";
 
 type SalePlacement = NonNullable<MutationRequest["salesAt"]>[number];
 
-export interface MutationSummary {
+export interface MutationSummary extends ConsignmentChanges {
   previousMaxVersion: number;
   maxVersion: number;
   customerEdits: string[];
@@ -65,12 +67,13 @@ export function applyMutations(store: SimulatorStore, request: MutationRequest):
   };
   summary.lookupEdits = editLookups(lookupRound, request.lookupEdits);
   summary.lookupDeletes = deleteLookups(lookupRound, request.lookupDeletes);
+  changeConsignments(round, request);
   summary.maxVersion = store.maxVersion;
   return summary;
 }
 
 /** What the steps of one mutation round share. */
-interface MutationRound {
+export interface MutationRound {
   store: SimulatorStore;
   random: SeededRandom;
   summary: MutationSummary;
@@ -97,6 +100,10 @@ function emptySummary(maxVersion: number): MutationSummary {
     registersTouched: [],
     lookupEdits: {},
     lookupDeletes: {},
+    consignmentReceipts: [],
+    consignmentEdits: [],
+    consignmentDeletes: [],
+    removedConsignmentProducts: [],
   };
 }
 
@@ -249,15 +256,4 @@ function rebalancePayments(sale: SaleRow, total: number): void {
     excess = round2(excess - cut);
     if (payment.amount === 0 && sale.payments.length > 1) sale.payments.splice(i, 1);
   }
-}
-
-/** Up to `count` distinct items, chosen by partial Fisher–Yates over a copy. */
-function sample<T>(random: SeededRandom, items: T[], count = 0): T[] {
-  const pool = items.slice();
-  const taken = Math.min(count, pool.length);
-  for (let i = 0; i < taken; i++) {
-    const j = random.int(i, pool.length - 1);
-    [pool[i], pool[j]] = [pool[j], pool[i]];
-  }
-  return pool.slice(0, taken);
 }

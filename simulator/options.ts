@@ -162,6 +162,9 @@ export const mutationSchema = z.strictObject({
   lookupEdits: mutationCount,
   /** Per lookup entity whose endpoint accepts `deleted=true`: records soft-deleted. */
   lookupDeletes: mutationCount,
+  consignmentReceipts: mutationCount,
+  consignmentEdits: mutationCount,
+  consignmentDeletes: mutationCount,
 });
 export type MutationRequest = z.infer<typeof mutationSchema>;
 

@@ -14,6 +14,7 @@ export const ENTITY_NAMES = [
   "suppliers",
   "tags",
   "outlet_taxes",
+  "consignments",
 ] as const;
 export type EntityName = typeof ENTITY_NAMES[number];
 

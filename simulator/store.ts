@@ -1,5 +1,6 @@
 import type { Catalog } from "./catalog.ts";
 import { ExtraCollections } from "./extra_collections.ts";
+import type { ConsignmentProduct } from "./catalog/consignments.ts";
 import { RawRecord, VersionFeed } from "./feed.ts";
 import { generateCatalog } from "./generate_catalog.ts";
 import { generateSales } from "./generate_sales.ts";
@@ -119,19 +120,40 @@ export class SimulatorStore {
       suppliers: c.suppliers,
       tags: c.tags,
       outlet_taxes: c.outletTaxes,
+      consignments: c.consignments,
     };
     return byEntity[entity];
   }
 
   appendPlain(entity: Exclude<EntityName, "sales">, record: CatalogRecord): void {
+    this.versionConsignmentProducts(entity, record);
     record.version = this.clock.next();
     this.feeds[entity].append(record.version, record);
     this.onChange(entity, record);
   }
 
+  /**
+   * A consignment's products get versions of their own, below the consignment's: a changed
+   * line is part of its consignment's change (the simulator's choice, README "Chosen
+   * behaviours"). Lines whose version is set already keep it.
+   */
+  versionConsignmentProducts(entity: EntityName, record: CatalogRecord): void {
+    if (entity !== "consignments") return;
+    for (const line of this.catalog.consignmentProducts.get(String(record.id)) ?? []) {
+      if (line.version === 0) line.version = this.clock.next();
+    }
+  }
+
+  /** The products of a consignment in ascending version, or undefined for an unknown id. */
+  consignmentProducts(id: string): ConsignmentProduct[] | undefined {
+    const lines = this.catalog.consignmentProducts.get(id);
+    return lines && [...lines].sort((a, b) => a.version - b.version);
+  }
+
   /** Gives a changed record a new, higher version, moving it to the end of its feed. */
   touchPlain(entity: Exclude<EntityName, "sales">, record: CatalogRecord): void {
     const old = record.version;
+    this.versionConsignmentProducts(entity, record);
     record.version = this.clock.next();
     this.feeds[entity].move(old, record.version, record);
     this.onChange(entity, record);
@@ -183,6 +205,15 @@ export class SimulatorStore {
     // Snapshot first, so changes made while a dump streams cannot skip or repeat rows.
     const entries = [...(this.feeds[entity] as VersionFeed<unknown>).entries()];
     for (const entry of entries) yield this.render(entity, entry.item);
+  }
+
+  /** Every consignment as `iterate` renders it, with its products under "products". */
+  *iterateConsignmentsWithProducts(): Generator<unknown> {
+    for (const record of this.iterate("consignments")) {
+      const id = (record as { id?: unknown }).id;
+      const products = typeof id === "string" ? this.consignmentProducts(id) : undefined;
+      yield { ...(record as object), products: products ?? [] };
+    }
   }
 
   dump(entity: EntityName): unknown[] {
