@@ -51,8 +51,13 @@ class TableReport {
 type Row = Record<string, CellValue> & { key: string; raw: string };
 type SourceRecord = Record<string, unknown>;
 
-async function sourceRecords(controlUrl: string, entity: string): Promise<unknown[]> {
-  const reply = await fetch(`${controlUrl}/dump?entity=${entity}`);
+async function sourceRecords(
+  controlUrl: string,
+  entity: string,
+  shape: TableShape,
+): Promise<unknown[]> {
+  const fetched = shape.children.filter((c) => c.subResource).map((c) => `&with=${c.field}`);
+  const reply = await fetch(`${controlUrl}/dump?entity=${entity}${fetched.join("")}`);
   if (!reply.ok) throw new Error(`Dump of ${entity} failed: ${reply.status}`);
   return (await reply.json()).data;
 }
@@ -65,7 +70,8 @@ export async function compareWithSource(
   const comparison: Comparison = { rowsCompared: 0, mismatches: [] };
   const injected = await injectedRecords(controlUrl);
   for (const entity of entities) {
-    await compareEntity(sql, entity, await sourceRecords(controlUrl, entity), injected, comparison);
+    const source = await sourceRecords(controlUrl, entity, tableShapes[entity]);
+    await compareEntity(sql, entity, source, injected, comparison);
   }
   return comparison;
 }
@@ -81,42 +87,36 @@ async function compareEntity(
   const { stored, rejected } = splitSource(entity, source, injected);
   const parents = new Map<string, SourceRecord>();
   for (const record of stored) parents.set(recordIdentity(shape, record)!.toLowerCase(), record);
-  comparison.rowsCompared += await compareTable(
-    sql,
-    shape.table,
-    shape.columns,
-    parents,
-    { parent: true, rowKey: parentRowKey(shape), hasId: !shape.key },
-    comparison.mismatches,
-  );
+  const fetched = shape.children.filter((c) => c.subResource).map((c) => c.field);
+  // A sub-resource's records are not part of the parent as the API serves it.
+  const served = new Map([...parents].map(([id, record]) => [id, without(record, fetched)]));
+  comparison.rowsCompared += await compareTable(sql, shape.table, shape.columns, served, {
+    parent: true,
+    keys: shape.key ?? ["id"],
+  }, comparison.mismatches);
   for (const child of shape.children) {
     const children = new Map<string, SourceRecord>();
     for (const [parentId, parent] of parents) {
       const items = Array.isArray(parent[child.field]) ? parent[child.field] as SourceRecord[] : [];
-      for (const item of items) children.set(`${parentId}/${String(item.id).toLowerCase()}`, item);
+      for (const item of items) {
+        children.set(`${parentId}/${String(item[child.key]).toLowerCase()}`, item);
+      }
     }
-    comparison.rowsCompared += await compareTable(
-      sql,
-      child.table,
-      child.columns,
-      children,
-      { parent: false, rowKey: "sale_id::text || '/' || id::text", hasId: true },
-      comparison.mismatches,
-    );
+    comparison.rowsCompared += await compareTable(sql, child.table, child.columns, children, {
+      parent: false,
+      keys: [child.parentKey, child.key],
+    }, comparison.mismatches);
   }
   await compareRejects(sql, entity, rejected, comparison.mismatches);
 }
 
-/** A parent table or a child table; how its rows are keyed, and whether it has an id column. */
+/**
+ * A parent table or a child table, and the columns its rows are keyed by: a parent's id or key
+ * columns (as recordIdentity), a child's parent column and its own key.
+ */
 interface TableRole {
   parent: boolean;
-  rowKey: string;
-  hasId: boolean;
-}
-
-/** SQL reading a row's key as recordIdentity gives it: the id, or the key columns. */
-function parentRowKey(shape: TableShape): string {
-  return (shape.key ?? ["id"]).map((column) => `"${column}"::text`).join(" || '/' || ");
+  keys: readonly string[];
 }
 
 /** The select-list entry that reads a column as expectedCell states its value. */
@@ -136,7 +136,8 @@ async function compareTable(
   role: TableRole,
   mismatches: string[],
 ): Promise<number> {
-  const { parent, rowKey } = role;
+  const { parent, keys } = role;
+  const rowKey = keys.map((k) => `"${k}"::text`).join(" || '/' || ");
   const report = new TableReport(table, mismatches);
   await checkColumnsKnown(sql, table, columns, role, report);
   const typed: [string, ValueType][] = parent
@@ -181,22 +182,29 @@ function shown(value: CellValue, type: ValueType): string {
   return brief(value);
 }
 
-const untypedColumns = new Set(["id", "sale_id", "version", "deleted_at", "raw", "synced_at"]);
+/** The record without the named fields. */
+function without(record: SourceRecord, fields: readonly string[]): SourceRecord {
+  if (fields.length === 0) return record;
+  const copy = { ...record };
+  for (const field of fields) delete copy[field];
+  return copy;
+}
 
 /** A typed column the test mapping does not know would go unchecked: report it. */
 async function checkColumnsKnown(
   sql: Sql,
   table: string,
   columns: ColumnTypes,
-  { parent, hasId }: TableRole,
+  { parent, keys }: TableRole,
   report: TableReport,
 ): Promise<void> {
   const rows = await sql<{ name: string }[]>`
     select column_name as name from information_schema.columns
     where table_schema = 'public' and table_name = ${table}`;
   const actual = new Set(rows.map((r) => r.name));
-  const wanted = [...Object.keys(columns), ...(hasId ? ["id"] : []), "raw", "synced_at"];
-  wanted.push(...(parent ? ["version", "deleted_at"] : ["sale_id"]));
+  const wanted = [...new Set([...Object.keys(columns), ...keys, "raw", "synced_at"])];
+  if (parent) wanted.push("version", "deleted_at");
+  const untypedColumns = new Set(wanted);
   for (const name of actual) {
     if (!untypedColumns.has(name) && !(name in columns)) {
       report.add("(columns)", `${name} is a column the test mapping does not check`);

@@ -12,6 +12,14 @@ export interface ChildShape {
   /** The parent's array field, e.g. "line_items". */
   field: string;
   table: string;
+  /** Column of the parent's id, and the field naming a child within its parent. */
+  parentKey: string;
+  key: string;
+  /**
+   * Served by its own endpoint, not in the parent: the dump lists it under `field` when asked
+   * with `with=<field>`, and the parent's raw holds no such field.
+   */
+  subResource?: true;
   columns: ColumnTypes;
 }
 
@@ -139,6 +147,8 @@ export const tableShapes: Readonly<Record<EntityName, TableShape>> = {
       {
         field: "line_items",
         table: "lightspeed_sale_line_items",
+        parentKey: "sale_id",
+        key: "id",
         columns: {
           product_id: "uuid",
           tax_id: "uuid",
@@ -162,6 +172,8 @@ export const tableShapes: Readonly<Record<EntityName, TableShape>> = {
       {
         field: "payments",
         table: "lightspeed_sale_payments",
+        parentKey: "sale_id",
+        key: "id",
         columns: {
           register_id: "uuid",
           outlet_id: "uuid",
@@ -236,6 +248,49 @@ export const tableShapes: Readonly<Record<EntityName, TableShape>> = {
     children: [],
   },
   tags: { table: "lightspeed_tags", columns: { name: "text" }, children: [] },
+  consignments: {
+    table: "lightspeed_consignments",
+    columns: {
+      type: "text",
+      status: "text",
+      name: "text",
+      reference: "text",
+      supplier_invoice: "text",
+      outlet_id: "uuid",
+      source_outlet_id: "uuid",
+      supplier_id: "uuid",
+      consignment_date: "instant",
+      due_at: "instant",
+      received_at: "instant",
+      total_count_gain: "decimal",
+      total_cost_gain: "decimal",
+      total_count_loss: "decimal",
+      total_cost_loss: "decimal",
+      created_at: "instant",
+      updated_at: "instant",
+    },
+    children: [
+      {
+        field: "products",
+        table: "lightspeed_consignment_products",
+        parentKey: "consignment_id",
+        key: "product_id",
+        subResource: true,
+        columns: {
+          product_sku: "text",
+          count: "decimal",
+          received: "decimal",
+          cost: "decimal",
+          is_included: "flag",
+          status: "text",
+          created_at: "instant",
+          updated_at: "instant",
+          deleted_at: "instant",
+          version: "whole",
+        },
+      },
+    ],
+  },
 };
 
 /** How a record is told apart: its id, or its key fields joined by "/"; null when it lacks one. */

@@ -6,6 +6,7 @@ import {
   type EntityDefinition,
   entityRegistry,
   keyColumns,
+  type Keyed,
 } from "../../supabase/functions/_shared/entities/registry.ts";
 import { syncedTables } from "./database.ts";
 
@@ -14,17 +15,19 @@ export type TableSnapshot = Map<string, Map<string, string>>;
 
 const registry = entityRegistry as readonly EntityDefinition[];
 
-// A child row is keyed by its parent's id and its own (registry's children: parentKey); an
-// entity's row by its id, or by its registry `key` columns.
+/** The key columns as one text, "/" between them (ids, or the registry's `key`). */
+function keyText(keyed: Keyed): string {
+  return keyColumns(keyed).map((k) => `${k.column}::text`).join(" || '/' || ");
+}
+
+// A child row is keyed by its parent's id and its own (registry's children: parentKey, key);
+// an entity's row by its id, or by its registry `key` columns.
 const rowKeys = new Map([
-  ...registry.map((entity): [string, string] => [
-    entity.table,
-    keyColumns(entity).map((k) => `${k.column}::text`).join(" || '/' || "),
-  ]),
+  ...registry.map((entity): [string, string] => [entity.table, keyText(entity)]),
   ...registry.flatMap((entity) =>
     (entity.children ?? []).map((child): [string, string] => [
       child.table,
-      `${child.parentKey}::text || '/' || id::text`,
+      `${child.parentKey}::text || '/' || ${keyText(child)}`,
     ])
   ),
 ]);

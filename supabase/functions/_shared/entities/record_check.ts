@@ -19,12 +19,8 @@ export const isPositiveVersion = (value: unknown) =>
     ? value > 0
     : (integerOf(value) ?? 0n) > 0n;
 
-/** Ids compare without case: PostgreSQL's uuid type ignores it. */
-export function hasDuplicateIds(items: readonly LightspeedRecord[]): boolean {
-  return new Set(items.map((i) => String(i.id).toLowerCase())).size !== items.length;
-}
-
-/** A record's key (its id, or the entity's key fields), compared without case like ids. */
+/** A record's key (its id, or the entry's key fields), compared without case: PostgreSQL's uuid
+ * type ignores it. */
 export function keyOf(key: readonly KeyColumn[], record: LightspeedRecord): string {
   return key.map(({ field }) => String(record[field]).toLowerCase()).join("/");
 }
@@ -64,10 +60,11 @@ export function compileRecordCheck(
   const parentChecks = fieldChecks(entity.columns);
   // Key fields are required: present and valid, where other columns may be absent.
   const keyChecks = keyColumns(entity).map(keyCheck);
-  const acceptsUuid = kindChecks.uuid.accepts;
   const acceptsTimestamp = kindChecks.timestamptz.accepts;
   const children = (entity.children ?? []).map((child) => ({
     field: child.field,
+    key: keyColumns(child),
+    keyChecks: keyColumns(child).map(keyCheck),
     checks: fieldChecks(child.columns),
   }));
   return (record) => {
@@ -81,8 +78,9 @@ export function compileRecordCheck(
       if (!Array.isArray(items)) return false;
       const seen = new Set<string>();
       for (const item of items) {
-        if (!isRecordObject(item) || !acceptsUuid(item.id)) return false;
-        const key = (item.id as string).toLowerCase();
+        if (!isRecordObject(item)) return false;
+        for (const [field, accepts] of child.keyChecks) if (!accepts(item[field])) return false;
+        const key = keyOf(child.key, item);
         if (seen.has(key)) return false;
         seen.add(key);
         if (!fieldsValid(item, child.checks)) return false;

@@ -3,8 +3,14 @@
 // wrong with it.
 import { z } from "zod";
 import { type ColumnKind, isAbsent, kindChecks } from "./column_kinds.ts";
-import { hasDuplicateIds, isPositiveVersion } from "./record_check.ts";
-import { type ColumnMap, columnSpec, type EntityDefinition, keyColumns } from "./registry.ts";
+import { hasDuplicateKeys, isPositiveVersion } from "./record_check.ts";
+import {
+  type ColumnMap,
+  columnSpec,
+  type EntityDefinition,
+  type KeyColumn,
+  keyColumns,
+} from "./registry.ts";
 
 /** The zod schema of an optional column of this kind (absent, null, "" or a valid value). */
 export function optionalValueSchema(kind: ColumnKind): z.ZodType {
@@ -29,21 +35,34 @@ function columnShape(columns: ColumnMap): Record<string, z.ZodType> {
   return shape;
 }
 
+/** Key fields are required: present and valid, where other columns may be absent. */
+function keyShape(key: readonly KeyColumn[]): Record<string, z.ZodType> {
+  return Object.fromEntries(key.map(({ field, kind }) => [field, requiredValueSchema(kind)]));
+}
+
+/** "ids" for an id key, else the key fields joined, as a duplicate's reason names them. */
+function keyNames(key: readonly KeyColumn[]): string {
+  return key.length === 1 && key[0].field === "id" ? "ids" : key.map((k) => k.field).join("/");
+}
+
 /** The zod schema of one record of this entity: what a reject's reason is made from. */
 export function recordSchema(entity: EntityDefinition): z.ZodType {
-  const shape: Record<string, z.ZodType> = { ...columnShape(entity.columns) };
-  for (const key of keyColumns(entity)) shape[key.field] = requiredValueSchema(key.kind);
+  const shape: Record<string, z.ZodType> = {
+    ...columnShape(entity.columns),
+    ...keyShape(keyColumns(entity)),
+  };
   Object.assign(shape, {
     version: z.any().refine(isPositiveVersion, "expected a positive integer version"),
     deleted_at: optionalValueSchema("timestamptz"),
   });
   for (const child of entity.children ?? []) {
-    const childSchema = z.looseObject({
-      ...columnShape(child.columns),
-      id: requiredValueSchema("uuid"),
-    })
+    const key = keyColumns(child);
+    const childSchema = z.looseObject({ ...columnShape(child.columns), ...keyShape(key) })
       .array()
-      .refine((items) => !hasDuplicateIds(items), "duplicate ids in the collection");
+      .refine(
+        (items) => !hasDuplicateKeys(key, items),
+        `duplicate ${keyNames(key)} in the collection`,
+      );
     shape[child.field] = childSchema.nullable().optional();
   }
   return z.looseObject(shape);

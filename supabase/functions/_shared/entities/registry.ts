@@ -12,14 +12,38 @@ export interface ColumnSpec {
 
 export type ColumnMap = Readonly<Record<string, ColumnKind | ColumnSpec>>;
 
-/** Records embedded in a parent (sale line items, payments), stored in their own table. */
+/**
+ * Records of a parent stored in their own table and replaced as a set with it: embedded in the
+ * parent (sale line items, payments), or fetched per parent from a sub-resource (consignment
+ * products) when `path` is given (README, "Sub-resource children").
+ */
 export interface ChildCollection {
-  /** Array field of the parent record, e.g. "line_items". */
+  /**
+   * Array field of the parent record, e.g. "line_items". For a sub-resource, the field the
+   * fetched records travel under while the page lands; it is never part of the parent's `raw`.
+   */
   field: string;
   table: string;
   /** Column holding the parent's id. */
   parentKey: string;
+  /**
+   * The columns naming a child within its parent when its records have no `id` (consignment
+   * products: product_id), as an entity's `key` (keyColumns). Default: `id`.
+   */
+  key?: readonly string[];
+  /**
+   * A sub-resource under /api/2.0 with `{id}` for the parent's id, e.g.
+   * "/consignments/{id}/products": one request per parent whose version changed in this pass.
+   */
+  path?: string;
   columns: ColumnMap;
+}
+
+/** What an entity and a child collection share for keyColumns: a table, columns, a key. */
+export interface Keyed {
+  table: string;
+  columns: ColumnMap;
+  key?: readonly string[];
 }
 
 export interface EntityDefinition {
@@ -333,6 +357,60 @@ export const entityRegistry = [
     maxPageSize: 10000,
     columns: { name: "text" },
   },
+  {
+    // Stock orders (SUPPLIER), transfers (OUTLET), returns (RETURN) and stocktakes. Fields from
+    // Lightspeed's API 2.0 OpenAPI, not yet seen on a live store (README, "Consignments").
+    name: "consignments",
+    path: "/consignments",
+    table: "lightspeed_consignments",
+    supportsDeleted: false,
+    // Each changed consignment costs one products request: small pages land often.
+    pageSize: 100,
+    maxPageSize: 1000,
+    columns: {
+      type: "text",
+      status: "text",
+      name: "text",
+      reference: "text",
+      supplier_invoice: "text",
+      outlet_id: "uuid",
+      source_outlet_id: "uuid",
+      supplier_id: "uuid",
+      consignment_date: "timestamptz",
+      due_at: "timestamptz",
+      received_at: "timestamptz",
+      total_count_gain: "numeric",
+      total_cost_gain: "numeric",
+      total_count_loss: "numeric",
+      total_cost_loss: "numeric",
+      created_at: "timestamptz",
+      updated_at: "timestamptz",
+    },
+    children: [
+      {
+        path: "/consignments/{id}/products",
+        field: "products",
+        table: "lightspeed_consignment_products",
+        parentKey: "consignment_id",
+        // Records carry no id; a consignment lists each product once (its PUT and DELETE
+        // address a product by product_id).
+        key: ["product_id"],
+        columns: {
+          product_id: "uuid",
+          product_sku: "text",
+          count: "numeric",
+          received: "numeric",
+          cost: "numeric",
+          is_included: "boolean",
+          status: "text",
+          created_at: "timestamptz",
+          updated_at: "timestamptz",
+          deleted_at: "timestamptz",
+          version: "bigint",
+        },
+      },
+    ],
+  },
 ] as const satisfies readonly EntityDefinition[];
 
 export type EntityName = (typeof entityRegistry)[number]["name"];
@@ -370,13 +448,16 @@ export interface KeyColumn {
 
 const idKey: readonly KeyColumn[] = [{ column: "id", field: "id", kind: "uuid" }];
 
-/** What identifies the entity's records: `id`, or the entry's `key` columns. */
-export function keyColumns(entity: EntityDefinition): readonly KeyColumn[] {
-  if (!entity.key) return idKey;
-  return entity.key.map((column) => {
-    const raw = entity.columns[column];
+/**
+ * What identifies the records of an entity or of a child collection (within its parent): `id`,
+ * or the `key` columns of the entry.
+ */
+export function keyColumns(keyed: Keyed): readonly KeyColumn[] {
+  if (!keyed.key) return idKey;
+  return keyed.key.map((column) => {
+    const raw = keyed.columns[column];
     if (raw === undefined) {
-      throw new Error(`${entity.name}: key column "${column}" is not a column`);
+      throw new Error(`${keyed.table}: key column "${column}" is not a column`);
     }
     const spec = columnSpec(raw);
     return { column, field: spec.from ?? column, kind: spec.kind };
@@ -395,6 +476,11 @@ export function recordKeyText(
     parts.push(value);
   }
   return parts.join("/");
+}
+
+/** The children fetched per parent from a sub-resource, not embedded in the parent. */
+export function subResourceChildren(entity: EntityDefinition): ChildCollection[] {
+  return (entity.children ?? []).filter((child) => child.path !== undefined);
 }
 
 export function columnSpec(spec: ColumnKind | ColumnSpec): ColumnSpec {

@@ -3,7 +3,13 @@
 // builds its SQL from the registry alone, so a table that drifted from it fails at run time;
 // registry_schema_test.ts compares the two on the database instead.
 import type { ColumnKind } from "./column_kinds.ts";
-import { type ColumnMap, columnSpec, type EntityDefinition, keyColumns } from "./registry.ts";
+import {
+  type ColumnMap,
+  columnSpec,
+  type EntityDefinition,
+  keyColumns,
+  type Keyed,
+} from "./registry.ts";
 
 /** A column as information_schema.columns describes it. */
 export interface ColumnShape {
@@ -38,13 +44,14 @@ function typedColumns(columns: ColumnMap): [string, ColumnShape][] {
   ]);
 }
 
-// An entity's key columns (its id, or the registry's `key`) are its primary key: never null.
-function parentColumns(entity: EntityDefinition): [string, ColumnShape][] {
-  const key = keyColumns(entity);
-  const columns = typedColumns(entity.columns).map(([name, shape]): [string, ColumnShape] =>
+// The key columns of an entity or a child (its id, or the registry's `key`) are part of its
+// primary key: never null.
+function keyedColumns(keyed: Keyed): [string, ColumnShape][] {
+  const key = keyColumns(keyed);
+  const columns = typedColumns(keyed.columns).map(([name, shape]): [string, ColumnShape] =>
     key.some((k) => k.column === name) ? [name, required(shape.type)] : [name, shape]
   );
-  return entity.key ? columns : [["id", required("uuid")], ...columns];
+  return keyed.key ? columns : [["id", required("uuid")], ...columns];
 }
 
 /** Every table of the registry's entities and children, with the columns the sync writes. */
@@ -54,7 +61,7 @@ export function registryTableShapes(registry: readonly EntityDefinition[]): Tabl
     shapes.set(
       entity.table,
       new Map([
-        ...parentColumns(entity),
+        ...keyedColumns(entity),
         ["version", required("bigint")],
         ["deleted_at", optional("timestamp with time zone")],
         ["raw", required("jsonb")],
@@ -66,8 +73,7 @@ export function registryTableShapes(registry: readonly EntityDefinition[]): Tabl
         child.table,
         new Map([
           [child.parentKey, required("uuid")],
-          ["id", required("uuid")],
-          ...typedColumns(child.columns),
+          ...keyedColumns(child),
           ["raw", required("jsonb")],
           ["synced_at", required("timestamp with time zone")],
         ]),

@@ -6,6 +6,8 @@ import {
   columnSpec,
   type EntityDefinition,
   keyColumns,
+  type Keyed,
+  subResourceChildren,
 } from "../entities/registry.ts";
 import { castExpression, quoteIdentifier, quoteLiteral } from "./sql_text.ts";
 
@@ -42,6 +44,11 @@ function typedColumns(columns: ColumnMap, alias: string) {
   });
 }
 
+/** The id column, unless the record is keyed by typed columns (registry `key`). */
+function idColumn(keyed: Keyed, alias: string): { name: string; value: string }[] {
+  return keyed.key ? [] : [{ name: "id", value: castExpression(alias, "id", "uuid") }];
+}
+
 /** The conflict target and the text of a written row's key (what rejects are filed under). */
 function keySql(entity: EntityDefinition): { conflict: string; keyText: string } {
   const key = keyColumns(entity).map((k) => quoteIdentifier(k.column));
@@ -52,15 +59,19 @@ function keySql(entity: EntityDefinition): { conflict: string; keyText: string }
   };
 }
 
+/** The parent's raw: the record as served, without the fields sub-resources travel under. */
+function rawExpression(entity: EntityDefinition): string {
+  return ["r", ...subResourceChildren(entity).map((c) => quoteLiteral(c.field))].join(" - ");
+}
+
 function buildUpsert(entity: EntityDefinition, source: string): string {
   const table = `public.${quoteIdentifier(entity.table)}`;
   const { conflict, keyText } = keySql(entity);
-  const idColumn = entity.key ? [] : [{ name: "id", value: castExpression("r", "id", "uuid") }];
   const columns = [
-    ...idColumn,
+    ...idColumn(entity, "r"),
     { name: "version", value: castExpression("r", "version", "bigint") },
     { name: "deleted_at", value: castExpression("r", "deleted_at", "timestamptz") },
-    { name: "raw", value: "r" },
+    { name: "raw", value: rawExpression(entity) },
     { name: "synced_at", value: "now()" },
     ...typedColumns(entity.columns, "r"),
   ];
@@ -80,18 +91,29 @@ where t.version <= excluded.version
 returning ${keyText} as id, (t.xmax = 0) as inserted`;
 }
 
+// A sub-resource's children are replaced only for parents that carry them: a parent that
+// lands without them (an equal version re-read, nothing fetched) keeps the ones it has.
+function fetchedParents(child: ChildCollection): string {
+  if (child.path === undefined) return "";
+  return ` and ${quoteIdentifier(child.parentKey)} in (
+  select (i.r ->> 'id')::uuid from pg_temp.sync_page_input as i
+  where jsonb_typeof(i.r -> ${quoteLiteral(child.field)}) = 'array')`;
+}
+
 function buildChild(child: ChildCollection): ChildStatements {
   const table = `public.${quoteIdentifier(child.table)}`;
   const parentKey = quoteIdentifier(child.parentKey);
   const columns = [
     { name: parentKey, value: castExpression("p", "id", "uuid") },
-    { name: "id", value: castExpression("c", "id", "uuid") },
+    ...idColumn(child, "c"),
     { name: "raw", value: "c" },
     { name: "synced_at", value: "now()" },
     ...typedColumns(child.columns, "c"),
   ];
   return {
-    deleteForParents: `delete from ${table} where ${parentKey} = any($1::uuid[])`,
+    deleteForParents: `delete from ${table} where ${parentKey} = any($1::uuid[])${
+      fetchedParents(child)
+    }`,
     insertForParents: `insert into ${table} (${columns.map((c) => c.name).join(", ")})
 select ${columns.map((c) => c.value).join(",\n  ")}
 from pg_temp.sync_page_input as i(p)

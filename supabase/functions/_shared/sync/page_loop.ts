@@ -3,11 +3,13 @@
 // still time to close the run.
 import type { Clock } from "../clock.ts";
 import type { Sql } from "../database.ts";
+import { subResourceChildren } from "../entities/registry.ts";
 import type { LightspeedClient } from "../lightspeed/client.ts";
 import { pageByVersion } from "../lightspeed/pager.ts";
 import type { CpuBudget } from "./cpu_budget.ts";
 import { type IngestContext, ingestPage } from "./ingest_page.ts";
 import { type PreparedPage, preparePage } from "./prepared_page.ts";
+import { attachSubResources } from "./sub_resources.ts";
 
 // Time kept back for the last commit and closing the run.
 export const CLOSING_RESERVE_MS = 2_000;
@@ -46,14 +48,17 @@ export interface RunProgress {
 function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage | null> {
   const { client, cpuBudget } = loop;
   const { entity } = loop.context;
+  const request = { deadline: loop.deadline - CLOSING_RESERVE_MS, signal: loop.signal };
   const pager = pageByVersion(client, {
     path: entity.path,
     after,
     pageSize: loop.pageSize,
     deleted: entity.supportsDeleted,
-    deadline: loop.deadline - CLOSING_RESERVE_MS,
-    signal: loop.signal,
+    ...request,
   });
+  const withChildren = subResourceChildren(entity).length > 0
+    ? (page: PreparedPage) => attachSubResources({ sql: loop.sql, client, entity, request }, page)
+    : null;
   let parsedMs = 0;
   return () =>
     pager.next().then((result) => {
@@ -63,7 +68,7 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
       const started = performance.now();
       const page = preparePage(entity, result.value);
       if (cpuBudget) cpuBudget.spentMs += performance.now() - started + parseMs;
-      return page;
+      return withChildren ? withChildren(page) : page;
     });
 }
 
@@ -87,7 +92,8 @@ export async function landPages(loop: PageLoop, progress: RunProgress): Promise<
       progress.reachedEnd = true;
       return;
     }
-    if (!cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
+    // After an incomplete page the pager is ahead of the cursor: nothing more may land.
+    if (!page.incomplete && !cpuBudget?.exhausted && deadline - clock.now() > CLOSING_RESERVE_MS) {
       next = fetchNext();
       // Handled now, awaited later: a fetch that fails while this page commits must not be
       // an unhandled rejection (which would end the whole process); the await rethrows it.

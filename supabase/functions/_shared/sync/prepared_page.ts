@@ -24,6 +24,11 @@ export interface PreparedPage {
   /** How many records `json` holds. */
   validCount: number;
   rejects: RejectedRecord[];
+  /**
+   * Only part of the fetched page: the loop lands it and stops, since the next page was asked
+   * for after the whole page (sub_resources.ts).
+   */
+  incomplete?: boolean;
 }
 
 // PostgreSQL's jsonb cannot hold NUL characters or unpaired surrogates. JSON text can carry
@@ -142,4 +147,13 @@ export function preparePage(entity: EntityDefinition, page: VersionPage): Prepar
   page.records = [];
   page.text = undefined;
   return { received, versionMax: page.versionMax, ...landingJson(entity, validation, replyText) };
+}
+
+/** A page made from records validated again after the fetch (sub_resources.ts). */
+export function prepareValidated(
+  entity: EntityDefinition,
+  validation: PageValidation,
+  page: Pick<PreparedPage, "received" | "versionMax" | "incomplete">,
+): PreparedPage {
+  return { ...page, ...landingJson(entity, validation, undefined) };
 }
