@@ -450,3 +450,31 @@ Deno.test("ingestPage() keys outlet taxes by outlet and product: upsert, newer w
     ]);
   });
 });
+
+const consignments = getEntity("consignments");
+
+Deno.test("ingestPage() replaces a sub-resource's children only for parents carrying them, and keeps them out of raw", async () => {
+  await withRun(async (sql, land) => {
+    const line = (n: number, count: string) => ({ product_id: id(100 + n), count, version: n });
+    const v1 = { id: id(1), version: base + 10, type: "SUPPLIER", status: "SENT" };
+    await land(consignments, [{ ...v1, products: [line(1, "2.00000"), line(2, "3.00000")] }]);
+    const stored = async () =>
+      await sql`select p.product_id::text, p.count::text, c.raw ? 'products' as in_raw
+        from public.lightspeed_consignment_products as p
+        join public.lightspeed_consignments as c on c.id = p.consignment_id
+        order by p.product_id`;
+    const both = [
+      { product_id: id(101), count: "2.00000", in_raw: false },
+      { product_id: id(102), count: "3.00000", in_raw: false },
+    ];
+    assert.deepEqual((await stored()).map((r) => ({ ...r })), both);
+    // The same version re-read with other fields and nothing fetched: its products stay.
+    await land(consignments, [{ ...v1, name: "renamed" }]);
+    assert.deepEqual((await stored()).map((r) => ({ ...r })), both);
+    // A newer version with its products fetched: replaced as a set.
+    await land(consignments, [{ ...v1, version: base + 20, products: [line(2, "5.00000")] }]);
+    assert.deepEqual((await stored()).map((r) => ({ ...r })), [
+      { product_id: id(102), count: "5.00000", in_raw: false },
+    ]);
+  });
+});
