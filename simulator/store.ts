@@ -147,7 +147,10 @@ export class SimulatorStore {
   /** The products of a consignment in ascending version, or undefined for an unknown id. */
   consignmentProducts(id: string): ConsignmentProduct[] | undefined {
     const lines = this.catalog.consignmentProducts.get(id);
-    return lines && [...lines].sort((a, b) => a.version - b.version);
+    if (lines) return [...lines].sort((a, b) => a.version - b.version);
+    // An injected (malformed or hostile) consignment is served with no products.
+    const injected = this.injected.some((r) => r.entity === "consignments" && r.id === id);
+    return injected ? [] : undefined;
   }
 
   /** Gives a changed record a new, higher version, moving it to the end of its feed. */
