@@ -69,3 +69,54 @@ Deno.test("the comparison names every wrong value, row and reject; the snapshot 
     await stack.stop();
   }
 });
+
+Deno.test("the comparison covers consignment products by consignment and product id", async () => {
+  const stack = await startSyncStack({ simulator: { seed: 32, scale: "demo" } });
+  try {
+    const run = await stack.invoke("sync-entity", { entity: "consignments" });
+    assert.equal(run.body.status, "completed");
+    const compare = () =>
+      compareWithSource(stack.sql, stack.simulator.controlUrl, ["consignments"]);
+    assert.deepEqual((await compare()).mismatches, []);
+    const before = await snapshotTables(stack.sql);
+    const [first, second] = await stack.sql<{ consignment_id: string; product_id: string }[]>`
+      select consignment_id::text, product_id::text from public.lightspeed_consignment_products
+      order by consignment_id, product_id limit 2`;
+    const [parent] = await stack.sql<{ id: string }[]>`
+      select id::text from public.lightspeed_consignments where id <> ${first.consignment_id}
+      order by id limit 1`;
+    await stack.sql`
+      update public.lightspeed_consignment_products set cost = cost + 1
+      where consignment_id = ${first.consignment_id} and product_id = ${first.product_id}`;
+    await stack.sql`
+      delete from public.lightspeed_consignment_products
+      where consignment_id = ${second.consignment_id} and product_id = ${second.product_id}`;
+    // A consignment's raw is the record as /consignments served it: no products in it.
+    await stack.sql`
+      update public.lightspeed_consignments set raw = raw || '{"products": []}'
+      where id = ${parent.id}`;
+
+    const { mismatches } = await compare();
+    const firstKey = `${first.consignment_id}/${first.product_id}`;
+    const secondKey = `${second.consignment_id}/${second.product_id}`;
+    const expected = [
+      new RegExp(
+        `^lightspeed_consignment_products ${firstKey}: cost expected "[\\d.]+", actual "[\\d.]+"$`,
+      ),
+      new RegExp(`^lightspeed_consignment_products ${secondKey}: missing$`),
+      new RegExp(
+        `^lightspeed_consignments ${parent.id}: raw differs from the record served at \\.products: not in the source$`,
+      ),
+    ];
+    assert.equal(mismatches.length, expected.length, mismatches.join("\n"));
+    for (const pattern of expected) {
+      assert.ok(mismatches.some((m) => pattern.test(m)), `${pattern} in\n${mismatches.join("\n")}`);
+    }
+    assert.deepEqual(changedRows(before, await snapshotTables(stack.sql)), [
+      `lightspeed_consignments: 1 rewritten, 0 added, 0 removed (e.g. ${parent.id})`,
+      `lightspeed_consignment_products: 1 rewritten, 0 added, 1 removed (e.g. ${firstKey}, ${secondKey})`,
+    ]);
+  } finally {
+    await stack.stop();
+  }
+});
