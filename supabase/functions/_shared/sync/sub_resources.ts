@@ -14,7 +14,7 @@ import {
   subResourceChildren,
 } from "../entities/registry.ts";
 import type { LightspeedClient, RequestOptions } from "../lightspeed/client.ts";
-import { LightspeedResponseError } from "../lightspeed/errors.ts";
+import { LightspeedRequestError, LightspeedResponseError } from "../lightspeed/errors.ts";
 import { type PreparedPage, prepareValidated } from "./prepared_page.ts";
 import { quoteIdentifier } from "./sql_text.ts";
 
@@ -88,7 +88,14 @@ async function fetchChildren(
   const items: unknown[] = [];
   let after: number | undefined;
   while (true) {
-    const reply = await client.getJson(path, { page_size: SUB_RESOURCE_PAGE_SIZE, after }, request);
+    const reply = await client.getJson(path, { page_size: SUB_RESOURCE_PAGE_SIZE, after }, request)
+      .catch((error: unknown) => {
+        // The parent was deleted after its page was read: it has no children any more. Failing
+        // instead would fail every run that reads it again.
+        if (error instanceof LightspeedRequestError && error.status === 404) return null;
+        throw error;
+      });
+    if (reply === null) return [];
     const body = reply.body as { data?: unknown; version?: { max?: unknown } } | null;
     if (typeof body !== "object" || body === null || !Array.isArray(body.data)) {
       throw new LightspeedResponseError(path, 'expected an object with a "data" array');

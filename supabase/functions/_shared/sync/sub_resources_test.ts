@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/database.ts";
 import type { Sql } from "../database.ts";
 import { DeadlineExceededError } from "../deadline.ts";
+import { LightspeedRequestError } from "../lightspeed/errors.ts";
 import { getEntity } from "../entities/registry.ts";
 import type { JsonReply, QueryParams } from "../lightspeed/client.ts";
 import { preparePage } from "./prepared_page.ts";
@@ -143,5 +144,29 @@ Deno.test("attachSubResources() rejects a record whose sub-resource holds a bad 
     assert.deepEqual(prepared.rejects.map((r) => [r.recordId, r.reason]), [
       [id(2), "Invalid record: products[0].count: expected a decimal number"],
     ]);
+  });
+});
+
+Deno.test("attachSubResources() takes a 404 for a parent gone since its page as no children", async () => {
+  await withDatabase(async (sql) => {
+    const gone = new LightspeedRequestError({ status: 404, path: "/x", bodyExcerpt: "" });
+    const client = scriptedClient((call) => call.path.includes(id(2)) ? gone : [line(1)]);
+    const prepared = await attachSubResources(
+      { sql, client, entity: consignments, request },
+      page([{ id: id(1), version: base + 1 }, { id: id(2), version: base + 2 }]),
+    );
+    assert.deepEqual(
+      JSON.parse(prepared.json).data.map((r: { products: unknown[] }) => r.products.length),
+      [1, 0],
+    );
+    // Any other refusal still fails the run.
+    const refused = new LightspeedRequestError({ status: 400, path: "/x", bodyExcerpt: "" });
+    await assert.rejects(
+      attachSubResources(
+        { sql, client: scriptedClient(() => refused), entity: consignments, request },
+        page([{ id: id(1), version: base + 1 }]),
+      ),
+      LightspeedRequestError,
+    );
   });
 });
