@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import {
   type EntityName,
   entityNames,
+  getEntity,
+  subResourceChildren,
 } from "../../supabase/functions/_shared/entities/registry.ts";
 import { startNetWorker } from "../net_worker.ts";
 import { type Sql, startStubServer, testDatabaseUrl, waitFor } from "../net_worker_test_support.ts";
@@ -176,15 +178,31 @@ function reportRuns(tracker: VisibilityTracker, ticks: Date[]) {
   };
 }
 
+// A consignment costs a request of its own (its products): at 3 s a request, importing them
+// takes several runs, each landing part of a page and answering partial.
+const severalRunsToImport = new Set(
+  entities.filter((e) => subResourceChildren(getEntity(e)).length > 0),
+);
+
 /**
  * Every scheduled sync-entity call was accepted and its run (found by its call id) completed,
- * having waited for the slow store; the calls the reconcile job has settled succeeded.
+ * having waited for the slow store (or, for an entity with a request per record, landed part of
+ * its import); the calls the reconcile job has settled succeeded.
  */
 async function assertScheduledRunsCompleted(sql: Sql, since: Date): Promise<void> {
   const calls = await sql<
-    { id: number; outcome: string; status_code: number | null; run: string | null; ms: number }[]
+    {
+      id: number;
+      outcome: string;
+      status_code: number | null;
+      run: string | null;
+      ms: number;
+      entity: EntityName;
+      pages: number;
+    }[]
   >`
-    select c.id, c.outcome, r.status_code, l.status as run, coalesce(l.duration_ms, 0) as ms
+    select c.id, c.outcome, r.status_code, l.status as run, coalesce(l.duration_ms, 0) as ms,
+      c.entity, coalesce(l.pages, 0) as pages
     from sync_private.scheduled_calls as c
     left join net._http_response as r on r.id = c.request_id
     left join public.sync_log as l on l.call_id = c.id
@@ -192,7 +210,9 @@ async function assertScheduledRunsCompleted(sql: Sql, since: Date): Promise<void
   assert.ok(calls.length >= entities.length * 2, `only ${calls.length} scheduled calls`);
   for (const call of calls) {
     assert.equal(call.status_code, 202, `call ${call.id} was answered ${call.status_code}`);
-    assert.equal(call.run, "completed", `call ${call.id}'s run is ${call.run}`);
+    if (call.run === "partial" && severalRunsToImport.has(call.entity)) {
+      assert.ok(call.pages > 0, `call ${call.id}'s partial ${call.entity} run landed nothing`);
+    } else assert.equal(call.run, "completed", `call ${call.id}'s run is ${call.run}`);
     assert.notEqual(call.outcome, "failed", `call ${call.id} was judged failed`);
   }
   assert.ok(
