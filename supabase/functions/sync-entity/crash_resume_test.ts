@@ -12,7 +12,12 @@ import {
 } from "../../../dev/testing/database.ts";
 import { startFunctionsProcess } from "../../../dev/testing/functions_process.ts";
 import { testSyncSecret } from "../../../dev/testing/sync_stack.ts";
-import { type EntityName, entityNames, getEntity } from "../_shared/entities/registry.ts";
+import {
+  type EntityName,
+  entityNames,
+  getEntity,
+  subResourceChildren,
+} from "../_shared/entities/registry.ts";
 
 const PAGE_SIZE = 60;
 
@@ -52,9 +57,12 @@ async function crashAfter(stage: CrashStage, committedPages: number): Promise<vo
   const { path, table } = getEntity(entity);
   await resetSyncData(sql);
   await control("/stats/reset");
-  // Page committedPages + 1 never answers; the process dies waiting for it.
+  // Page committedPages + 1 never answers; the process dies waiting for it. The fault's path
+  // also matches a sub-resource under it (consignment products), fetched before the next page
+  // is asked for: one request per record of each committed page.
+  const perPage = subResourceChildren(getEntity(entity)).length > 0 ? 1 + stage.pageSize : 1;
   await control("/faults", {
-    faults: [{ type: "slow", ms: 600_000, count: 1, path, skip: committedPages }],
+    faults: [{ type: "slow", ms: 600_000, count: 1, path, skip: committedPages * perPage }],
   });
   const doomed = await startFunctionsProcess(env);
   // Its reply is the error of a connection cut by the kill (checked below).
