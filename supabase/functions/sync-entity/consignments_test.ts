@@ -73,7 +73,8 @@ Deno.test("consignments import: one products request per consignment, equal to t
 });
 
 Deno.test("consignments incremental: changed ones have their products re-fetched and replaced", async () => {
-  const stack = await consignmentStack(42);
+  // A store with two open consignments of two or more products to edit.
+  const stack = await consignmentStack(46);
   try {
     await syncConsignments(stack);
     const changes = await stack.control("/mutate", {
