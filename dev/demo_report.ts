@@ -1,5 +1,6 @@
 // What the demo prints: a progress display while the import runs (redrawn in place on a
 // terminal, one line per change otherwise) and the closing summary tables.
+import { entityNames } from "../supabase/functions/_shared/entities/registry.ts";
 
 export interface EntityProgress {
   entity: string;
@@ -74,9 +75,14 @@ export function progressLine(row: EntityProgress): string {
     ? " .. "
     : "    ";
   const error = row.error ? `  ${row.error.slice(0, 80)}` : "";
-  return `  [${mark}] ${row.entity.padEnd(10)} ${formatInt(row.records).padStart(9)} records ` +
+  return `  [${mark}] ${row.entity.padEnd(entityNameWidth)} ${
+    formatInt(row.records).padStart(9)
+  } records ` +
     `${formatInt(row.pages).padStart(6)} pages  ${row.status}${error}`;
 }
+
+// Progress lines stay in columns whatever entity is the longest (customer_groups today).
+const entityNameWidth = Math.max(...entityNames.map((name) => name.length));
 
 export function formatInt(value: number): string {
   return Math.round(value).toLocaleString("en-US");

@@ -59,6 +59,20 @@ Deno.test("progress without a terminal prints a line per status change", () => {
   assert.ok(tty[1].startsWith("\x1b[2A")); // redrawn in place
 });
 
+Deno.test("progress lines keep their columns for the longest entity name", () => {
+  const out: string[] = [];
+  const display = new ProgressDisplay(false, (text) => out.push(text));
+  display.update([
+    { entity: "sales", status: "running", records: 12, pages: 1 },
+    { entity: "customer_groups", status: "running", records: 3, pages: 1 },
+  ]);
+  const columns = out.join("").split("\n").filter((line) => line !== "")
+    .map((line) => line.indexOf(" records"));
+  assert.equal(columns.length, 2);
+  assert.equal(columns[0], columns[1]);
+  assert.ok(columns[0] > 0);
+});
+
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
