@@ -57,7 +57,7 @@ export async function handleApiRequest(
     );
   }
 
-  const fault = state.faults.take(resourcePath);
+  const fault = state.faults.take(resourcePath, state.now());
   if (fault) {
     stats.injectedFaults++;
     const injected = await applyFault(

@@ -6,6 +6,7 @@ import {
   describeIssues,
   faultsRequestSchema,
   mutationSchema,
+  type QueuedFault,
   type RecordFault,
   storeSettingsSchema,
 } from "./options.ts";
@@ -113,10 +114,16 @@ export function applyFaults(
     if (fault.type === "malformed" || fault.type === "hostile") {
       injected.push(...injectRecords(state, fault));
     } else {
-      state.faults.add(fault);
+      state.faults.add(fault, outageEnd(state, fault));
     }
   }
   return injected;
+}
+
+/** When a timed outage ends, in real ms: its simulated seconds shrink with the time scale. */
+function outageEnd(state: SimulatorState, fault: QueuedFault): number | undefined {
+  if (fault.type !== "status" || fault.forSeconds === undefined) return undefined;
+  return state.now() + fault.forSeconds * 1000 / state.settings.timeScale;
 }
 
 function injectRecords(state: SimulatorState, fault: RecordFault): InjectedRecord[] {

@@ -1,26 +1,31 @@
 import type { QueuedFault } from "./options.ts";
 
+/** A queued fault; one with `untilMs` (an outage) hits every request until then. */
+type PendingFault = QueuedFault & { untilMs?: number };
+
 /**
  * Faults waiting for API requests. Each request takes at most one fault: the first
  * queued one whose path filter matches; a fault with `count: n` hits n requests.
  */
 export class FaultQueue {
-  #pending: QueuedFault[] = [];
+  #pending: PendingFault[] = [];
 
-  add(fault: QueuedFault): void {
-    this.#pending.push({ ...fault });
+  /** Queues a fault; with `untilMs` it lasts until that time instead of `count` requests. */
+  add(fault: QueuedFault, untilMs?: number): void {
+    this.#pending.push(untilMs === undefined ? { ...fault } : { ...fault, untilMs });
   }
 
   clear(): void {
     this.#pending = [];
   }
 
-  list(): QueuedFault[] {
+  list(): PendingFault[] {
     return this.#pending.map((fault) => ({ ...fault }));
   }
 
-  /** Takes one use of the first fault matching `resourcePath` (e.g. `/sales`). */
-  take(resourcePath: string): QueuedFault | undefined {
+  /** Takes one use of the first fault matching `resourcePath` (e.g. `/sales`) at `now`. */
+  take(resourcePath: string, now: number = Date.now()): QueuedFault | undefined {
+    this.#pending = this.#pending.filter((fault) => !(fault.untilMs! <= now));
     const index = this.#pending.findIndex((fault) => matchesPath(fault.path, resourcePath));
     if (index < 0) return undefined;
     const fault = this.#pending[index];
@@ -28,8 +33,9 @@ export class FaultQueue {
       fault.skip--;
       return undefined;
     }
-    if (--fault.count <= 0) this.#pending.splice(index, 1);
-    return { ...fault, count: 1 };
+    if (fault.untilMs === undefined && --fault.count <= 0) this.#pending.splice(index, 1);
+    const { untilMs: _until, ...taken } = fault;
+    return { ...taken, count: 1 };
   }
 }
 

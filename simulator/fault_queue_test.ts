@@ -21,3 +21,14 @@ Deno.test("FaultQueue.take() matches `{id}` in a path filter to any one segment"
   assert.equal(queue.take("/consignments/def/products")?.type, "status");
   assert.equal(queue.take("/consignments/def/products"), undefined);
 });
+
+Deno.test("FaultQueue: a timed outage hits every matching request until its end, then stops", () => {
+  const queue = new FaultQueue();
+  queue.add({ type: "status", status: 503, count: 1, path: "/sales" }, 10_000);
+  for (const now of [0, 5_000, 9_999]) {
+    assert.equal(queue.take("/sales", now)?.status, 503, `at ${now} ms`);
+  }
+  assert.equal(queue.take("/customers", 9_999), undefined, "other paths are served");
+  assert.equal(queue.take("/sales", 10_000), undefined, "over at its end");
+  assert.deepEqual(queue.list(), []);
+});

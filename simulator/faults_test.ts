@@ -270,3 +270,15 @@ Deno.test("the simulator lists every record it corrupted and how, until a reset"
     assert.deepEqual((await control(sim, "GET", "/injected")).injected, []);
   });
 });
+
+Deno.test("a timed 503 outage lasts its simulated seconds divided by the time scale", async () => {
+  // 30 simulated minutes at x3600: half a real second.
+  await withSimulator({ timeScale: 3600 }, async (sim) => {
+    await control(sim, "POST", "/faults", {
+      faults: [{ type: "status", status: 503, forSeconds: 1800 }],
+    });
+    for (let i = 0; i < 3; i++) assert.equal((await apiGet(sim, "/outlets")).status, 503);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal((await apiGet(sim, "/outlets")).status, 200);
+  });
+});

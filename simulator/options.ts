@@ -92,6 +92,11 @@ export const faultSchema = z.discriminatedUnion("type", [
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     /** The reply's `message` (not for 429s), e.g. hostile text an upstream error might echo. */
     message: z.string().max(10_000).optional(),
+    /**
+     * An outage: every matching request gets the status for this many simulated seconds (real
+     * seconds × timeScale) from when the fault is queued, whatever `count` says.
+     */
+    forSeconds: z.number().positive().max(7 * 86_400).optional(),
   }),
   z.strictObject({ type: z.literal("reset"), count, path: pathFilter, skip }),
   z.strictObject({
