@@ -56,6 +56,8 @@ export interface AttemptInput {
   attempt: number;
   signal?: AbortSignal;
   redact: (text: string) => string;
+  /** Given every reply's headers as they arrive (the client reads the rate-limit ones). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 /** Sends one attempt and judges its reply. */
@@ -86,6 +88,7 @@ async function receive(
       timeout: input.timeoutMs,
       signal: input.signal,
     });
+    input.onHeaders?.(response.headers);
     const text = await readBody(response, input);
     if (text === undefined) {
       const error = new LightspeedReplyTooLargeError(displayPath, input.maxReplyBytes, {

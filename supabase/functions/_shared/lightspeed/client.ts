@@ -17,6 +17,7 @@ import { redactSecrets } from "../redact.ts";
 import { type AttemptOutcome, sendAttempt } from "./attempt.ts";
 import { LightspeedHttpError } from "./errors.ts";
 import { MAX_REPLY_BYTES } from "./reply_body.ts";
+import { readRateLimitHeaders } from "./rate_limit_headers.ts";
 import type { RequestBudget } from "./request_budget.ts";
 import { fixedTokenProvider, type TokenProvider } from "./token_provider.ts";
 import {
@@ -73,6 +74,10 @@ export interface LightspeedClientStats {
   serverErrors: number;
   /** Milliseconds spent parsing reply bodies: the client's share of the CPU budget. */
   parseMs: number;
+  /** X-RateLimit-Limit of the latest reply that carried one (undocumented: often null). */
+  rateLimitLimit: number | null;
+  /** X-RateLimit-Remaining of the latest reply that carried one. */
+  rateLimitRemaining: number | null;
 }
 
 /** A parsed reply, with the text it was parsed from (passed on to SQL, not re-serialized). */
@@ -124,7 +129,15 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     maxReplyBytes: options.maxReplyBytes ?? MAX_REPLY_BYTES,
     warn: options.warn ?? console.warn,
     warnedOfCap: false,
-    stats: { requests: 0, rateLimited: 0, retries: 0, serverErrors: 0, parseMs: 0 },
+    stats: {
+      requests: 0,
+      rateLimited: 0,
+      retries: 0,
+      serverErrors: 0,
+      parseMs: 0,
+      rateLimitLimit: null,
+      rateLimitRemaining: null,
+    },
     redact: (text) => redactSecrets(text, [...tokens.known]),
   };
   return {
@@ -245,12 +258,20 @@ async function attemptWithSlot(
       attempt,
       signal,
       redact: client.redact,
+      onHeaders: (headers) => recordRateLimitHeaders(client.stats, headers),
     });
   } finally {
     // Lightspeed counted this request, if at all, before now: the budget counts it from its
     // claim until one window after this.
     void slot?.release();
   }
+}
+
+/** Keeps what the latest reply said of Lightspeed's budget, where it said anything. */
+function recordRateLimitHeaders(stats: LightspeedClientStats, headers: Headers): void {
+  const seen = readRateLimitHeaders(headers);
+  if (seen.limit !== null) stats.rateLimitLimit = seen.limit;
+  if (seen.remaining !== null) stats.rateLimitRemaining = seen.remaining;
 }
 
 /** Counts a failed attempt and says how long to wait before the next one. */

@@ -654,3 +654,29 @@ Deno.test("getJson() with a personal token: a 401 is final at once", async () =>
   );
   assert.equal(requests.length, 1);
 });
+
+Deno.test("getJson() keeps Lightspeed's rate-limit headers of the latest reply that had them", async () => {
+  const limits = (remaining: string) => ({
+    "x-ratelimit-limit": "350",
+    "x-ratelimit-remaining": remaining,
+  });
+  const { client } = harness([
+    json(200, OK_BODY, limits("40")),
+    tooMany(limits("0")),
+    ok,
+  ]);
+  assert.deepEqual([client.stats.rateLimitLimit, client.stats.rateLimitRemaining], [null, null]);
+  await client.getJson("sales", {}, { deadline: T0 + 60_000 });
+  assert.deepEqual([client.stats.rateLimitLimit, client.stats.rateLimitRemaining], [350, 40]);
+  // The 429 said 0 remaining; the retry's reply said nothing, so the 0 stays.
+  await client.getJson("sales", {}, { deadline: T0 + 60_000 });
+  assert.deepEqual([client.stats.rateLimitLimit, client.stats.rateLimitRemaining], [350, 0]);
+});
+
+Deno.test("getJson() leaves the rate-limit figures null when no reply carries the headers", async () => {
+  const { client } = harness([ok, ok]);
+  await client.getJson("sales", {}, { deadline: T0 + 60_000 });
+  await client.getJson("sales", {}, { deadline: T0 + 60_000 });
+  assert.equal(client.stats.requests, 2);
+  assert.deepEqual([client.stats.rateLimitLimit, client.stats.rateLimitRemaining], [null, null]);
+});

@@ -30,6 +30,8 @@ export interface RequestBudget {
   acquire(options: { deadline: number; signal?: AbortSignal }): Promise<RequestSlot | void>;
   /** Holds back every caller of this store until epochMs (after a 429). */
   pauseUntil(epochMs: number): Promise<void>;
+  /** The most requests it lets through per window, where it has such a figure. */
+  readonly allowedRequests?: number;
 }
 
 /** Options of {@link createPostgresRequestBudget}. */

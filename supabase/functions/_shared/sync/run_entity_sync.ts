@@ -157,6 +157,11 @@ export async function continueEntityRun(
     cursorEnd: progress.cursor,
     requests: client.stats.requests,
     rateLimited: client.stats.rateLimited,
+    rateBudget: {
+      allowed: env.budget.allowedRequests ?? null,
+      limit: client.stats.rateLimitLimit,
+      remaining: client.stats.rateLimitRemaining,
+    },
   };
   await closeRunPatiently(
     env.sql,

@@ -14,6 +14,8 @@ export interface RunOutcome {
   cursorEnd: number;
   requests: number;
   rateLimited: number;
+  /** Rate-limit telemetry; absent for a run that sent nothing. */
+  rateBudget?: RunRateBudget;
   error: string | null;
   /** What happens to a running import of this entity. */
   importStatus?: "completed" | "failed";
@@ -97,6 +99,9 @@ export async function closeRun(
           duration_ms = (extract(epoch from (now() - started_at)) * 1000)::integer,
           requests = ${outcome.requests},
           rate_limited = ${outcome.rateLimited},
+          budget_allowed = ${outcome.rateBudget?.allowed ?? null}::integer,
+          rate_limit_limit = ${outcome.rateBudget?.limit ?? null}::integer,
+          rate_limit_remaining = ${outcome.rateBudget?.remaining ?? null}::integer,
           cursor_end = ${outcome.cursorEnd},
           error = ${outcome.error}
       where id = ${run.id}`;
