@@ -6,7 +6,12 @@ import type postgres from "postgres";
 
 type Sql = ReturnType<typeof postgres>;
 
-export const scheduledJobNames = ["sync-dispatch", "sync-reconcile", "sync-prune"] as const;
+export const scheduledJobNames = [
+  "sync-dispatch",
+  "sync-reconcile",
+  "sync-prune",
+  "sync-alerts",
+] as const;
 export type ScheduledJobName = typeof scheduledJobNames[number];
 
 export interface JobRunOptions {
