@@ -9,6 +9,16 @@ export const ABANDONED_RUN_ERROR =
   "The run stopped before finishing (crash, timeout or restart); " +
   "the pages it committed are kept and the next run resumed from its checkpoint";
 
+/**
+ * What a run knew of the rate budget: the requests per window its budget allowed, and what
+ * Lightspeed's latest reply with X-RateLimit-* headers said (null without them).
+ */
+export interface RunRateBudget {
+  allowed: number | null;
+  limit: number | null;
+  remaining: number | null;
+}
+
 export interface RunOutcome {
   status: Exclude<RunStatus, "skipped">;
   cursorEnd: number;
