@@ -26,7 +26,10 @@ insert into public.alert_rules (rule, enabled, threshold, threshold_unit, sort_o
 values
   ('entity_red', true, null, null, 1, 'An entity turns red'),
   ('entity_yellow', false, null, null, 2, 'An entity turns yellow (or red)'),
-  ('consecutive_failures', true, 3, 'runs', 3, 'An entity''s runs fail this many times in a row'),
+  -- Off: entity_red already fires at the first failed run. Used instead of it, it tells only
+  -- once this many runs in a row failed, letting a single failure pass.
+  ('consecutive_failures', false, 3, 'runs', 3,
+    'An entity''s runs fail this many times in a row'),
   ('new_rejects', true, 1, 'rejects', 4,
     'An entity has at least this many unresolved rejected records'),
   ('scheduler_stopped', true, null, null, 5,
