@@ -829,6 +829,62 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "dashboard: staff read the alert log and the rate budget, tune a rule and send a test alert",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { sql } = world.stack;
+      const [rule] = await sql`select enabled, threshold from alert_rules
+        where rule = 'rate_budget_exhausted'`;
+      const secrets = await sql`delete from vault.secrets
+        where name in ('alert_slack_webhook_url', 'alert_webhook_url') returning *`;
+      try {
+        // A sent alert whose text is hostile (it names an entity), and a busy budget window.
+        await sql`insert into alert_log (rule, entity, kind, since, message, status, attempts)
+          values ('entity_red', ${world.entities.failing}, 'failing', now(),
+            ${`Failing: ${hostile.img}`}, 'sent', 2)`;
+        await sql`insert into sync_log (entity, status, started_at, finished_at, requests,
+            rate_limited, budget_allowed, rate_limit_remaining)
+          values (${world.entities.green}, 'completed', now(), now(), 300, 2, 855, 40)`;
+        const { page, incidents } = await watchedPage(world.browser);
+        await signIn(page, world.dashboard.url, world.staff);
+        await page.getByRole("link", { name: "Alerts" }).click();
+        const failing = page.locator('tr[data-kind="failing"]').first();
+        await failing.waitFor();
+        assert.ok((await failing.textContent())!.includes(hostile.img), "the message, as text");
+        assert.match((await failing.textContent())!, /sent \(2 attempts\)/);
+        assert.match(
+          (await page.locator("[data-budget-summary]").textContent())!,
+          /Busiest window: 300 requests \(35 % of the 855 allowed per window\)\. 429 replies: 2\. Lowest remaining budget Lightspeed reported: 40\./,
+        );
+
+        const form = page.locator('form[data-rule="rate_budget_exhausted"]');
+        await form.getByLabel("Threshold (minutes)").fill("45");
+        await form.getByRole("button", { name: "Save" }).click();
+        await form.getByText("Saved").waitFor();
+        const [saved] = await sql`select threshold from alert_rules
+          where rule = 'rate_budget_exhausted'`;
+        assert.equal(saved.threshold, 45);
+
+        // No destination in Vault here: the test alert is recorded as such.
+        await page.getByRole("button", { name: "Send test alert" }).click();
+        await page.getByText("Test alert sent to every configured destination").waitFor();
+        await page.locator('tr[data-kind="test"]').getByText("no destination configured")
+          .waitFor();
+        await assertInert(page, incidents);
+        await page.screenshot({ path: join(artifacts, "dashboard-alerts.png"), fullPage: true });
+      } finally {
+        await sql`update alert_rules set enabled = ${rule.enabled}, threshold = ${rule.threshold}
+          where rule = 'rate_budget_exhausted'`;
+        await sql`truncate alert_log cascade`;
+        for (const secret of secrets) await sql`insert into vault.secrets ${sql(secret)}`;
+      }
+    }),
+});
+
+Deno.test({
   name: "dashboard: usable at phone width",
   sanitizeOps: false,
   sanitizeResources: false,

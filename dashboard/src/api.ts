@@ -105,6 +105,42 @@ export interface HistoryFilter {
   to?: string;
 }
 
+/** public.alert_rules: one alert rule, switched and tuned by staff. */
+export interface AlertRuleRow {
+  rule: string;
+  enabled: boolean;
+  threshold: number | null;
+  threshold_unit: "runs" | "rejects" | "minutes" | null;
+  sort_order: number;
+  description: string;
+}
+
+/** public.sync_alert_history: one alert message and what became of it. */
+export interface AlertRow {
+  id: number;
+  created_at: string;
+  kind: "failing" | "recovered" | "test";
+  rule: string;
+  entity: string | null;
+  since: string | null;
+  message: string;
+  status: string;
+  attempts: number;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+/** public.sync_rate_budget: the runs of one 5-minute window of the last 24 hours. */
+export interface RateBudgetRow {
+  window_start: string;
+  runs: number;
+  requests: number;
+  rate_limited: number;
+  budget_allowed: number | null;
+  lightspeed_limit: number | null;
+  lightspeed_remaining: number | null;
+}
+
 export class ApiError extends Error {
   constructor(message: string, readonly code?: string, readonly status?: number) {
     super(message);
@@ -240,6 +276,49 @@ export class Api {
     const rows = data as ScheduleRow[];
     if (rows.length !== 1) throw new ApiError("Could not save the schedule: not allowed");
     return rows[0];
+  }
+
+  async alertRules(): Promise<AlertRuleRow[]> {
+    const { data, error, status } = await this.client.from("alert_rules").select("*")
+      .order("sort_order");
+    this.#fail("Could not load the alert rules", error, status);
+    return data as AlertRuleRow[];
+  }
+
+  async updateAlertRule(
+    rule: string,
+    patch: Partial<Pick<AlertRuleRow, "enabled" | "threshold">>,
+  ): Promise<AlertRuleRow> {
+    const { data, error, status } = await this.client.from("alert_rules").update(patch)
+      .eq("rule", rule).select();
+    this.#fail(`Could not save the rule ${rule}`, error, status);
+    const rows = data as AlertRuleRow[];
+    if (rows.length !== 1) throw new ApiError(`Could not save the rule ${rule}: not allowed`);
+    return rows[0];
+  }
+
+  async alerts(limit: number): Promise<AlertRow[]> {
+    const { data, error, status } = await this.client.from("sync_alert_history").select("*")
+      .order("id", { ascending: false }).limit(limit);
+    this.#fail("Could not load the alerts", error, status);
+    return data as AlertRow[];
+  }
+
+  /** The "send test alert" button: the database sends it to every configured destination. */
+  async sendTestAlert(): Promise<void> {
+    const { data, error, status } = await this.client.from("alert_settings")
+      .update({ test_requested_at: new Date().toISOString() }).eq("id", true).select("id");
+    this.#fail("Could not send a test alert", error, status);
+    if ((data as unknown[]).length !== 1) {
+      throw new ApiError("Could not send a test alert: not allowed");
+    }
+  }
+
+  async rateBudget(): Promise<RateBudgetRow[]> {
+    const { data, error, status } = await this.client.from("sync_rate_budget").select("*")
+      .order("window_start");
+    this.#fail("Could not load the rate budget", error, status);
+    return data as RateBudgetRow[];
   }
 
   /** Calls a function with the user's JWT; returns the HTTP status and the JSON reply. */

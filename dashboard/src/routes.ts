@@ -2,6 +2,7 @@
 // The dashboard's sections: their hash routes (#/<name>[/<entity>]), their labels, and the view
 // each one opens. Unknown routes open the overview.
 import type { View, ViewContext } from "./context.ts";
+import { alertsView } from "./view_alerts.ts";
 import { historyView } from "./view_history.ts";
 import { overviewView } from "./view_overview.ts";
 import { rejectsView } from "./view_rejects.ts";
@@ -11,6 +12,7 @@ export const routes = [
   ["overview", "Overview"],
   ["history", "History"],
   ["rejects", "Rejected records"],
+  ["alerts", "Alerts"],
   ["settings", "Settings"],
 ] as const;
 
@@ -34,5 +36,6 @@ export function viewFor(route: Route, ctx: ViewContext): View {
   if (route.name === "history") return historyView(ctx, route.param);
   if (route.name === "rejects") return rejectsView(ctx, route.param);
   if (route.name === "settings") return settingsView(ctx);
+  if (route.name === "alerts") return alertsView(ctx);
   return overviewView(ctx);
 }
