@@ -201,6 +201,8 @@ export const accessScenario: Deno.TestDefinition = {
           ["non-staff", userJwt, "staff_members?user_id=not.is.null", { note: "x" }, 403],
           ["staff", staffJwt, "sync_schedule?id=eq.true", { call_timeout_ms: 150000 }, 403],
           ["staff", staffJwt, "sync_settings?entity=eq.sales", { overlap_window: "1h" }, 403],
+          ["non-staff", userJwt, "alert_rules?rule=eq.entity_red", { enabled: false }, 200],
+          ["staff", staffJwt, "alert_settings?id=eq.true", { max_messages_per_hour: 600 }, 403],
         ] as const
       ) {
         const reply = await rest(path, token, { method: "PATCH", body: JSON.stringify(body) });

@@ -7,22 +7,39 @@ import { createLocalUser, deleteLocalUser } from "../api/auth/users.ts";
 import { localAnonKey } from "../api/local_keys.ts";
 import { startLocalApi } from "../api/server.ts";
 import { startNetWorker } from "../net_worker.ts";
-import { closedPort, connect, testDatabaseUrl } from "../net_worker_test_support.ts";
-import { startAlertReceiver } from "../testing/alert_receiver.ts";
+import { closedPort, connect, type Sql, testDatabaseUrl } from "../net_worker_test_support.ts";
+import { type AlertReceiver, startAlertReceiver } from "../testing/alert_receiver.ts";
 import { alertRows, deliveriesAnswered, evaluateAlerts, recordRun } from "../testing/alert_runs.ts";
 import { withAlertSetup } from "../testing/alert_setup.ts";
 
-/** The local pg_net worker, sending only what is addressed to `urlPrefix`. */
-function startWorker(urlPrefix: string) {
-  return startNetWorker({ databaseUrl: testDatabaseUrl, urlPrefix, log: () => {} });
+/**
+ * A test with the database, a receiver and local pg_net workers sending what is addressed to
+ * the receiver or to `alsoSendTo` (pg_net's stand-in takes nothing else from the shared queue).
+ */
+function withReceiver(
+  work: (sql: Sql, receiver: AlertReceiver) => Promise<void>,
+  alsoSendTo: string[] = [],
+): () => Promise<void> {
+  return async () => {
+    const sql = await connect();
+    const receiver = startAlertReceiver();
+    const workers = [receiver.url, ...alsoSendTo].map((urlPrefix) =>
+      startNetWorker({ databaseUrl: testDatabaseUrl, urlPrefix, log: () => {} })
+    );
+    try {
+      await Promise.all(workers.map((worker) => worker.ready));
+      await work(sql, receiver);
+    } finally {
+      for (const worker of workers) await worker.stop();
+      await receiver.stop();
+      await sql.end({ timeout: 5 });
+    }
+  };
 }
 
-Deno.test("an entity turning red sends one failing and one recovered message to both formats", async () => {
-  const sql = await connect();
-  const receiver = startAlertReceiver();
-  const worker = startWorker(receiver.url);
-  try {
-    await worker.ready;
+Deno.test(
+  "an entity turning red sends one failing and one recovered message to both formats",
+  withReceiver(async (sql, receiver) => {
     await withAlertSetup(sql, {
       slackUrl: receiver.slackUrl,
       webhookUrl: receiver.webhookUrl,
@@ -88,20 +105,14 @@ Deno.test("an entity turning red sends one failing and one recovered message to 
       const logged = JSON.stringify(await sql`select * from public.alert_log`);
       assert.ok(!logged.includes(receiver.url), logged);
     });
-  } finally {
-    await worker.stop();
-    await receiver.stop();
-    await sql.end({ timeout: 5 });
-  }
-});
+  }),
+);
 
-Deno.test("a refusing destination is retried until it takes the message; an unreachable one is given up", async () => {
-  const sql = await connect();
-  const receiver = startAlertReceiver();
-  const unreachable = `http://127.0.0.1:${closedPort()}/webhook`;
-  const workers = [startWorker(receiver.url), startWorker(unreachable)];
-  try {
-    await Promise.all(workers.map((w) => w.ready));
+const unreachable = `http://127.0.0.1:${closedPort()}/webhook`;
+
+Deno.test(
+  "a refusing destination is retried until it takes the message; an unreachable one is given up",
+  withReceiver(async (sql, receiver) => {
     await withAlertSetup(sql, {
       slackUrl: receiver.slackUrl,
       webhookUrl: unreachable,
@@ -128,7 +139,7 @@ Deno.test("a refusing destination is retried until it takes the message; an unre
       assert.equal((await evaluateAlerts(sql, 600_000)).retries, 0, "given up after 3 attempts");
 
       const deliveries = await sql`select destination, status, attempts, last_error
-        from sync_private.alert_deliveries order by destination`;
+      from sync_private.alert_deliveries order by destination`;
       assert.deepEqual(deliveries.map((d) => ({ ...d })), [
         { destination: "slack", status: "sent", attempts: 2, last_error: null },
         { destination: "webhook", status: "failed", attempts: 3, last_error: "no connection" },
@@ -141,19 +152,12 @@ Deno.test("a refusing destination is retried until it takes the message; an unre
       ]);
       assert.equal(receiver.accepted("/slack").length, 1, "the message arrived once");
     });
-  } finally {
-    for (const worker of workers) await worker.stop();
-    await receiver.stop();
-    await sql.end({ timeout: 5 });
-  }
-});
+  }, [unreachable]),
+);
 
-Deno.test("past max_messages_per_hour a message is recorded as suppressed and not sent", async () => {
-  const sql = await connect();
-  const receiver = startAlertReceiver();
-  const worker = startWorker(receiver.url);
-  try {
-    await worker.ready;
+Deno.test(
+  "past max_messages_per_hour a message is recorded as suppressed and not sent",
+  withReceiver(async (sql, receiver) => {
     await withAlertSetup(sql, {
       webhookUrl: receiver.webhookUrl,
       rules: { entity_red: null },
@@ -172,12 +176,8 @@ Deno.test("past max_messages_per_hour a message is recorded as suppressed and no
       );
       assert.equal(receiver.received.length, 1);
     });
-  } finally {
-    await worker.stop();
-    await receiver.stop();
-    await sql.end({ timeout: 5 });
-  }
-});
+  }),
+);
 
 /** A local user signed in through the auth stand-in: the token the dashboard would hold. */
 async function signIn(apiUrl: string, email: string, password: string): Promise<string> {
@@ -191,82 +191,80 @@ async function signIn(apiUrl: string, email: string, password: string): Promise<
   return body.access_token;
 }
 
-Deno.test("the dashboard's test button sends a test alert for staff only; the sending limits stay the operator's", async () => {
-  const sql = await connect();
-  const receiver = startAlertReceiver();
-  const worker = startWorker(receiver.url);
-  const api = startLocalApi({ port: 0, databaseUrl: testDatabaseUrl, functionsEnv: {} });
-  const suffix = crypto.randomUUID().slice(0, 8);
-  const password = `alert-test-password-${suffix}`;
-  const staffEmail = `alert-staff-${suffix}@example.com`;
-  const userEmail = `alert-user-${suffix}@example.com`;
-  try {
-    await worker.ready;
-    const staff = await createLocalUser(sql, staffEmail, password, { staff: true });
-    await createLocalUser(sql, userEmail, password, { staff: false });
-    const patch = async (token: string, path: string, body: unknown) => {
-      const reply = await fetch(`${api.url}/rest/v1/${path}`, {
-        method: "PATCH",
-        headers: {
-          apikey: localAnonKey,
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          prefer: "return=representation",
-        },
-        body: JSON.stringify(body),
-      });
-      return { status: reply.status, text: await reply.text() };
-    };
-    await withAlertSetup(sql, {
-      slackUrl: receiver.slackUrl,
-      rules: {},
-      entities: [],
-    }, async () => {
-      const userJwt = await signIn(api.url, userEmail, password);
-      const staffJwt = await signIn(api.url, staffEmail, password);
-      const now = new Date().toISOString();
-      const byUser = await patch(userJwt, "alert_settings?id=eq.true", { test_requested_at: now });
-      assert.deepEqual(
-        [byUser.status, byUser.text],
-        [200, "[]"],
-        "a non-staff user changes nothing",
-      );
+Deno.test(
+  "the dashboard's test button sends a test alert for staff only; the sending limits stay the operator's",
+  withReceiver(async (sql, receiver) => {
+    const api = startLocalApi({ port: 0, databaseUrl: testDatabaseUrl, functionsEnv: {} });
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const password = `alert-test-password-${suffix}`;
+    const staffEmail = `alert-staff-${suffix}@example.com`;
+    const userEmail = `alert-user-${suffix}@example.com`;
+    try {
+      const staff = await createLocalUser(sql, staffEmail, password, { staff: true });
+      await createLocalUser(sql, userEmail, password, { staff: false });
+      const patch = async (token: string, path: string, body: unknown) => {
+        const reply = await fetch(`${api.url}/rest/v1/${path}`, {
+          method: "PATCH",
+          headers: {
+            apikey: localAnonKey,
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            prefer: "return=representation",
+          },
+          body: JSON.stringify(body),
+        });
+        return { status: reply.status, text: await reply.text() };
+      };
+      await withAlertSetup(sql, {
+        slackUrl: receiver.slackUrl,
+        rules: {},
+        entities: [],
+      }, async () => {
+        const userJwt = await signIn(api.url, userEmail, password);
+        const staffJwt = await signIn(api.url, staffEmail, password);
+        const now = new Date().toISOString();
+        const byUser = await patch(userJwt, "alert_settings?id=eq.true", {
+          test_requested_at: now,
+        });
+        assert.deepEqual(
+          [byUser.status, byUser.text],
+          [200, "[]"],
+          "a non-staff user changes nothing",
+        );
 
-      const pressed = await patch(staffJwt, "alert_settings?id=eq.true", {
-        test_requested_at: now,
-      });
-      assert.equal(pressed.status, 200, pressed.text);
-      const [test] = await receiver.waitForAccepted("/slack", 1);
-      assert.match(
-        String(test.body.text),
-        /^\[Lightspeed sync\] Test: alerts reach this destination, sent from the dashboard .+ UTC\.$/,
-      );
-      const [logged] = await sql`select kind, rule, requested_by from public.alert_log`;
-      assert.deepEqual({ ...logged }, { kind: "test", rule: "test", requested_by: staff.id });
+        const pressed = await patch(staffJwt, "alert_settings?id=eq.true", {
+          test_requested_at: now,
+        });
+        assert.equal(pressed.status, 200, pressed.text);
+        const [test] = await receiver.waitForAccepted("/slack", 1);
+        assert.match(
+          String(test.body.text),
+          /^\[Lightspeed sync\] Test: alerts reach this destination, sent from the dashboard .+ UTC\.$/,
+        );
+        const [logged] = await sql`select kind, rule, requested_by from public.alert_log`;
+        assert.deepEqual({ ...logged }, { kind: "test", rule: "test", requested_by: staff.id });
 
-      // Staff switch rules and set thresholds; the sending limits are the operator's.
-      const rule = await patch(staffJwt, "alert_rules?rule=eq.consecutive_failures", {
-        enabled: true,
-        threshold: 5,
+        // Staff switch rules and set thresholds; the sending limits are the operator's.
+        const rule = await patch(staffJwt, "alert_rules?rule=eq.consecutive_failures", {
+          enabled: true,
+          threshold: 5,
+        });
+        assert.equal(rule.status, 200, rule.text);
+        assert.equal(JSON.parse(rule.text)[0].threshold, 5);
+        const limit = await patch(staffJwt, "alert_settings?id=eq.true", {
+          max_messages_per_hour: 600,
+        });
+        assert.equal(limit.status, 403, limit.text);
+        const outOfBounds = await patch(staffJwt, "alert_rules?rule=eq.consecutive_failures", {
+          threshold: 0,
+        });
+        assert.equal(outOfBounds.status, 400, outOfBounds.text);
+        assert.equal(receiver.received.length, 1, "one press, one message");
       });
-      assert.equal(rule.status, 200, rule.text);
-      assert.equal(JSON.parse(rule.text)[0].threshold, 5);
-      const limit = await patch(staffJwt, "alert_settings?id=eq.true", {
-        max_messages_per_hour: 600,
-      });
-      assert.equal(limit.status, 403, limit.text);
-      const outOfBounds = await patch(staffJwt, "alert_rules?rule=eq.consecutive_failures", {
-        threshold: 0,
-      });
-      assert.equal(outOfBounds.status, 400, outOfBounds.text);
-      assert.equal(receiver.received.length, 1, "one press, one message");
-    });
-  } finally {
-    await api.stop();
-    await deleteLocalUser(sql, staffEmail).catch(() => {});
-    await deleteLocalUser(sql, userEmail).catch(() => {});
-    await worker.stop();
-    await receiver.stop();
-    await sql.end({ timeout: 5 });
-  }
-});
+    } finally {
+      await api.stop();
+      await deleteLocalUser(sql, staffEmail).catch(() => {});
+      await deleteLocalUser(sql, userEmail).catch(() => {});
+    }
+  }),
+);
