@@ -169,7 +169,7 @@ declare
   v_row record;
   v_error text;
   v_sent integer := 0;
-  v_touched bigint[] := '{}';
+  v_touched bigint[] := '{}'::bigint[];
 begin
   select * into strict v_settings from public.alert_settings;
   for v_row in
