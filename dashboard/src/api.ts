@@ -24,6 +24,10 @@ export interface HistoryRow {
   records_changed: number;
   requests: number;
   rate_limited: number;
+  /** Rate-limit telemetry; null for runs that sent nothing or got no X-RateLimit headers. */
+  budget_allowed?: number | null;
+  rate_limit_limit?: number | null;
+  rate_limit_remaining?: number | null;
   cursor_start: number | null;
   cursor_end: number | null;
   import_id: string | null;

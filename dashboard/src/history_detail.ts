@@ -13,6 +13,11 @@ export interface RunDetailPanel {
   refreshFrom(rows: HistoryRow[]): void;
 }
 
+/** A figure the run may not have (Lightspeed's rate-limit headers are undocumented). */
+function optionalNumber(value: number | null | undefined): string {
+  return value === null || value === undefined ? "—" : formatNumber(value);
+}
+
 function counters(run: HistoryRow): HTMLElement {
   const item = (label: string, value: string) =>
     h("div", {}, h("dt", {}, label), h("dd", {}, value));
@@ -27,6 +32,8 @@ function counters(run: HistoryRow): HTMLElement {
     item("Pages", formatNumber(run.pages)),
     item("Requests", formatNumber(run.requests)),
     item("Rate limited", formatNumber(run.rate_limited)),
+    item("Allowed per 5 min", optionalNumber(run.budget_allowed)),
+    item("Lightspeed remaining", optionalNumber(run.rate_limit_remaining)),
     item("Received", formatNumber(run.records_received)),
     item("Inserted", formatNumber(run.records_inserted)),
     item("Updated", formatNumber(run.records_updated)),

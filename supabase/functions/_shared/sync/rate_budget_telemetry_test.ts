@@ -50,6 +50,18 @@ Deno.test("each run records its budget allowance and Lightspeed's remaining budg
       },
     ]);
     assert.ok(runs[1].requests >= 1);
+    const history = await sql`
+      select budget_allowed, rate_limit_limit, rate_limit_remaining from public.sync_history
+      order by id`;
+    assert.deepEqual(
+      history.map((r) => ({ ...r })),
+      runs.map(({ budget_allowed, rate_limit_limit, rate_limit_remaining }) => ({
+        budget_allowed,
+        rate_limit_limit,
+        rate_limit_remaining,
+      })),
+      "sync_history shows every sync_log column, the telemetry too",
+    );
 
     const [window] = await sql`
       select runs, requests, budget_allowed, lightspeed_limit, lightspeed_remaining
