@@ -3,6 +3,7 @@ import type { QueuedFault } from "./options.ts";
 import type { ExtraCollection } from "./extra_collections.ts";
 import { MAX_PAGE_SIZE, parsePaging, parsePagingParams } from "./paging_params.ts";
 import { retryAfterHttpDate } from "./rate_limiter.ts";
+import { serveSearch } from "./sales_search.ts";
 import { type EntityName, isEntityName } from "./records.ts";
 import type { SimulatorState } from "./simulator_state.ts";
 import { countRequest, countStatus } from "./stats.ts";
@@ -142,6 +143,7 @@ async function route(
   if (collection && sub === undefined) {
     return await serveCollection(state, entity, collection, id, url);
   }
+  if (entity === "search" && id === undefined) return await serveSearch(state, url);
   if (!isEntityName(entity) || rest.length > 0) {
     return errorResponse(404, `No API route for ${resourcePath}`);
   }
