@@ -62,4 +62,5 @@ export async function resetSyncData(sql: Sql): Promise<void> {
   // Absent from a database without the webhook migrations.
   await sql`truncate public.webhook_events, public.webhook_rejections,
     sync_private.webhook_passes`.catch(() => {});
+  await sql`truncate public.repair_log`.catch(() => {});
 }

@@ -31,6 +31,11 @@ export interface IngestContext {
   secrets?: readonly string[];
   /** This run re-reads the overlap window: its first commit marks the re-read as done. */
   overlap?: boolean;
+  /**
+   * A repair (README "Repair"): rewrites identical rows too and leaves the entity's cursor
+   * where it is, since the records it lands are not the next page of anything.
+   */
+  repair?: boolean;
 }
 
 /** What landing the valid records did. */
@@ -47,13 +52,14 @@ async function landRecords(
   tx: TransactionSql,
   statements: IngestStatements,
   json: string,
+  rewrite = false,
 ): Promise<Landed> {
   if (statements.loadInput) {
     await tx.unsafe(createInputTable);
     await tx.unsafe(statements.loadInput, [json]);
   }
   const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
-    statements.upsert,
+    rewrite ? statements.rewrite : statements.upsert,
     statements.loadInput ? [] : [json],
   );
   const applied = rows.map((r) => r.id);
@@ -97,6 +103,7 @@ async function landRecordByRecord(
   statements: IngestStatements,
   pageJson: string,
   secrets: readonly string[],
+  rewrite: boolean,
 ): Promise<Landed> {
   const records = (JSON.parse(pageJson) as { data: unknown[] }).data;
   const landed: Landed = { applied: [], inserted: 0, refused: [] };
@@ -117,7 +124,7 @@ async function landRecordByRecord(
           await sp.unsafe(createInputTable);
           await sp.unsafe("delete from pg_temp.sync_page_input");
         }
-        return await landRecords(sp, statements, JSON.stringify({ data: [record] }));
+        return await landRecords(sp, statements, JSON.stringify({ data: [record] }), rewrite);
       });
       landed.applied.push(...one.applied);
       landed.inserted += one.inserted;
@@ -140,8 +147,14 @@ export async function ingestPage(
   page: PreparedPage,
 ): Promise<PageCounts> {
   const statements = ingestStatements(context.entity);
+  const rewrite = context.repair ?? false;
   try {
-    return await landPage(sql, context, page, (tx) => landRecords(tx, statements, page.json));
+    return await landPage(
+      sql,
+      context,
+      page,
+      (tx) => landRecords(tx, statements, page.json, rewrite),
+    );
   } catch (error) {
     if (!isRefusedData(error) || page.validCount === 0) throw error;
     // Retrying the page as a whole would fail the same way forever.
@@ -154,7 +167,7 @@ export async function ingestPage(
       sql,
       context,
       page,
-      (tx) => landRecordByRecord(tx, context.entity, statements, page.json, secrets),
+      (tx) => landRecordByRecord(tx, context.entity, statements, page.json, secrets, rewrite),
     );
   }
 }
@@ -195,20 +208,24 @@ async function landPage(
   });
 }
 
-/** Moves the entity's cursor to the page's version.max and adds the page to the run's counts. */
+/** Moves the entity's cursor to the page's version.max (not a repair's) and counts the page. */
 async function recordLandedPage(
   tx: TransactionSql,
   context: IngestContext,
   counts: PageCounts,
   versionMax: number,
 ): Promise<void> {
-  await tx`
-    update public.sync_state
-    set cursor = ${versionMax},
-        import_records = import_records + case when import_status = 'running' then ${counts.received} else 0 end,
-        import_pages = import_pages + case when import_status = 'running' then 1 else 0 end,
-        updated_at = now()
-    where entity = ${context.entity.name}`;
+  // A repair's records are not the next page of anything: the cursor stays where it is.
+  const cursor = context.repair ? null : versionMax;
+  if (cursor !== null) {
+    await tx`
+      update public.sync_state
+      set cursor = ${cursor},
+          import_records = import_records + case when import_status = 'running' then ${counts.received} else 0 end,
+          import_pages = import_pages + case when import_status = 'running' then 1 else 0 end,
+          updated_at = now()
+      where entity = ${context.entity.name}`;
+  }
   await tx`
     update public.sync_log
     set pages = pages + 1,
@@ -217,6 +234,6 @@ async function recordLandedPage(
         records_updated = records_updated + ${counts.updated},
         records_unchanged = records_unchanged + ${counts.unchanged},
         records_rejected = records_rejected + ${counts.rejected},
-        cursor_end = ${versionMax}
+        cursor_end = coalesce(${cursor}::bigint, cursor_end)
     where id = ${context.runId}`;
 }

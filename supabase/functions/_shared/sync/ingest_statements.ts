@@ -26,6 +26,11 @@ export interface IngestStatements {
    * as `id`: the id, or the key columns joined by "/" (registry `key`).
    */
   upsert: string;
+  /**
+   * The same, but rewriting identical rows too (a repair: a row changed by hand keeps its raw,
+   * so only a rewrite restores its columns and children).
+   */
+  rewrite: string;
   children: ChildStatements[];
 }
 
@@ -64,7 +69,7 @@ function rawExpression(entity: EntityDefinition): string {
   return ["r", ...subResourceChildren(entity).map((c) => quoteLiteral(c.field))].join(" - ");
 }
 
-function buildUpsert(entity: EntityDefinition, source: string): string {
+function buildUpsert(entity: EntityDefinition, source: string, rewrite = false): string {
   const table = `public.${quoteIdentifier(entity.table)}`;
   const { conflict, keyText } = keySql(entity);
   const columns = [
@@ -86,8 +91,10 @@ function buildUpsert(entity: EntityDefinition, source: string): string {
 select ${columns.map((c) => c.value).join(",\n  ")}
 from ${source}
 on conflict (${conflict}) do update set ${updates.join(", ")}
-where t.version <= excluded.version
-  and (t.version, t.deleted_at, t.raw) is distinct from (excluded.version, excluded.deleted_at, excluded.raw)
+where t.version <= excluded.version${
+    rewrite ? "" : `
+  and (t.version, t.deleted_at, t.raw) is distinct from (excluded.version, excluded.deleted_at, excluded.raw)`
+  }
 returning ${keyText} as id, (t.xmax = 0) as inserted`;
 }
 
@@ -125,6 +132,9 @@ where (p ->> 'id')::uuid = any($1::uuid[])`,
   };
 }
 
+const pageSource = "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)";
+const inputSource = "pg_temp.sync_page_input as i(r)";
+
 const cache = new Map<string, IngestStatements>();
 
 export function ingestStatements(entity: EntityDefinition): IngestStatements {
@@ -136,13 +146,15 @@ export function ingestStatements(entity: EntityDefinition): IngestStatements {
   }
   const statements: IngestStatements = children.length === 0
     ? {
-      upsert: buildUpsert(entity, "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)"),
+      upsert: buildUpsert(entity, pageSource),
+      rewrite: buildUpsert(entity, pageSource, true),
       children: [],
     }
     : {
       loadInput: "insert into pg_temp.sync_page_input (r) " +
         "select value from jsonb_array_elements(($1::text::jsonb) -> 'data')",
-      upsert: buildUpsert(entity, "pg_temp.sync_page_input as i(r)"),
+      upsert: buildUpsert(entity, inputSource),
+      rewrite: buildUpsert(entity, inputSource, true),
       children: children.map(buildChild),
     };
   cache.set(entity.name, statements);

@@ -3,7 +3,14 @@
 import type { Sql } from "../database.ts";
 
 export type RunStatus = "completed" | "partial" | "failed" | "skipped";
-export type RunTrigger = "schedule" | "manual" | "import" | "dashboard" | "overlap" | "webhook";
+export type RunTrigger =
+  | "schedule"
+  | "manual"
+  | "import"
+  | "dashboard"
+  | "overlap"
+  | "webhook"
+  | "repair";
 
 export const ABANDONED_RUN_ERROR =
   "The run stopped before finishing (crash, timeout or restart); " +
