@@ -9,6 +9,7 @@ export const functionNames = [
   "health",
   "lightspeed-webhook",
   "lightspeed-oauth",
+  "repair",
 ];
 
 const functionsFolder = new URL("../../supabase/functions/", import.meta.url);

@@ -9,6 +9,7 @@ export const functionNames = [
   "health",
   "lightspeed-webhook",
   "lightspeed-oauth",
+  "repair",
 ] as const;
 export const defaultEnvFile = "supabase/functions/.env.production";
 

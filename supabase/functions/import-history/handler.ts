@@ -16,7 +16,7 @@ import {
   unauthorizedReply,
 } from "../_shared/http/json_reply.ts";
 import { acceptHandOver, supersededMessage } from "../_shared/import/import_chain.ts";
-import { type ImportPlan, startOrContinueImport } from "../_shared/import/import_state.ts";
+import { startImport } from "../_shared/import/start_import.ts";
 import { runImportSlice } from "../_shared/import/import_slice.ts";
 
 const body = z.object({
@@ -57,7 +57,7 @@ export const handleImportHistory: FunctionHandler = async (req, context, caller)
   const refused = refusedForCaller(parsed.data, caller);
   if (refused) return refused;
   if (parsed.data.chain) return await continueChain(context, parsed.data.chain, parsed.data);
-  return await startImport(context, parsed.data);
+  return await startFromRequest(context, parsed.data);
 };
 
 /** What only the operator may ask for: a restart, and (the chain's own) a hand-over. */
@@ -79,33 +79,9 @@ function refusedForCaller(data: ImportBody, caller: Caller): Response | null {
   return null;
 }
 
-async function startImport(context: FunctionContext, data: ImportBody): Promise<Response> {
+async function startFromRequest(context: FunctionContext, data: ImportBody): Promise<Response> {
   const requested = data.entities ?? await enabledEntities(context.sql);
-  const plan = await startOrContinueImport(context.sql, requested, {
-    restart: data.restart ?? false,
-  });
-  if (plan.chain.kind === "new") {
-    if (plan.chain.silentSince) {
-      console.warn(
-        `Import chain ${plan.chain.chain.token} takes over from a chain silent since ` +
-          `${plan.chain.silentSince.toISOString()}`,
-      );
-    }
-    background(runImportSlice(context, plan.chain.chain.token, plan.running, { generation: 0 }));
-  }
-  return jsonReply(202, startReply(plan));
-}
-
-function startReply(plan: ImportPlan) {
-  return {
-    import_id: plan.importId,
-    entities: plan.running,
-    ...(plan.completed.length > 0 ? { already_completed: plan.completed } : {}),
-    // A second start while a chain runs starts no other: it joins that one.
-    ...(plan.chain.kind === "joined"
-      ? { joined: true, running_since: plan.chain.chain.startedAt.toISOString() }
-      : {}),
-  };
+  return jsonReply(202, await startImport(context, requested, { restart: data.restart ?? false }));
 }
 
 /** A hand-over: the next slice of a running chain, or the end of one another has replaced. */
