@@ -192,3 +192,55 @@ Deno.test("only the operator secret or staff with the operator role may repair",
     await stack.stop();
   }
 });
+
+/** Consecutive UTC days holding between `min` and `max` sales of the store, oldest first. */
+function daysHolding(saleDates: string[], min: number, max: number) {
+  const days = [...new Set(saleDates.map((d) => d.slice(0, 10)))].sort();
+  const countIn = (from: string, to: string) =>
+    saleDates.filter((d) => d.slice(0, 10) >= from && d.slice(0, 10) <= to).length;
+  for (const [i, from] of days.entries()) {
+    for (const to of days.slice(i)) {
+      const count = countIn(from, to);
+      if (count > max) break;
+      if (count >= min) return { from, to, count };
+    }
+  }
+  throw new Error(`No run of days holds ${min} to ${max} sales`);
+}
+
+Deno.test("a date range that does not fit one invocation continues where it stopped", async () => {
+  const stack = await startSyncStack({
+    simulator: { seed: 23, scale: "demo" },
+    functionsEnv: { SYNC_TIME_BUDGET_MS: "5000", LIGHTSPEED_PAGE_SIZE: "2" },
+  });
+  try {
+    const source = (await stack.control("/dump?entity=sales")).data as { sale_date: string }[];
+    const range = daysHolding(source.map((s) => s.sale_date), 7, 12);
+    // Each search page takes a second: three fit in the 5 s budget, less its closing reserve.
+    await stack.control("/faults", {
+      faults: [{ type: "slow", ms: 1000, path: "/search", count: 100 }],
+    });
+    let reply = await stack.invoke("repair", {
+      action: "sales_range",
+      from: range.from,
+      to: range.to,
+      time_zone: "UTC",
+    });
+    const steps = [reply.body.status];
+    while (reply.status === 200 && reply.body.more) {
+      reply = await stack.invoke("repair", { continue: reply.body.repair_id });
+      steps.push(reply.body.status);
+    }
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.ok(steps.length >= 2, `one invocation did it all: ${JSON.stringify(reply.body)}`);
+    assert.deepEqual([steps.at(0), steps.at(-1)], ["partial", "completed"]);
+    assert.equal(reply.body.progress.records, range.count);
+    const [landed] = await stack.sql`select count(*)::int as count from public.lightspeed_sales`;
+    assert.equal(landed.count, range.count, "every sale of the range, each once");
+    const runs = await stack.sql`select status from public.sync_log
+      where trigger = 'repair' order by id`;
+    assert.equal(runs.length, steps.length, "one repair run per invocation");
+  } finally {
+    await stack.stop();
+  }
+});

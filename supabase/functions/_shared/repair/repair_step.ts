@@ -1,10 +1,12 @@
 // One invocation's share of a logged repair (record, sales_range, rejects): open a repair run,
 // land what fits before the deadline, close the run and record the progress on the repair's
 // row, so a repair that did not fit continues from there with {"continue": <repair id>}.
+import { DeadlineExceededError } from "../deadline.ts";
 import { getEntity, isEntityName, pageSizeFor } from "../entities/registry.ts";
 import { createLightspeedClient, type LightspeedClient } from "../lightspeed/client.ts";
 import { describeError } from "../redact.ts";
 import type { SyncEnvironment } from "../sync/run_entity_sync.ts";
+import { WorkerStoppingError } from "../worker_lifetime.ts";
 import { refetchRecords } from "./refetch_records.ts";
 import { type RepairEntry, type RepairStatus, updateRepair } from "./repair_log.ts";
 import { openRepairRun, type RepairRun } from "./repair_run.ts";
@@ -50,7 +52,11 @@ export async function runRepairStep(
   try {
     done = await stepOf(env, entry, run, client, progress, limits);
   } catch (thrown) {
-    error = describeError(thrown, env.secrets);
+    // Out of time, or a worker the platform stops, is not broken: the next invocation continues
+    // from the progress recorded with each page.
+    const outOfTime = thrown instanceof DeadlineExceededError ||
+      thrown instanceof WorkerStoppingError;
+    if (!outOfTime) error = describeError(thrown, env.secrets);
   }
   await run.close({ error, partial: !done }, client);
   const status: RepairStatus = error ? "failed" : done ? "completed" : "partial";
