@@ -104,7 +104,13 @@ export async function runInvoke(args: string[], io: InvokeIo): Promise<number> {
     const method = name === "health" && body === undefined ? "GET" : "POST";
     const url = `${target.baseUrl}/functions/v1/${name}`;
     io.err(`${method} ${url} (secret from ${target.secretSource})`);
-    const reply = await send(url, method, method === "POST" ? body ?? {} : undefined, target, io);
+    const reply = await callFunction(
+      url,
+      method,
+      method === "POST" ? body ?? {} : undefined,
+      target,
+      io,
+    );
     const text = await reply.text();
     io.out(prettyJson(text));
     if (reply.ok) return 0;
@@ -119,7 +125,8 @@ export async function runInvoke(args: string[], io: InvokeIo): Promise<number> {
   }
 }
 
-async function send(
+/** Sends one call with the secret; a failure to reach the function is one InvokeError line. */
+export async function callFunction(
   url: string,
   method: string,
   body: unknown,
@@ -159,7 +166,7 @@ function networkReason(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 200);
 }
 
-function describeStatus(name: string, status: number, url: string): string {
+export function describeStatus(name: string, status: number, url: string): string {
   if (status === 401) {
     return `${name} answered 401: the secret was rejected; SYNC_SECRET must match the ` +
       `function's (supabase secrets set SYNC_SECRET=... on a project)`;
