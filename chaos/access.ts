@@ -294,7 +294,7 @@ export const accessScenario: Deno.TestDefinition = {
         ["an expired staff JWT", { authorization: `Bearer ${expiredStaffJwt}` }],
       ];
       for (const [who, headers] of refusedCallers) {
-        for (const name of ["sync-entity", "import-history"]) {
+        for (const name of ["sync-entity", "import-history", "repair"]) {
           const reply = await call(url, name, { entity: "outlets" }, headers);
           assert.equal(reply.status, 401, `${name} with ${who}: ${reply.text}`);
           assert.deepEqual(
@@ -311,8 +311,13 @@ export const accessScenario: Deno.TestDefinition = {
         authorization: `Bearer ${staffJwt}`,
       });
       assert.equal(asStaff.status, 200, `a staff JWT is accepted: ${asStaff.text}`);
+      const staffRepair = await call(url, "repair", { action: "rejects", entity: "outlets" }, {
+        authorization: `Bearer ${staffJwt}`,
+      });
+      assert.equal(staffRepair.status, 403, `repair needs the operator role: ${staffRepair.text}`);
       lines.push(
-        `functions: ${refusedCallers.length} kinds of caller refused (401), staff accepted`,
+        `functions: ${refusedCallers.length} kinds of caller refused (401), staff accepted, ` +
+          "repair refused to staff without the operator role (403)",
       );
 
       // Health: colours for anyone, error texts only for operators and staff.

@@ -50,6 +50,7 @@ const expectedCommands = [
   `supabase functions deploy health --no-verify-jwt --use-api --project-ref ${ref}`,
   `supabase functions deploy lightspeed-webhook --no-verify-jwt --use-api --project-ref ${ref}`,
   `supabase functions deploy lightspeed-oauth --no-verify-jwt --use-api --project-ref ${ref}`,
+  `supabase functions deploy repair --no-verify-jwt --use-api --project-ref ${ref}`,
   `supabase secrets set --env-file prod.env --project-ref ${ref}`,
   "supabase db query --linked < (SQL storing Vault secrets project_url = " +
   `https://${ref}.supabase.co and sync_secret = <SYNC_SECRET from prod.env>; the first time, ` +
