@@ -1022,3 +1022,42 @@ Deno.test({
       assert.deepEqual(incidents, []);
     }),
 });
+
+Deno.test({
+  name: "dashboard: Repair is disabled for plain staff; an operator re-fetches a record, logged",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { sql } = world.stack;
+      const { page, incidents } = await watchedPage(world.browser);
+      try {
+        await signIn(page, world.dashboard.url, world.staff);
+        await page.getByRole("link", { name: "Repair" }).click();
+        await page.getByText("Repairs need the operator role").waitFor();
+        assert.equal(await page.getByRole("button", { name: "Run repair" }).isDisabled(), true);
+        await sql`update staff_members set operator = true
+          where user_id = (select id from auth.users where email = ${world.staff.email})`;
+        await page.reload();
+        await page.getByText("nothing is deleted").waitFor();
+        const outlets = await fetch(`${world.simulator.controlUrl}/dump?entity=outlets`);
+        const [outlet] = (await outlets.json()).data as { id: string; name: string }[];
+        await page.getByLabel("Repair", { exact: true }).selectOption("record");
+        await page.getByLabel("Entity").selectOption("outlets");
+        await page.getByLabel("Record id").fill(outlet.id);
+        assert.equal(await page.getByLabel("To (included)").count(), 0, "dates only for sales");
+        await page.getByRole("button", { name: "Run repair" }).click();
+        await page.getByText(/Repair \d+: completed \(landed 1, rejected 0, not found false\)/)
+          .waitFor();
+        const [row] = await sql`select name from lightspeed_outlets where id = ${outlet.id}`;
+        assert.equal(row?.name, outlet.name, "the outlet was fetched and landed");
+        const logged = page.locator("tr[data-repair]").first();
+        await logged.getByText("completed").waitFor();
+        assert.match(await logged.innerText(), /record\s+outlets\s+staff [0-9a-f]{8}\s+completed/);
+        await page.screenshot({ path: join(artifacts, "repair.png"), fullPage: true });
+        assert.deepEqual(incidents, []);
+      } finally {
+        await sql`delete from repair_log`;
+      }
+    }),
+});

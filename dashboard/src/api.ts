@@ -145,6 +145,21 @@ export interface RateBudgetRow {
   lightspeed_remaining: number | null;
 }
 
+/** One repair asked for (public.repair_log). */
+export interface RepairLogRow {
+  id: number;
+  action: string;
+  entity: string;
+  params: Record<string, unknown>;
+  requested_by: string;
+  requested_by_user: string | null;
+  status: string;
+  progress: Record<string, unknown>;
+  error: string | null;
+  requested_at: string;
+  finished_at: string | null;
+}
+
 export class ApiError extends Error {
   constructor(message: string, readonly code?: string, readonly status?: number) {
     super(message);
@@ -325,9 +340,24 @@ export class Api {
     return data as RateBudgetRow[];
   }
 
+  /** Whether the signed-in staff member has the operator role (their own staff_members row). */
+  async isOperator(): Promise<boolean> {
+    const { data, error, status } = await this.client.from("staff_members").select("operator")
+      .limit(1);
+    this.#fail("Could not load your staff role", error, status);
+    return (data as { operator?: boolean }[])[0]?.operator === true;
+  }
+
+  async repairLog(limit = 20): Promise<RepairLogRow[]> {
+    const { data, error, status } = await this.client.from("repair_log").select("*")
+      .order("id", { ascending: false }).limit(limit);
+    this.#fail("Could not load the repair log", error, status);
+    return data as RepairLogRow[];
+  }
+
   /** Calls a function with the user's JWT; returns the HTTP status and the JSON reply. */
   async invoke(
-    name: "sync-entity" | "import-history" | "lightspeed-oauth",
+    name: "sync-entity" | "import-history" | "lightspeed-oauth" | "repair",
     body: Record<string, unknown>,
   ) {
     const { data } = await this.client.auth.getSession();

@@ -6,6 +6,7 @@ import { alertsView } from "./view_alerts.ts";
 import { historyView } from "./view_history.ts";
 import { overviewView } from "./view_overview.ts";
 import { rejectsView } from "./view_rejects.ts";
+import { repairView } from "./view_repair.ts";
 import { settingsView } from "./view_settings.ts";
 
 export const routes = [
@@ -13,6 +14,7 @@ export const routes = [
   ["history", "History"],
   ["rejects", "Rejected records"],
   ["alerts", "Alerts"],
+  ["repair", "Repair"],
   ["settings", "Settings"],
 ] as const;
 
@@ -37,5 +39,6 @@ export function viewFor(route: Route, ctx: ViewContext): View {
   if (route.name === "rejects") return rejectsView(ctx, route.param);
   if (route.name === "settings") return settingsView(ctx);
   if (route.name === "alerts") return alertsView(ctx);
+  if (route.name === "repair") return repairView(ctx);
   return overviewView(ctx);
 }
