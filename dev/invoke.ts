@@ -3,16 +3,7 @@
 //   deno task invoke import-history
 //   deno task invoke sync-entity '{"entity":"sales"}'
 //   deno task invoke health
-import { readEnvFile } from "./env_file.ts";
+import { consoleCommandIo } from "./ops/command_io.ts";
 import { runInvoke } from "./ops/invoke_function.ts";
-import { repoRoot } from "./paths.ts";
 
-const envFilePath = "supabase/functions/.env";
-const code = await runInvoke(Deno.args, {
-  env: Deno.env.toObject(),
-  envFile: await readEnvFile(`${repoRoot}${envFilePath}`),
-  envFilePath,
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-});
-Deno.exit(code);
+Deno.exit(await runInvoke(Deno.args, await consoleCommandIo()));

@@ -3,14 +3,9 @@
 // (dev/edge_runtime/), with a wall clock per worker like the hosted runtime's.
 import { createEdgeRuntime, type WorkerEvent } from "../edge_runtime/runtime.ts";
 
-export const functionNames = [
-  "sync-entity",
-  "import-history",
-  "health",
-  "lightspeed-webhook",
-  "lightspeed-oauth",
-  "repair",
-];
+import { functionNames } from "../function_names.ts";
+
+export { functionNames };
 
 const functionsFolder = new URL("../../supabase/functions/", import.meta.url);
 

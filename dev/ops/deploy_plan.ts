@@ -3,14 +3,9 @@
 // the environment of a child process or on its stdin, never in a printed or argv string.
 import { z } from "zod";
 
-export const functionNames = [
-  "sync-entity",
-  "import-history",
-  "health",
-  "lightspeed-webhook",
-  "lightspeed-oauth",
-  "repair",
-] as const;
+import { functionNames } from "../function_names.ts";
+
+export { functionNames };
 export const defaultEnvFile = "supabase/functions/.env.production";
 
 export interface DeployInputs {
