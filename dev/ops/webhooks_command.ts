@@ -2,16 +2,11 @@
 // lightspeed-webhook function, made through Lightspeed's /api/webhooks (scope `webhooks`).
 // register is idempotent (an identical webhook is kept, not duplicated); list and remove touch
 // only webhooks whose URL is the function's. The token in the URL is never printed.
+import { passTypes } from "../../supabase/functions/_shared/entities/webhook_types.ts";
 import { localApiUrl } from "./invoke_function.ts";
 
-/** The types whose entity the sync keeps; consignment.* name nothing it syncs. */
-export const registeredTypes = [
-  "sale.update",
-  "product.update",
-  "customer.update",
-  "inventory.update",
-  "register_closure.create",
-] as const;
+/** The types some synced entity lists (the registry's webhookEvents); no other is registered. */
+export const registeredTypes = passTypes();
 
 export interface WebhooksIo {
   env: Record<string, string | undefined>;

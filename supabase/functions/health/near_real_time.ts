@@ -3,9 +3,10 @@
 // long the last event waited for the webhook pass that covered it. Information only: no event
 // is normal for a quiet store, so none of it changes a colour or the status.
 import type { Sql } from "../_shared/database.ts";
+import { entitiesWithWebhooks } from "../_shared/entities/webhook_types.ts";
 
-/** Entities a webhook type covers (lightspeed-webhook/webhook_types.ts). */
-const coveredEntities = new Set(["sales", "products", "customers", "inventory", "registers"]);
+/** Entities some webhook type starts a pass of (the registry's webhookEvents). */
+const coveredEntities = new Set(entitiesWithWebhooks());
 
 export interface NearRealTime {
   on: boolean;

@@ -3,7 +3,7 @@
 // delivery count, refusals counted by reason, and per entity the coalescing of passes.
 import type { Sql } from "../_shared/database.ts";
 import type { WebhookEvent } from "./webhook_body.ts";
-import { webhookEntities } from "./webhook_types.ts";
+import { recordedEntityOf } from "../_shared/entities/webhook_types.ts";
 
 export type RejectionReason =
   | "not_configured"
@@ -33,7 +33,7 @@ export async function recordEvent(
   event: WebhookEvent,
   driver: { id: string; until: number; handoverMs: number },
 ): Promise<{ drives: boolean; deliveryCount: number }> {
-  const entity = webhookEntities[event.type];
+  const entity = recordedEntityOf(event.type);
   const [delivery] = await sql<{ delivery_count: number }[]>`
     insert into public.webhook_events as e (type, entity, record_id, version)
     values (${event.type}, ${entity}, ${event.recordId}, ${event.version}::bigint)

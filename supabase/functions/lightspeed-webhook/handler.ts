@@ -6,7 +6,6 @@
 // nothing else.
 import { secretMatches } from "../_shared/auth/sync_secret.ts";
 import { background } from "../_shared/background.ts";
-import { isEntityName } from "../_shared/entities/registry.ts";
 import type { FunctionContext } from "../_shared/function_context.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import { errorReply, jsonReply } from "../_shared/http/json_reply.ts";
@@ -15,7 +14,11 @@ import { abandonDriving, countRejection, recordEvent, type RejectionReason } fro
 import { drivePasses } from "./pass_driver.ts";
 import { maxBodyBytes, parseWebhookBody } from "./webhook_body.ts";
 import { verifyWebhookSignature } from "./webhook_signature.ts";
-import { webhookEntities } from "./webhook_types.ts";
+import {
+  passEntityOf,
+  recordedEntityOf,
+  type WebhookType,
+} from "../_shared/entities/webhook_types.ts";
 
 /** Time a short webhook pass is given when deciding whether a driver can still run one. */
 const HANDOVER_PASS_MS = 10_000;
@@ -62,21 +65,21 @@ export const handleLightspeedWebhook: FunctionHandler = async (req, context) => 
 
 async function recordAndDrive(
   context: FunctionContext,
-  type: keyof typeof webhookEntities,
+  type: WebhookType,
   parsed: Extract<ReturnType<typeof parseWebhookBody>, { ok: true }>,
   deadline: number,
 ) {
   const driver = crypto.randomUUID();
-  const entity = webhookEntities[type];
+  const entity = passEntityOf(type);
   const { drives, deliveryCount } = await recordEvent(context.sql, parsed.event, {
     id: driver,
     until: deadline,
     // A driver with less than an interval and a pass's worth of time left hands over.
     handoverMs: context.config.webhookMinIntervalMs + HANDOVER_PASS_MS,
   });
-  if (!isEntityName(entity)) {
-    // A known type whose entity is not synced: recorded, nothing to pass over.
-    if (drives) await abandonDriving(context.sql, entity, driver);
+  if (entity === null) {
+    // A known type no synced entity lists: recorded, nothing to pass over.
+    if (drives) await abandonDriving(context.sql, recordedEntityOf(type), driver);
     return { delivery_count: deliveryCount, pass: "none" };
   }
   if (drives) background(drivePasses(context, { entity, driver, deadline }));

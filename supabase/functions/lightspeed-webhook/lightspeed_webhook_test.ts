@@ -269,3 +269,53 @@ Deno.test("a storm of 400 deliveries costs a handful of passes, and a running pa
     await stack.stop();
   }
 });
+
+Deno.test("a register closure starts a registers pass; a consignment is recorded and starts none", async () => {
+  const stack = await startSyncStack({
+    simulator: { seed: 84 },
+    functionsEnv: { LIGHTSPEED_WEBHOOK_TOKEN: token, LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS: "1000" },
+  });
+  try {
+    await syncAll(stack, ["registers"]);
+    // New sales move their registers on (invoice sequence), as a closure moves is_open.
+    const summary = await stack.control("/mutate", { newSales: 2 });
+    const closure = JSON.stringify({
+      id: crypto.randomUUID(),
+      register_id: summary.registersTouched[0],
+    });
+    const reply = await post(
+      hookUrl(stack, "register_closure.create"),
+      new URLSearchParams({ payload: closure }).toString(),
+    );
+    assert.deepEqual([reply.status, reply.body.pass], [200, "started"], JSON.stringify(reply.body));
+    await waitFor("the registers pass to end", async () => {
+      const [row] = await stack.sql<{ n: number }[]>`
+        select count(*)::int as n from public.sync_log
+        where entity = 'registers' and trigger = 'webhook' and status = 'completed'`;
+      return row.n >= 1 && await noWebhookPassRunning(stack);
+    });
+    const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, [
+      "registers",
+    ]);
+    assert.deepEqual(comparison.mismatches, []);
+
+    const consignment = JSON.stringify({ id: crypto.randomUUID(), version: 3 });
+    const recorded = await post(
+      hookUrl(stack, "consignment.send"),
+      new URLSearchParams({ payload: consignment }).toString(),
+    );
+    assert.deepEqual([recorded.status, recorded.body.pass], [200, "none"]);
+    const events = await stack.sql<{ type: string; entity: string }[]>`
+      select type, entity from public.webhook_events order by type`;
+    assert.deepEqual(events.map((e) => [e.type, e.entity]), [
+      ["consignment.send", "consignments"],
+      ["register_closure.create", "registers"],
+    ]);
+    const [runs] = await stack.sql<{ n: number }[]>`
+      select count(*)::int as n from public.sync_log where entity not in ('registers')`;
+    assert.equal(runs.n, 0, "the consignment started no pass");
+    assert.ok(await noWebhookPassRunning(stack), "nobody drives consignments");
+  } finally {
+    await stack.stop();
+  }
+});

@@ -1,7 +1,7 @@
 // The body Lightspeed posts: application/x-www-form-urlencoded with a field `payload` holding
 // the JSON of an API 1.0 object. Only the record's id and version are read from it: the sync
 // re-reads the entity from its cursor, so nothing in the payload becomes data.
-import { isWebhookType, type WebhookType } from "./webhook_types.ts";
+import { isWebhookType, type WebhookType } from "../_shared/entities/webhook_types.ts";
 
 /** Larger bodies are refused unread: a sale with hundreds of lines is far below this. */
 export const maxBodyBytes = 1_000_000;

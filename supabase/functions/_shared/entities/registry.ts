@@ -3,6 +3,7 @@
 // its row in public.sync_entities, the database's copy of this list (README, "Adding an
 // entity"). registry_schema_test.ts fails when the tables or that row disagree with the entry.
 import type { ColumnKind } from "./column_kinds.ts";
+import type { WebhookType } from "./webhook_types.ts";
 
 export interface ColumnSpec {
   kind: ColumnKind;
@@ -70,6 +71,11 @@ export interface EntityDefinition {
    */
   key?: readonly string[];
   children?: readonly ChildCollection[];
+  /**
+   * Lightspeed webhook types whose events start a pass of this entity (README § Near-real-time);
+   * a type no entry lists is recorded but starts no pass.
+   */
+  webhookEvents?: readonly WebhookType[];
 }
 
 const addressColumns = {
@@ -103,6 +109,8 @@ export const entityRegistry = [
     supportsDeleted: true,
     pageSize: 1000,
     maxPageSize: 10000,
+    // A closure changes the register's is_open and register_close_time.
+    webhookEvents: ["register_closure.create"],
     columns: {
       name: "text",
       outlet_id: "uuid",
@@ -122,6 +130,7 @@ export const entityRegistry = [
     supportsDeleted: true,
     pageSize: 1000,
     maxPageSize: 10000,
+    webhookEvents: ["customer.update"],
     columns: {
       customer_code: "text",
       first_name: "text",
@@ -153,6 +162,7 @@ export const entityRegistry = [
     supportsDeleted: true,
     pageSize: 1000,
     maxPageSize: 10000,
+    webhookEvents: ["product.update"],
     columns: {
       name: "text",
       description: "text",
@@ -184,6 +194,7 @@ export const entityRegistry = [
     // Lightspeed caps sales pages at 500.
     pageSize: 500,
     maxPageSize: 500,
+    webhookEvents: ["sale.update"],
     columns: {
       outlet_id: "uuid",
       register_id: "uuid",
@@ -253,6 +264,7 @@ export const entityRegistry = [
     supportsDeleted: false,
     pageSize: 1000,
     maxPageSize: 10000,
+    webhookEvents: ["inventory.update"],
     columns: {
       product_id: "uuid",
       outlet_id: "uuid",
