@@ -8,7 +8,7 @@ import type { RunningSimulator, ScaleOption } from "../simulator/mod.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import { int, log, seconds } from "./log.ts";
 import { readCpuMs, readStatusKb, WorkerThreadsCpu } from "./proc_stats.ts";
-import type { BenchResults } from "./report.ts";
+import type { IngestResults } from "./report.ts";
 import {
   countRows,
   type FunctionsServer,
@@ -18,12 +18,12 @@ import {
   startStore,
 } from "./stack.ts";
 
-type IngestStep = BenchResults["ingest"]["steps"][number];
+type IngestStep = IngestResults["steps"][number];
 
 const timeScale = 200;
 const registers = 3;
 
-export async function phaseIngest(sql: Sql, scale: ScaleOption): Promise<BenchResults["ingest"]> {
+export async function phaseIngest(sql: Sql, scale: ScaleOption): Promise<IngestResults> {
   log(
     `\nA. Ingest: store ${JSON.stringify(scale)}, ${registers} registers, time scale x${timeScale}`,
   );

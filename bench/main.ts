@@ -3,7 +3,9 @@
 // then a no-change incremental sync. D (bench/replay_phase.ts): repeated imports of pre-fetched
 // pages for CPU's median and spread, and ingest beside PostgreSQL's COPY. C
 // (bench/rate_phase.ts): a rate-bound full import against the sliding window's exact bound, and a
-// naive baseline.
+// naive baseline. E (bench/freshness_phase.ts): freshness with webhooks on under a steady stream
+// of sales, and with webhooks lost. `--only freshness` (or a comma-separated list of ingest,
+// replay, rate, freshness) runs some of them, in that order.
 //
 // On a durable cluster (fsync, synchronous_commit, full_page_writes on, like Supabase's) unless
 // --fast-cluster. A run with no options writes bench/results/<date>.json and .md and the README's
@@ -13,8 +15,10 @@ import { parseArgs } from "node:util";
 import { resetSyncData } from "../dev/testing/database.ts";
 import { repoRoot } from "../dev/paths.ts";
 import type { ScaleOption } from "../simulator/mod.ts";
-import { createDatabase } from "../supabase/functions/_shared/database.ts";
+import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
+import { phaseFreshness } from "./freshness_phase.ts";
 import { phaseIngest } from "./ingest_phase.ts";
+import { type BenchPhase, benchPhases, selectedPhases } from "./phases.ts";
 import { benchDatabaseUrl, startBenchDatabase, stopBenchDatabase } from "./isolated_db.ts";
 import { log, seconds } from "./log.ts";
 import { phaseRateBound } from "./rate_phase.ts";
@@ -50,6 +54,10 @@ const { values: args } = parseArgs({
     // Phase D: imports of a smaller store's sales from memory, for a median and its spread.
     "replay-sales": { type: "string", default: "15000" },
     repeats: { type: "string", default: "5" },
+    only: { type: "string", default: benchPhases.join(",") },
+    // Phase E: 30 sales one every 2 s, a minute of stream.
+    "freshness-sales": { type: "string", default: "30" },
+    "freshness-lost-rounds": { type: "string", default: "20" },
     out: { type: "string", default: `${repoRoot}bench/results` },
   },
   strict: true,
@@ -64,7 +72,33 @@ function resultsName(day: string): string {
   return args["fast-cluster"] && options.length === 1 ? `${day}-fast-cluster` : `${day}-custom`;
 }
 
+/** The phases --only names, in the order A/B, D, C, E whatever order it names them in. */
+async function measurePhases(sql: Sql, only: Set<BenchPhase>) {
+  const ingest = only.has("ingest")
+    ? await phaseIngest(sql, scaleOf(args["ingest-scale"]))
+    : undefined;
+  const replay = only.has("replay")
+    ? await phaseReplay(sql, { sales: Number(args["replay-sales"]), repeats: Number(args.repeats) })
+    : undefined;
+  const rate = only.has("rate")
+    ? await phaseRateBound(sql, {
+      scale: scaleOf(args["rate-scale"]),
+      timeScale: Number(args["rate-time-scale"]),
+      pageSize: Number(args["rate-page-size"]),
+      skipNaive: args["skip-naive"],
+    })
+    : undefined;
+  const freshness = only.has("freshness")
+    ? await phaseFreshness(sql, {
+      sales: Number(args["freshness-sales"]),
+      lostRounds: Number(args["freshness-lost-rounds"]),
+    })
+    : undefined;
+  return { ingest, replay, rate, freshness };
+}
+
 async function measure(started: number): Promise<MeasuredResults> {
+  const only = selectedPhases(args.only);
   const loadAtStart = Deno.loadavg()[0];
   const commit = await measuredCommit();
   const cluster = await startBenchDatabase({ durable: !args["fast-cluster"] });
@@ -75,17 +109,7 @@ async function measure(started: number): Promise<MeasuredResults> {
   );
   const sql = createDatabase(benchDatabaseUrl, { max: 2 });
   try {
-    const ingest = await phaseIngest(sql, scaleOf(args["ingest-scale"]));
-    const replay = await phaseReplay(sql, {
-      sales: Number(args["replay-sales"]),
-      repeats: Number(args.repeats),
-    });
-    const rate = await phaseRateBound(sql, {
-      scale: scaleOf(args["rate-scale"]),
-      timeScale: Number(args["rate-time-scale"]),
-      pageSize: Number(args["rate-page-size"]),
-      skipNaive: args["skip-naive"],
-    });
+    const { ingest, replay, rate, freshness } = await measurePhases(sql, only);
     await resetSyncData(sql);
     return {
       date: new Date().toISOString(),
@@ -105,6 +129,7 @@ async function measure(started: number): Promise<MeasuredResults> {
       ingest,
       replay,
       rate,
+      freshness,
       benchSeconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -136,6 +161,7 @@ if (import.meta.main) {
   log(`\n${renderMarkdown(results)}`);
   log(`Targets (${commitLabel(results)}):`);
   for (const [name, check] of Object.entries(results.targets)) {
+    if (!check) continue;
     log(
       `  ${name}: ${check.measured.toFixed(3)} ${check.comparison} ${check.target}: ${
         verdict(check)

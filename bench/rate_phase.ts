@@ -19,10 +19,10 @@ import {
 import { benchDatabaseUrl } from "./isolated_db.ts";
 import { int, log, seconds } from "./log.ts";
 import { naiveImport } from "./naive.ts";
-import type { BenchResults } from "./report.ts";
+import type { RateResults } from "./report.ts";
 import { countRows, importAndWait, importRunTotals, startFunctions, startStore } from "./stack.ts";
 
-type Rate = BenchResults["rate"];
+type Rate = RateResults;
 
 export interface RatePhaseOptions {
   scale: ScaleOption;

@@ -34,3 +34,18 @@ Deno.test("README's benchmark table is the latest bench/results run's, cell for 
   assert.equal(results.cluster.durable, true, "the README's figures are a durable cluster's");
   assert.deepEqual(results.options, [], "the README's figures are a run with no options");
 });
+
+// Runs before 2026-12-03 recorded an older shape (no wall-time ratios); their .md stays the record.
+Deno.test("every run since 2026-12-03 still renders, each table as its .md has it", async () => {
+  const names = [...Deno.readDirSync(`${repoRoot}bench/results`)]
+    .map((entry) => entry.name)
+    .filter((name) => name.endsWith(".json") && name >= "2026-12-03");
+  assert.ok(names.length >= 1);
+  for (const name of names) {
+    const results: BenchResults = JSON.parse(
+      await Deno.readTextFile(`${repoRoot}bench/results/${name}`),
+    );
+    const written = await Deno.readTextFile(`${repoRoot}bench/results/${name.slice(0, -5)}.md`);
+    assert.deepEqual(tableCells(renderTable(results)), tableCells(written), name);
+  }
+});

@@ -24,14 +24,12 @@ export function replayCpuRows(r: BenchResults, replay: ReplayResults): Row[] {
       r.targets.cpuMsPer1000Sales,
       " ms",
     ),
-    r.targets.workerThreadsCpuMsPer1000Sales
-      ? targetRow(
-        "… of which the function workers' isolate threads (at least)",
-        spreadMs(replay.workerThreadsCpuMsPer1000Sales),
-        r.targets.workerThreadsCpuMsPer1000Sales,
-        " ms",
-      )
-      : ["… of which the function workers' isolate threads (at least)", "", "", ""],
+    targetRow(
+      "… of which the function workers' isolate threads (at least)",
+      spreadMs(replay.workerThreadsCpuMsPer1000Sales),
+      r.targets.workerThreadsCpuMsPer1000Sales,
+      " ms",
+    ),
     [
       "… of which garbage collection pauses of the isolates (V8 --trace-gc)",
       spreadMs(replay.gcPauseMsPer1000Sales, 1),
@@ -44,12 +42,17 @@ export function replayCpuRows(r: BenchResults, replay: ReplayResults): Row[] {
       "",
       "",
     ],
-    [
-      "… the large store's import below (one run, the simulator on the same cores)",
-      `${fixed(r.ingest.cpuMsPer1000Sales)} ms`,
-      "",
-      "",
-    ],
+    ...(r.ingest ? [largeStoreCpuRow(r.ingest.cpuMsPer1000Sales)] : []),
+  ];
+}
+
+/** Phase A's one import beside the median, when the run had phase A. */
+function largeStoreCpuRow(cpuMsPer1000Sales: number): Row {
+  return [
+    "… the large store's import below (one run, the simulator on the same cores)",
+    `${fixed(cpuMsPer1000Sales)} ms`,
+    "",
+    "",
   ];
 }
 
@@ -64,8 +67,7 @@ export function replayIngestRow(r: BenchResults, replay: ReplayResults): Row {
     }–${int(replay.ingestRowsPerSecond.max)}; ` +
     `COPY ${int(replay.copyRowsPerSecond.median)} rows/s, ${int(replay.copyRowsPerSecond.min)}–` +
     `${int(replay.copyRowsPerSecond.max)})`;
-  const check = r.targets.ingestToCopyRatio;
-  return check ? targetRow(figure, measured, check) : [figure, measured, "", ""];
+  return targetRow(figure, measured, r.targets.ingestToCopyRatio);
 }
 
 export function replayNotes(replay: ReplayResults): string {
@@ -77,8 +79,7 @@ export function replayNotes(replay: ReplayResults): string {
     `each import from a checkpoint; then COPY FROM of the rows those imports landed into the same ` +
     `tables, emptied, as many times, in one transaction. CPU is the \`functions:serve\` ` +
     `process's; per import below, the machine's CPU is split into the functions, the bench ` +
-    `process (page replay, polling), PostgreSQL and everything else on the machine.
-`;
+    `process (page replay, polling), PostgreSQL and everything else on the machine.`;
 }
 
 /** Each import of phase D: what its CPU figure was made of, to read a spread from. */

@@ -1,6 +1,8 @@
 // The benchmark's figures as Markdown, each against its target; whether a target is met is
 // computed here from the figures, never asserted by a test (timings vary from run to run).
+import { freshnessTargets } from "../dev/testing/freshness.ts";
 import type { RateRule } from "./bounds.ts";
+import { freshnessNote, type FreshnessResults, freshnessRows } from "./freshness_report.ts";
 import type { ReplayResults } from "./replay_results.ts";
 import { replayCpuRows, replayIngestRow, replayNotes, replayRunsTable } from "./replay_report.ts";
 
@@ -16,15 +18,15 @@ export const TARGETS = {
   workerThreadsCpuMsPer1000Sales: 20,
   /** At least: ingest of pre-fetched pages ÷ PostgreSQL's COPY of the same rows. */
   ingestToCopyRatio: 0.5,
+  /** Phase E, the issue's targets for webhooks (dev/testing/freshness.ts). */
+  freshnessP50Seconds: freshnessTargets.p50Seconds,
+  freshnessP95Seconds: freshnessTargets.p95Seconds,
+  requestsPerChange: freshnessTargets.requestsPerChange,
+  /** With webhooks lost, after the next scheduled pass. */
+  differencesAfterPoll: 0,
 } as const;
 
 export type TargetName = keyof typeof TARGETS;
-/** Targets every recorded run has; the others came with phase D. */
-type FirstTargetName =
-  | "wallToExactBoundRatio"
-  | "cpuMsPer1000Sales"
-  | "peakRssMb"
-  | "noChangeRequests";
 
 export interface TargetCheck {
   measured: number;
@@ -50,63 +52,71 @@ export interface BenchResults {
     loadAverage?: { start: number; end: number };
   };
   latencyModel: { baseMs: number; perRecordMs: number; note: string };
-  ingest: {
-    store: {
-      scale: unknown;
-      timeScale: number;
-      registers: number;
-      sales: number;
-      lineItems: number;
-      payments: number;
-      customers: number;
-      simulatorRequests: number;
-    };
-    steps: { entities: string[]; ms: number; cpuMs: number; workerThreadsCpuMs: number }[];
-    cpuMsPer1000Sales: number;
-    /** The function workers' isolate threads alone (a lower bound, see proc_stats.ts). */
-    workerThreadsCpuMsPer1000Sales?: number;
-    /** Runs before the functions ran in workers recorded the process's main thread instead. */
-    mainThreadCpuMsPer1000Sales?: number;
-    cpuMsPer1000Customers: number;
-    salesIngestRowsPerSecond: number;
-    salesImportMs: number;
-    peakRssMb: number;
-    noChange: { requests: number; ms: number; records: number };
-  };
-  rate: {
-    store: { scale: unknown; registers: number; timeScale: number; pageSize: number };
-    /** Lightspeed's rule, time-scaled. */
-    rule: RateRule;
-    /** The rule the engine holds itself to: floor(limit × safety). */
-    engineRule: RateRule & { safety: number };
-    engine: {
-      ms: number;
-      requestsNeeded: number;
-      requestsByEnginePages: number;
-      requestsMade: number;
-      rows: number;
-      rateLimited: number;
-      violations: number;
-      /** The sliding window's exact bound at Lightspeed's limit. */
-      exactBoundMs: number;
-      /** The same bound at the engine's own allowance. */
-      allowedBoundMs: number;
-      wallToExactBoundRatio: number;
-      wallToAllowedBoundRatio: number;
-      /** Where the wall time went, in runs since 2026-12-04 (bench/rate_phase.ts). */
-      beforeFirstRequestMs?: number;
-      firstToLastRequestMs?: number;
-      afterLastRequestMs?: number;
-      /** Requests the simulator let in during each window from the first request. */
-      requestsPerWindow?: number[];
-    };
-    naive: { ms: number; requests: number; rateLimited: number; rows: number } | null;
-  };
+  /** Phases A and B; absent when --only left them out. */
+  ingest?: IngestResults;
   /** Phase D: repeated imports of pre-fetched pages and COPY (runs since 2026-12-04). */
   replay?: ReplayResults;
+  /** Phase C; absent when --only left it out. */
+  rate?: RateResults;
+  /** Phase E: freshness with webhooks (runs since 2026-12-03, when --only kept it). */
+  freshness?: FreshnessResults;
   benchSeconds: number;
-  /** Computed by checkTargets from the figures above. */
-  targets: Record<FirstTargetName, TargetCheck> & Partial<Record<TargetName, TargetCheck>>;
+  /** Computed by checkTargets from the figures above, for the phases the run measured. */
+  targets: Partial<Record<TargetName, TargetCheck>>;
+}
+
+export interface IngestResults {
+  store: {
+    scale: unknown;
+    timeScale: number;
+    registers: number;
+    sales: number;
+    lineItems: number;
+    payments: number;
+    customers: number;
+    simulatorRequests: number;
+  };
+  steps: { entities: string[]; ms: number; cpuMs: number; workerThreadsCpuMs: number }[];
+  cpuMsPer1000Sales: number;
+  /** The function workers' isolate threads alone (a lower bound, see proc_stats.ts). */
+  workerThreadsCpuMsPer1000Sales?: number;
+  /** Runs before the functions ran in workers recorded the process's main thread instead. */
+  mainThreadCpuMsPer1000Sales?: number;
+  cpuMsPer1000Customers: number;
+  salesIngestRowsPerSecond: number;
+  salesImportMs: number;
+  peakRssMb: number;
+  noChange: { requests: number; ms: number; records: number };
+}
+
+export interface RateResults {
+  store: { scale: unknown; registers: number; timeScale: number; pageSize: number };
+  /** Lightspeed's rule, time-scaled. */
+  rule: RateRule;
+  /** The rule the engine holds itself to: floor(limit × safety). */
+  engineRule: RateRule & { safety: number };
+  engine: {
+    ms: number;
+    requestsNeeded: number;
+    requestsByEnginePages: number;
+    requestsMade: number;
+    rows: number;
+    rateLimited: number;
+    violations: number;
+    /** The sliding window's exact bound at Lightspeed's limit. */
+    exactBoundMs: number;
+    /** The same bound at the engine's own allowance. */
+    allowedBoundMs: number;
+    wallToExactBoundRatio: number;
+    wallToAllowedBoundRatio: number;
+    /** Where the wall time went, in runs since 2026-12-04 (bench/rate_phase.ts). */
+    beforeFirstRequestMs?: number;
+    firstToLastRequestMs?: number;
+    afterLastRequestMs?: number;
+    /** Requests the simulator let in during each window from the first request. */
+    requestsPerWindow?: number[];
+  };
+  naive: { ms: number; requests: number; rateLimited: number; rows: number } | null;
 }
 
 export type MeasuredResults = Omit<BenchResults, "targets">;
@@ -120,35 +130,60 @@ function check(measured: number, target: number, comparison: TargetCheck["compar
   return { measured, target, comparison, met };
 }
 
+/** The checks of the phases the run measured; phase D's CPU median replaces the single import's. */
 export function checkTargets(r: MeasuredResults): BenchResults["targets"] {
-  const replay = r.replay;
   return {
-    wallToExactBoundRatio: check(
-      r.rate.engine.wallToExactBoundRatio,
-      TARGETS.wallToExactBoundRatio,
-      "≤",
-    ),
-    cpuMsPer1000Sales: check(
-      replay?.cpuMsPer1000Sales.median ?? r.ingest.cpuMsPer1000Sales,
-      TARGETS.cpuMsPer1000Sales,
-      "≤",
-    ),
-    peakRssMb: check(r.ingest.peakRssMb, TARGETS.peakRssMb, "<"),
-    noChangeRequests: check(r.ingest.noChange.requests, TARGETS.noChangeRequests, "≤"),
-    ...(replay && {
-      workerThreadsCpuMsPer1000Sales: check(
-        replay.workerThreadsCpuMsPer1000Sales.median,
-        TARGETS.workerThreadsCpuMsPer1000Sales,
+    ...(r.rate && {
+      wallToExactBoundRatio: check(
+        r.rate.engine.wallToExactBoundRatio,
+        TARGETS.wallToExactBoundRatio,
         "≤",
       ),
-      ingestToCopyRatio: check(replay.ingestToCopyRatio, TARGETS.ingestToCopyRatio, "≥"),
     }),
+    ...(r.ingest && ingestChecks(r.ingest)),
+    ...(r.replay && replayChecks(r.replay)),
+    ...(r.freshness && freshnessChecks(r.freshness)),
+  };
+}
+
+function ingestChecks(ingest: IngestResults): BenchResults["targets"] {
+  return {
+    cpuMsPer1000Sales: check(ingest.cpuMsPer1000Sales, TARGETS.cpuMsPer1000Sales, "≤"),
+    peakRssMb: check(ingest.peakRssMb, TARGETS.peakRssMb, "<"),
+    noChangeRequests: check(ingest.noChange.requests, TARGETS.noChangeRequests, "≤"),
+  };
+}
+
+function replayChecks(replay: ReplayResults): BenchResults["targets"] {
+  return {
+    cpuMsPer1000Sales: check(replay.cpuMsPer1000Sales.median, TARGETS.cpuMsPer1000Sales, "≤"),
+    workerThreadsCpuMsPer1000Sales: check(
+      replay.workerThreadsCpuMsPer1000Sales.median,
+      TARGETS.workerThreadsCpuMsPer1000Sales,
+      "≤",
+    ),
+    ingestToCopyRatio: check(replay.ingestToCopyRatio, TARGETS.ingestToCopyRatio, "≥"),
+  };
+}
+
+function freshnessChecks(f: FreshnessResults): BenchResults["targets"] {
+  const on = f.webhooksOn;
+  return {
+    freshnessP50Seconds: check(on.p50Ms / 1000, TARGETS.freshnessP50Seconds, "≤"),
+    freshnessP95Seconds: check(on.p95Ms / 1000, TARGETS.freshnessP95Seconds, "≤"),
+    requestsPerChange: check(on.requestsPerChange, TARGETS.requestsPerChange, "≤"),
+    differencesAfterPoll: check(
+      f.webhooksLost.differencesAfterPoll,
+      TARGETS.differencesAfterPoll,
+      "≤",
+    ),
   };
 }
 
 /** "met", or how far from the target: above an upper bound, below a lower one. */
 export function verdict(c: TargetCheck): string {
   if (c.met) return "met";
+  if (c.target === 0) return "**missed**";
   const by = c.comparison === "≥" ? 1 - c.measured / c.target : c.measured / c.target - 1;
   return `**missed** by ${(by * 100).toFixed(0)} %`;
 }
@@ -158,19 +193,23 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export type Row = [figure: string, measured: string, target: string, verdict: string];
 
-export function targetRow(figure: string, measured: string, c: TargetCheck, unit = ""): Row {
+/** A row with its target; without the check (a run that did not compute it) blank cells. */
+export function targetRow(figure: string, measured: string, c?: TargetCheck, unit = ""): Row {
+  if (!c) return [figure, measured, "", ""];
   return [figure, measured, `${c.comparison} ${c.target}${unit}`, verdict(c)];
 }
 
-function rateRows(r: BenchResults): Row[] {
-  const { rule, engineRule, engine: e } = r.rate;
+type Targets = BenchResults["targets"];
+
+function rateRows(rate: RateResults, targets: Targets): Row[] {
+  const { rule, engineRule, engine: e } = rate;
   return [
     targetRow(
       "Full import wall time ÷ the sliding window's exact bound (Lightspeed's limit)",
       `${e.wallToExactBoundRatio.toFixed(3)} (${s(e.ms)} vs ${s(e.exactBoundMs)}: ` +
         `${e.requestsNeeded} requests at ${rule.limit} per ${s(rule.windowMs)}, ` +
         `the first ${rule.limit} at once)`,
-      r.targets.wallToExactBoundRatio,
+      targets.wallToExactBoundRatio,
     ),
     [
       `… ÷ the same bound at the rate the engine allows itself (LIGHTSPEED_RATE_SAFETY ` +
@@ -183,7 +222,7 @@ function rateRows(r: BenchResults): Row[] {
 }
 
 /** The isolate threads' share, under the name the run that measured it used. */
-function isolateCpuRow(ingest: BenchResults["ingest"]): Row {
+function isolateCpuRow(ingest: IngestResults): Row {
   const workers = ingest.workerThreadsCpuMsPer1000Sales;
   if (workers !== undefined) {
     return ["… of which the function workers' isolate threads (at least)", ms(workers), "", ""];
@@ -194,9 +233,8 @@ function isolateCpuRow(ingest: BenchResults["ingest"]): Row {
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-/** One large-store import's CPU rows, the target on them in runs before phase D. */
-function singleRunCpuRows(r: BenchResults): Row[] {
-  const { ingest, targets } = r;
+/** One large-store import's CPU rows, the target on them in runs without phase D. */
+function singleRunCpuRows(ingest: IngestResults, targets: Targets): Row[] {
   return [
     targetRow(
       "Functions CPU per 1,000 sales (with line items and payments)",
@@ -208,15 +246,24 @@ function singleRunCpuRows(r: BenchResults): Row[] {
   ];
 }
 
+/** Phases A, B and D: CPU (phase D's median when it ran), ingest, memory, the no-change sync. */
 function ingestRows(r: BenchResults): Row[] {
-  const { ingest, targets } = r;
+  const { ingest, replay } = r;
+  const cpu = replay ? replayCpuRows(r, replay) : ingest ? singleRunCpuRows(ingest, r.targets) : [];
+  if (!ingest) return replay ? [...cpu, replayIngestRow(r, replay)] : cpu;
+  return [
+    ...cpu,
+    ["Functions CPU per 1,000 customers", `${ingest.cpuMsPer1000Customers.toFixed(0)} ms`, "", ""],
+    ...(replay ? [replayIngestRow(r, replay)] : []),
+    ...largeStoreRows(ingest, r.targets, replay !== undefined),
+  ];
+}
+
+function largeStoreRows(ingest: IngestResults, targets: Targets, afterReplay: boolean): Row[] {
   const rows = ingest.store.sales + ingest.store.lineItems + ingest.store.payments;
   return [
-    ...(r.replay ? replayCpuRows(r, r.replay) : singleRunCpuRows(r)),
-    ["Functions CPU per 1,000 customers", `${ingest.cpuMsPer1000Customers.toFixed(0)} ms`, "", ""],
-    ...(r.replay ? [replayIngestRow(r, r.replay)] : []),
     [
-      r.replay
+      afterReplay
         ? "… the large store's sales, the simulator generating pages on the same cores"
         : "Database ingest, sales with children",
       `${int(ingest.salesIngestRowsPerSecond)} rows/s (${int(rows)} rows in ${
@@ -242,8 +289,8 @@ function ingestRows(r: BenchResults): Row[] {
   ];
 }
 
-function naiveRow(r: BenchResults): Row {
-  const { naive, engine } = r.rate;
+function naiveRow(rate: RateResults): Row {
+  const { naive, engine } = rate;
   return [
     "Naive baseline, same import (sequential pages, one INSERT per row, no budget)",
     naive
@@ -255,9 +302,14 @@ function naiveRow(r: BenchResults): Row {
   ];
 }
 
-/** The figures table; the README holds the latest run's, cell for cell. */
+/** The figures table of the phases the run measured; the README holds the latest full run's. */
 export function renderTable(r: BenchResults): string {
-  const rows = [...rateRows(r), ...ingestRows(r), naiveRow(r)];
+  const rows = [
+    ...(r.rate ? rateRows(r.rate, r.targets) : []),
+    ...ingestRows(r),
+    ...(r.rate ? [naiveRow(r.rate)] : []),
+    ...(r.freshness ? freshnessRows(r.freshness, r.targets) : []),
+  ];
   return [
     "| figure | measured | target | |",
     "|---|---|---|---|",
@@ -277,11 +329,8 @@ export function commitLabel(r: BenchResults): string {
   return `commit ${r.commit.sha}${r.commit.dirty ? " dirty (uncommitted changes)" : ""}`;
 }
 
-/** What was run, under the table. */
-export function renderNotes(r: BenchResults): string {
-  const { ingest, rate } = r;
+function rateNote(rate: RateResults): string {
   const e = rate.engine;
-  const store = ingest.store;
   return `- Rate-bound import: ${JSON.stringify(rate.store.scale)} store, ` +
     `${rate.store.registers} register, pages of ${rate.store.pageSize}, Lightspeed's rule ` +
     `time-scaled x${rate.store.timeScale}; ${e.requestsNeeded} requests needed (counted from ` +
@@ -290,26 +339,40 @@ export function renderNotes(r: BenchResults): string {
     `rows landed. The exact bound is the time from the first request to the last (request k ` +
     `goes at floor(k ÷ limit) windows); the wall time also holds the last page's reply and write.${
       rateTimeline(e)
-    }
-- Ingest, CPU and memory: ${JSON.stringify(store.scale)} store (${int(store.sales)} sales, ` +
-    `${int(store.lineItems)} line items, ${int(store.payments)} payments, ` +
-    `${int(store.customers)} customers), rate limit time-scaled x${store.timeScale} (out of the ` +
-    `way), imported entity by entity; CPU is utime+stime of the \`functions:serve\` process ` +
-    `from /proc, which runs each function in a worker thread that retires at half its wall ` +
-    `clock (docs/interface.md); the isolate threads' share is sampled every 100 ms.
-${r.replay ? replayNotes(r.replay) : ""}- Whole benchmark: ${
-      (r.benchSeconds / 60).toFixed(1)
-    } minutes${r.options.length > 0 ? `, options ${r.options.join(" ")}` : ""}.
-`;
+    }`;
 }
 
 /** Where the rate-bound import's time went, for runs that recorded it. */
-function rateTimeline(e: BenchResults["rate"]["engine"]): string {
+function rateTimeline(e: RateResults["engine"]): string {
   if (e.firstToLastRequestMs === undefined) return "";
   return ` From the first request to the last ${s(e.firstToLastRequestMs)} (the bound ` +
     `${s(e.exactBoundMs)}), before the first ${s(e.beforeFirstRequestMs ?? 0)}, after the last ` +
     `${s(e.afterLastRequestMs ?? 0)}; requests in each window from the first: ` +
     `${(e.requestsPerWindow ?? []).join(", ")}.`;
+}
+
+function ingestNote(ingest: IngestResults): string {
+  const store = ingest.store;
+  return `- Ingest, CPU and memory: ${JSON.stringify(store.scale)} store (${int(store.sales)} ` +
+    `sales, ${int(store.lineItems)} line items, ${int(store.payments)} payments, ` +
+    `${int(store.customers)} customers), rate limit time-scaled x${store.timeScale} (out of the ` +
+    `way), imported entity by entity; CPU is utime+stime of the \`functions:serve\` process ` +
+    `from /proc, which runs each function in a worker thread that retires at half its wall ` +
+    `clock (docs/interface.md); the isolate threads' share is sampled every 100 ms.`;
+}
+
+/** What was run, under the table. */
+export function renderNotes(r: BenchResults): string {
+  const notes = [
+    ...(r.rate ? [rateNote(r.rate)] : []),
+    ...(r.ingest ? [ingestNote(r.ingest)] : []),
+    ...(r.replay ? [replayNotes(r.replay)] : []),
+    ...(r.freshness ? [freshnessNote(r.freshness)] : []),
+    `- Whole benchmark: ${(r.benchSeconds / 60).toFixed(1)} minutes${
+      r.options.length > 0 ? `, options ${r.options.join(" ")}` : ""
+    }.`,
+  ];
+  return `${notes.join("\n")}\n`;
 }
 
 /** bench/results/<date>.md: one run, its setting and its figures. */

@@ -68,17 +68,17 @@ const complete = (m: MeasuredResults): BenchResults => ({ ...m, targets: checkTa
 Deno.test("targets are computed from the figures: the wall-time one against the exact bound", () => {
   const targets = checkTargets(measured());
   // 94.3 s ÷ 75 s = 1.257 > 1.15: missed by 9 %, however close 94.3 ÷ 87.6 (the average rate) is.
-  assert.equal(targets.wallToExactBoundRatio.met, false);
-  assert.equal(verdict(targets.wallToExactBoundRatio), "**missed** by 9 %");
+  assert.equal(targets.wallToExactBoundRatio!.met, false);
+  assert.equal(verdict(targets.wallToExactBoundRatio!), "**missed** by 9 %");
   // 64.2 ms against the target of 30 ms.
-  assert.equal(verdict(targets.cpuMsPer1000Sales), "**missed** by 114 %");
-  assert.equal(targets.peakRssMb.met, true);
-  assert.equal(targets.noChangeRequests.met, true);
+  assert.equal(verdict(targets.cpuMsPer1000Sales!), "**missed** by 114 %");
+  assert.equal(targets.peakRssMb!.met, true);
+  assert.equal(targets.noChangeRequests!.met, true);
   // 86.25 s ÷ 75 s = 1.15 exactly: met ("at most").
-  assert.equal(checkTargets(measured({ wallMs: 86_250 })).wallToExactBoundRatio.met, true);
+  assert.equal(checkTargets(measured({ wallMs: 86_250 })).wallToExactBoundRatio!.met, true);
   // Memory must stay strictly below 200 MB.
-  assert.equal(checkTargets(measured({ peakRssMb: 200 })).peakRssMb.met, false);
-  assert.equal(checkTargets(measured({ peakRssMb: 199.9 })).peakRssMb.met, true);
+  assert.equal(checkTargets(measured({ peakRssMb: 200 })).peakRssMb!.met, false);
+  assert.equal(checkTargets(measured({ peakRssMb: 199.9 })).peakRssMb!.met, true);
 });
 
 Deno.test("the table shows both wall-time ratios, the target on the exact bound", () => {
@@ -138,9 +138,35 @@ function withReplay(m: MeasuredResults): MeasuredResults {
   };
 }
 
+/** A freshness phase's figures: p50 2.4 s, p95 4.4 s, 28 requests for 30 sales. */
+function freshness(overrides: { p95Ms?: number; differencesAfterPoll?: number } = {}) {
+  return {
+    store: { scale: "demo", registers: 3, timeScale: 1, minIntervalMs: 5_000 },
+    webhooksOn: {
+      sales: 30,
+      intervalMs: 2_000,
+      p50Ms: 2_400,
+      p95Ms: overrides.p95Ms ?? 4_400,
+      maxMs: 4_900,
+      requests: 28,
+      requestsPerChange: 28 / 30,
+      violations: 0,
+    },
+    webhooksLost: {
+      dropRate: 0.2,
+      changes: 40,
+      dropped: 7,
+      events: 40,
+      differencesBeforePoll: 2,
+      differencesAfterPoll: overrides.differencesAfterPoll ?? 0,
+      rowsCompared: 1_790,
+    },
+  };
+}
+
 Deno.test("with repeated imports the CPU target is on their median, and ingest is against COPY", () => {
   const results = complete(withReplay(measured()));
-  assert.equal(results.targets.cpuMsPer1000Sales.measured, 50, "the median, not the large run");
+  assert.equal(results.targets.cpuMsPer1000Sales!.measured, 50, "the median, not the large run");
   assert.equal(results.targets.workerThreadsCpuMsPer1000Sales?.measured, 40);
   const ratio = results.targets.ingestToCopyRatio!;
   assert.equal(ratio.comparison, "≥");
@@ -161,8 +187,8 @@ Deno.test("with repeated imports the CPU target is on their median, and ingest i
   assert.match(markdown, /\| recording \(simulator\) \| 15\.0 s \| 8,800 \| 70 ms \|/);
   assert.match(markdown, /\| 3 \| 10\.0 s \| 13,200 \| 45 ms \| 36 ms \(2\) \| 7\.5 ms \(102\) \|/);
   // COPY's rows give PostgreSQL's CPU beside the imports', when the run recorded it.
-  assert.match(markdown, /\| COPY 1 \| 4\.0 s \| 33,000 \|  \|  \|  \| 3,900 ms \|  \|  \|/);
-  assert.match(markdown, /\| COPY 3 \| 3\.3 s \| 40,000 \|  \|  \|  \|  \|  \|  \|/);
+  assert.match(markdown, /\| COPY 1 \| 4\.0 s \| 33,000 \|( {2}\|){3} 3,900 ms \|( {2}\|){2}$/m);
+  assert.match(markdown, /\| COPY 3 \| 3\.3 s \| 40,000 \|( {2}\|){6}$/m);
 });
 
 Deno.test("every recorded run since the report named its commit renders, no figure missing", async () => {
@@ -177,7 +203,10 @@ Deno.test("every recorded run since the report named its commit renders, no figu
     rendered++;
     const markdown = renderMarkdown(results);
     assert.doesNotMatch(markdown, /undefined|NaN/, name);
-    assert.ok(tableCells(renderTable(results)).length >= 8, name);
+    // A run of some phases (--only) has fewer rows, but each row has its figure.
+    const [_header, ...rows] = tableCells(renderTable(results));
+    assert.ok(rows.length >= 4, name);
+    for (const row of rows) assert.notEqual(row[1], "", `${name}: ${row[0]}`);
   }
   assert.ok(rendered >= 1, "no recorded run with a commit");
 });
@@ -189,4 +218,79 @@ Deno.test("the load average, when recorded, is printed beside the machine", () =
     machine: { ...m.machine, loadAverage: { start: 0.5, end: 2.25 } },
   }));
   assert.match(markdown, /like Supabase's\); load average 0\.50 at the start, 2\.25 at the end\./);
+});
+
+Deno.test("a run with a freshness phase shows its four figures against the issue's targets", () => {
+  const rows = tableCells(renderTable(complete({ ...measured(), freshness: freshness() })));
+  const [p50, p95, requests, lost] = rows.slice(-4);
+  assert.match(p50[0], /^Freshness p50: store change to committed row \(a sale every 2\.0 s/);
+  assert.deepEqual(p50.slice(1), ["2.4 s", "≤ 5 s", "met"]);
+  assert.deepEqual(p95.slice(1), ["4.4 s (slowest 4.9 s)", "≤ 15 s", "met"]);
+  assert.deepEqual(requests.slice(1), ["0.93 (28 for 30 sales)", "≤ 1", "met"]);
+  assert.match(lost[0], /20 % of webhooks lost/);
+  assert.deepEqual(lost.slice(1), [
+    "0 (7 of 40 deliveries lost; 2 before the pass; 1,790 rows compared)",
+    "≤ 0",
+    "met",
+  ]);
+  const missed = checkTargets({
+    ...measured(),
+    freshness: freshness({ p95Ms: 16_500, differencesAfterPoll: 3 }),
+  });
+  assert.equal(verdict(missed.freshnessP95Seconds!), "**missed** by 10 %");
+  assert.equal(verdict(missed.differencesAfterPoll!), "**missed**");
+});
+
+Deno.test("runs before the freshness phase render as they did; --only freshness renders it alone", () => {
+  const before = tableCells(renderTable(complete(measured())));
+  assert.equal(before.length, 1 + 9, "the header and the nine rows of the 2026-12-03 table");
+  assert.ok(before.every((row) => !/Freshness/.test(row[0])));
+  const { ingest: _ingest, rate: _rate, ...common } = measured();
+  const alone = complete({ ...common, options: ["--only", "freshness"], freshness: freshness() });
+  assert.deepEqual(Object.keys(alone.targets).sort(), [
+    "differencesAfterPoll",
+    "freshnessP50Seconds",
+    "freshnessP95Seconds",
+    "requestsPerChange",
+  ]);
+  const markdown = renderMarkdown(alone);
+  assert.equal(tableCells(markdown).length, 1 + 4);
+  assert.match(markdown, /- Freshness: "demo" store, 3 registers/);
+  assert.doesNotMatch(markdown, /Rate-bound import|Ingest, CPU/);
+  assert.match(markdown, /options --only freshness/);
+});
+
+Deno.test("a run of every phase shows rate, ingest with phase D's median, naive, then freshness", () => {
+  const all = complete({ ...withReplay(measured()), freshness: freshness() });
+  const rows = tableCells(renderTable(all)).slice(1).map((row) => row[0]);
+  // Rate 2, CPU 5 (median, isolates, GC, recording, large store), customers, ingest ÷ COPY,
+  // the large store's ingest, memory, no change, naive, freshness 4.
+  assert.equal(rows.length, 2 + 5 + 1 + 1 + 3 + 1 + 4);
+  assert.match(rows[0], /exact bound/);
+  assert.match(rows[2], /median \(min–max\) of 3 imports/);
+  assert.match(rows[12], /^Naive baseline/);
+  assert.match(rows[13], /^Freshness p50/);
+  assert.equal(Object.keys(all.targets).length, 10, "every target has its check");
+});
+
+Deno.test("--only replay renders phase D alone: its CPU median and ingest against COPY", () => {
+  const { ingest: _ingest, rate: _rate, ...common } = withReplay(measured());
+  const alone = complete({ ...common, options: ["--only", "replay"] });
+  assert.deepEqual(Object.keys(alone.targets).sort(), [
+    "cpuMsPer1000Sales",
+    "ingestToCopyRatio",
+    "workerThreadsCpuMsPer1000Sales",
+  ]);
+  const markdown = renderMarkdown(alone);
+  const rows = tableCells(markdown).slice(1);
+  assert.deepEqual(rows.map((row) => row[1]), [
+    "50 ms (45–55 ms)",
+    "40 ms (36–44 ms)",
+    "8.0 ms (7.5–9.0 ms)",
+    "70 ms",
+    "0.36 (12,000 rows/s, 11,000–13,200; COPY 33,000 rows/s, 30,000–40,000)",
+  ]);
+  assert.doesNotMatch(markdown, /undefined|NaN|Rate-bound import|Ingest, CPU|large store/);
+  assert.match(markdown, /- CPU and ingest, repeated:/);
+  assert.match(markdown, /\| COPY 3 \|/);
 });

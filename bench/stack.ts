@@ -4,7 +4,12 @@ import { functionsV8Flags } from "../dev/functions_runtime_flags.ts";
 import { isPortFree, sleep, stopProcessTree, waitForHttp } from "../dev/demo_processes.ts";
 import { repoRoot } from "../dev/paths.ts";
 import { benchDatabaseUrl } from "./isolated_db.ts";
-import { type RunningSimulator, type ScaleOption, startSimulator } from "../simulator/mod.ts";
+import {
+  type RunningSimulator,
+  type ScaleOption,
+  type SimulatorOptions,
+  startSimulator,
+} from "../simulator/mod.ts";
 import type { Sql } from "../supabase/functions/_shared/database.ts";
 import { type GcTotals, tallyGcLines } from "./gc_trace.ts";
 
@@ -22,6 +27,8 @@ export interface StoreOptions {
   registers: number;
   timeScale: number;
   seed?: number;
+  /** How the store delivers webhooks (the freshness phase loses some on purpose). */
+  webhooks?: SimulatorOptions["webhooks"];
 }
 
 export async function startStore(options: StoreOptions): Promise<RunningSimulator> {
@@ -37,6 +44,7 @@ export async function startStore(options: StoreOptions): Promise<RunningSimulato
       baseMs: REAL_LATENCY.baseMs / options.timeScale,
       perRecordMs: REAL_LATENCY.perRecordMs / options.timeScale,
     },
+    webhooks: options.webhooks,
   });
 }
 
