@@ -34,6 +34,7 @@ import { localDatabaseUrl, repoRoot } from "./paths.ts";
 import { printableUrl } from "./db/local_password.ts";
 import { dashboardOriginsOn } from "./api/cors.ts";
 import { resetSyncData } from "./testing/database.ts";
+import { simulatorControl } from "./testing/simulator_control.ts";
 import { type RunningSimulator, startSimulator } from "../simulator/mod.ts";
 import { createDatabase, type Sql } from "../supabase/functions/_shared/database.ts";
 import { entityNames } from "../supabase/functions/_shared/entities/registry.ts";
@@ -108,17 +109,6 @@ async function invoke(stack: Stack, name: string, body: unknown): Promise<Json> 
   });
   const text = await reply.text();
   if (!reply.ok) throw new Error(`${name} answered HTTP ${reply.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-
-async function control(simulator: RunningSimulator, path: string, body?: unknown): Promise<Json> {
-  const reply = await fetch(`${simulator.controlUrl}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await reply.text();
-  if (!reply.ok) throw new Error(`simulator ${path} answered HTTP ${reply.status}: ${text}`);
   return JSON.parse(text);
 }
 
@@ -438,7 +428,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     let mutated: Json = null;
     if (stack.simulator) {
       log("\n3. The store keeps trading (simulator: edits, deletes, voids, payoffs, new sales)");
-      mutated = await control(stack.simulator, "/mutate", DEMO_MUTATIONS);
+      mutated = await simulatorControl(stack.simulator.controlUrl, "/mutate", DEMO_MUTATIONS);
       log(
         `  ${mutated.customerEdits.length} customer edits, ${mutated.productEdits.length} product ` +
           `edits, ${mutated.customerDeletes.length} customers and ${mutated.productDeletes.length} ` +

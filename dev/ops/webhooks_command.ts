@@ -2,7 +2,7 @@
 // lightspeed-webhook function, made through Lightspeed's /api/webhooks (scope `webhooks`).
 // register is idempotent (an identical webhook is kept, not duplicated); list and remove touch
 // only webhooks whose URL is the function's. The token in the URL is never printed.
-import { passTypes } from "../../supabase/functions/_shared/entities/webhook_types.ts";
+import { passTypes } from "../../supabase/functions/_shared/entities/webhook_entities.ts";
 import { localApiUrl } from "./invoke_function.ts";
 
 /** The types some synced entity lists (the registry's webhookEvents); no other is registered. */

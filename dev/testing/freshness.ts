@@ -5,6 +5,7 @@
 // and the Lightspeed requests spent; then, with webhooks lost, what the scheduled poll leaves.
 import type { Sql } from "../../supabase/functions/_shared/database.ts";
 import { compareWithSource } from "./compare_with_source.ts";
+import { simulatorControl } from "./simulator_control.ts";
 
 /** The issue's targets: p50 and p95 from store change to committed row, requests per change. */
 export const freshnessTargets = { p50Seconds: 5, p95Seconds: 15, requestsPerChange: 1 } as const;
@@ -16,19 +17,8 @@ export interface StreamStore {
   controlUrl: string;
 }
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-async function control(store: StreamStore, path: string, body?: unknown): Promise<Json> {
-  const reply = await fetch(`${store.controlUrl}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await reply.text();
-  if (!reply.ok) throw new Error(`Simulator control ${path} failed: ${reply.status} ${text}`);
-  return JSON.parse(text);
-}
+const control = (store: StreamStore, path: string, body?: unknown) =>
+  simulatorControl(store.controlUrl, path, body);
 
 /** Registers the function's URL for sale.update through the simulator's /api/webhooks. */
 export async function registerSaleWebhook(

@@ -3,7 +3,7 @@
 // long the last event waited for the webhook pass that covered it. Information only: no event
 // is normal for a quiet store, so none of it changes a colour or the status.
 import type { Sql } from "../_shared/database.ts";
-import { entitiesWithWebhooks } from "../_shared/entities/webhook_types.ts";
+import { entitiesWithWebhooks } from "../_shared/entities/webhook_entities.ts";
 
 /** Entities some webhook type starts a pass of (the registry's webhookEvents). */
 const coveredEntities = new Set(entitiesWithWebhooks());

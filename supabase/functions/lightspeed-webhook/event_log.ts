@@ -3,7 +3,7 @@
 // delivery count, refusals counted by reason, and per entity the coalescing of passes.
 import type { Sql } from "../_shared/database.ts";
 import type { WebhookEvent } from "./webhook_body.ts";
-import { recordedEntityOf } from "../_shared/entities/webhook_types.ts";
+import { recordedEntityOf } from "../_shared/entities/webhook_entities.ts";
 
 export type RejectionReason =
   | "not_configured"

@@ -14,11 +14,8 @@ import { abandonDriving, countRejection, recordEvent, type RejectionReason } fro
 import { drivePasses } from "./pass_driver.ts";
 import { maxBodyBytes, parseWebhookBody } from "./webhook_body.ts";
 import { verifyWebhookSignature } from "./webhook_signature.ts";
-import {
-  passEntityOf,
-  recordedEntityOf,
-  type WebhookType,
-} from "../_shared/entities/webhook_types.ts";
+import { passEntityOf, recordedEntityOf } from "../_shared/entities/webhook_entities.ts";
+import type { WebhookType } from "../_shared/entities/webhook_types.ts";
 
 /** Time a short webhook pass is given when deciding whether a driver can still run one. */
 const HANDOVER_PASS_MS = 10_000;

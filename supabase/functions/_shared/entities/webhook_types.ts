@@ -1,9 +1,6 @@
-// The seven webhook types Lightspeed X-Series sends (README § Near-real-time) and the entity
-// each makes stale, read from the registry's webhookEvents: a type no entry lists
-// (consignment.* today) is recorded but starts no pass, and a later entity takes its events by
-// listing them in its entry.
-import { type EntityDefinition, type EntityName, entityRegistry } from "./registry.ts";
-
+// The seven webhook types Lightspeed X-Series sends (README § Near-real-time). Which of them
+// start a pass, and of which entity, the registry's entries say (webhookEvents,
+// webhook_entities.ts).
 export const webhookTypes = [
   "sale.update",
   "product.update",
@@ -16,33 +13,6 @@ export const webhookTypes = [
 
 export type WebhookType = (typeof webhookTypes)[number];
 
-type Registry = readonly EntityDefinition[];
-
 export function isWebhookType(value: string): value is WebhookType {
   return (webhookTypes as readonly string[]).includes(value);
-}
-
-/** The entity whose pass the type starts, or null when no entry lists it. */
-export function passEntityOf(type: WebhookType, registry: Registry = entityRegistry) {
-  const entity = registry.find((e) => e.webhookEvents?.includes(type));
-  return (entity?.name ?? null) as EntityName | null;
-}
-
-/**
- * The entity webhook_events and webhook_passes file the event under: the pass's entity, else
- * the type's subject in the plural ("consignment.send" -> "consignments"), the name an entity
- * for it would take, so its earlier events stay under it.
- */
-export function recordedEntityOf(type: WebhookType, registry: Registry = entityRegistry): string {
-  return passEntityOf(type, registry) ?? `${type.slice(0, type.indexOf("."))}s`;
-}
-
-/** The types some entity lists: the ones worth registering with Lightspeed. */
-export function passTypes(registry: Registry = entityRegistry): WebhookType[] {
-  return registry.flatMap((e) => e.webhookEvents ?? []);
-}
-
-/** The entities some webhook type starts a pass of. */
-export function entitiesWithWebhooks(registry: Registry = entityRegistry): string[] {
-  return registry.filter((e) => (e.webhookEvents ?? []).length > 0).map((e) => e.name);
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type EntityDefinition, entityRegistry } from "./registry.ts";
-import { passEntityOf, passTypes, recordedEntityOf, webhookTypes } from "./webhook_types.ts";
+import { passEntityOf, passTypes, recordedEntityOf } from "./webhook_entities.ts";
+import { webhookTypes } from "./webhook_types.ts";
 
 Deno.test("each type starts a pass of the entity whose registry entry lists it", () => {
   assert.deepEqual(
