@@ -5,7 +5,7 @@ import { connectTestDatabase } from "../../../dev/testing/database.ts";
 import { recordEvent, releaseIfQuiet, startPass } from "./event_log.ts";
 import type { WebhookEvent } from "./webhook_body.ts";
 
-// consignment.* name an entity nothing syncs: no pass of another test can interfere.
+// Consignment events: no other test of this file sends them, so no pass of another test interferes.
 const event: WebhookEvent = { type: "consignment.send", recordId: "c-1", version: "7" };
 
 Deno.test("one driver at a time; one with no time left is taken over and stops", async () => {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { compareWithSource } from "../../../dev/testing/compare_with_source.ts";
 import { startSyncStack, type SyncStack } from "../../../dev/testing/sync_stack.ts";
+import type { EntityName } from "../_shared/entities/registry.ts";
 import { webhookSignature } from "../../../simulator/webhook_sender.ts";
 
 const token = "webhook-token-for-tests-0123456789abcdef";
@@ -270,15 +271,28 @@ Deno.test("a storm of 400 deliveries costs a handful of passes, and a running pa
   }
 });
 
-Deno.test("a register closure starts a registers pass; a consignment is recorded and starts none", async () => {
+/** Waits for a completed webhook pass of the entity and none running, then compares it. */
+async function assertWebhookPassMatches(stack: SyncStack, entity: EntityName): Promise<void> {
+  await waitFor(`the ${entity} pass to end`, async () => {
+    const [row] = await stack.sql<{ n: number }[]>`
+      select count(*)::int as n from public.sync_log
+      where entity = ${entity} and trigger = 'webhook' and status = 'completed'`;
+    return row.n >= 1 && await noWebhookPassRunning(stack);
+  });
+  const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, [entity]);
+  assert.deepEqual(comparison.mismatches, []);
+}
+
+Deno.test("a register closure starts a registers pass, a consignment receipt a consignments one", async () => {
   const stack = await startSyncStack({
     simulator: { seed: 84 },
     functionsEnv: { LIGHTSPEED_WEBHOOK_TOKEN: token, LIGHTSPEED_WEBHOOK_MIN_INTERVAL_MS: "1000" },
   });
   try {
-    await syncAll(stack, ["registers"]);
-    // New sales move their registers on (invoice sequence), as a closure moves is_open.
-    const summary = await stack.control("/mutate", { newSales: 2 });
+    await syncAll(stack, ["registers", "consignments"]);
+    // New sales move their registers on (invoice sequence), as a closure moves is_open; a receipt
+    // gives its consignment and its products new versions.
+    const summary = await stack.control("/mutate", { newSales: 2, consignmentReceipts: 1 });
     const closure = JSON.stringify({
       id: crypto.randomUUID(),
       register_id: summary.registersTouched[0],
@@ -288,33 +302,26 @@ Deno.test("a register closure starts a registers pass; a consignment is recorded
       new URLSearchParams({ payload: closure }).toString(),
     );
     assert.deepEqual([reply.status, reply.body.pass], [200, "started"], JSON.stringify(reply.body));
-    await waitFor("the registers pass to end", async () => {
-      const [row] = await stack.sql<{ n: number }[]>`
-        select count(*)::int as n from public.sync_log
-        where entity = 'registers' and trigger = 'webhook' and status = 'completed'`;
-      return row.n >= 1 && await noWebhookPassRunning(stack);
-    });
-    const comparison = await compareWithSource(stack.sql, stack.simulator.controlUrl, [
-      "registers",
-    ]);
-    assert.deepEqual(comparison.mismatches, []);
+    await assertWebhookPassMatches(stack, "registers");
 
-    const consignment = JSON.stringify({ id: crypto.randomUUID(), version: 3 });
+    const [received] = summary.consignmentReceipts;
+    assert.ok(received, "the store had an open consignment to receive");
     const recorded = await post(
-      hookUrl(stack, "consignment.send"),
-      new URLSearchParams({ payload: consignment }).toString(),
+      hookUrl(stack, "consignment.receive"),
+      new URLSearchParams({ payload: JSON.stringify({ id: received }) }).toString(),
     );
-    assert.deepEqual([recorded.status, recorded.body.pass], [200, "none"]);
+    assert.deepEqual([recorded.status, recorded.body.pass], [200, "started"]);
+    await assertWebhookPassMatches(stack, "consignments");
     const events = await stack.sql<{ type: string; entity: string }[]>`
       select type, entity from public.webhook_events order by type`;
     assert.deepEqual(events.map((e) => [e.type, e.entity]), [
-      ["consignment.send", "consignments"],
+      ["consignment.receive", "consignments"],
       ["register_closure.create", "registers"],
     ]);
     const [runs] = await stack.sql<{ n: number }[]>`
-      select count(*)::int as n from public.sync_log where entity not in ('registers')`;
-    assert.equal(runs.n, 0, "the consignment started no pass");
-    assert.ok(await noWebhookPassRunning(stack), "nobody drives consignments");
+      select count(*)::int as n from public.sync_log
+      where trigger = 'webhook' and entity not in ('registers', 'consignments')`;
+    assert.equal(runs.n, 0, "no other entity's pass started");
   } finally {
     await stack.stop();
   }

@@ -379,6 +379,8 @@ export const entityRegistry = [
     // Each changed consignment costs one products request: small pages land often.
     pageSize: 100,
     maxPageSize: 1000,
+    // A consignment sent or received gets a new version; the pass re-reads from the cursor.
+    webhookEvents: ["consignment.send", "consignment.receive"],
     columns: {
       type: "text",
       status: "text",

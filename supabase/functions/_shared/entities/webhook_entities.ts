@@ -1,6 +1,6 @@
 // The entity each webhook type makes stale, read from the registry's webhookEvents: a type no
-// entry lists (consignment.* today) is recorded but starts no pass, and a later entity takes its
-// events by listing them in its entry.
+// entry lists is recorded but starts no pass, and a later entity takes its events by listing them
+// in its entry (as consignments took consignment.send and consignment.receive).
 import { type EntityDefinition, type EntityName, entityRegistry } from "./registry.ts";
 import type { WebhookType } from "./webhook_types.ts";
 

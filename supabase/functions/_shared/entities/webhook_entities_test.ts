@@ -13,11 +13,13 @@ Deno.test("each type starts a pass of the entity whose registry entry lists it",
       "inventory.update": "inventory",
       // A closure changes the register's is_open and register_close_time.
       "register_closure.create": "registers",
-      "consignment.send": null,
-      "consignment.receive": null,
+      "consignment.send": "consignments",
+      "consignment.receive": "consignments",
     },
   );
   assert.deepEqual(passTypes().toSorted(), [
+    "consignment.receive",
+    "consignment.send",
     "customer.update",
     "inventory.update",
     "product.update",
@@ -32,23 +34,17 @@ Deno.test("no type is listed by two entries, so each starts one entity's pass", 
 });
 
 Deno.test("a type no entry lists is filed under its subject, the name its entity would take", () => {
-  assert.equal(recordedEntityOf("consignment.send"), "consignments");
+  // A registry whose consignments entry lists no events, as before it took them.
+  const withoutEvents: EntityDefinition[] = entityRegistry.map((e) =>
+    e.name === "consignments" ? { ...e, webhookEvents: undefined } : e
+  );
+  assert.equal(passEntityOf("consignment.send", withoutEvents), null);
+  assert.equal(recordedEntityOf("consignment.send", withoutEvents), "consignments");
+  assert.equal(recordedEntityOf("consignment.receive", withoutEvents), "consignments");
+  assert.equal(recordedEntityOf("register_closure.create", withoutEvents), "registers");
+  assert.equal(passTypes(withoutEvents).length, 5);
+  // The entry takes their events by listing them, nothing else: the registry's does.
+  assert.equal(passEntityOf("consignment.send"), "consignments");
   assert.equal(recordedEntityOf("consignment.receive"), "consignments");
-  assert.equal(recordedEntityOf("register_closure.create"), "registers");
-  // An entity for consignments takes their events by listing them in its entry, nothing else.
-  const consignments: EntityDefinition = {
-    name: "consignments",
-    path: "/consignments",
-    table: "lightspeed_consignments",
-    supportsDeleted: true,
-    pageSize: 1000,
-    maxPageSize: 10000,
-    columns: {},
-    webhookEvents: ["consignment.send", "consignment.receive"],
-  };
-  const registry = [...entityRegistry, consignments];
-  assert.equal(passEntityOf("consignment.send", registry), "consignments");
-  assert.equal(passEntityOf("consignment.receive", registry), "consignments");
-  assert.equal(recordedEntityOf("consignment.send", registry), "consignments");
-  assert.equal(passTypes(registry).length, 7);
+  assert.equal(passTypes().length, 7);
 });
