@@ -10,7 +10,7 @@
 // On a durable cluster (fsync, synchronous_commit, full_page_writes on, like Supabase's) unless
 // --fast-cluster. A run with no options writes bench/results/<date>.json and .md and the README's
 // figures; a run with options writes <date>-fast-cluster or <date>-custom files and leaves the
-// README alone.
+// README alone. A later run of the same name that day adds -2, -3, ... (bench/results_files.ts).
 import { parseArgs } from "node:util";
 import { resetSyncData } from "../dev/testing/database.ts";
 import { repoRoot } from "../dev/paths.ts";
@@ -33,6 +33,7 @@ import {
   renderReadmeBlock,
   verdict,
 } from "./report.ts";
+import { freeResultsName, resultsBaseName } from "./results_files.ts";
 import { cpuModel, measuredCommit } from "./run_info.ts";
 import { REAL_LATENCY } from "./stack.ts";
 
@@ -65,12 +66,6 @@ const { values: args } = parseArgs({
 
 const scaleOf = (raw: string): ScaleOption =>
   /^\d+$/.test(raw) ? { sales: Number(raw) } : raw as ScaleOption;
-
-/** The results' file name: the date for the README's run, a suffix for any other. */
-function resultsName(day: string): string {
-  if (options.length === 0) return day;
-  return args["fast-cluster"] && options.length === 1 ? `${day}-fast-cluster` : `${day}-custom`;
-}
 
 /** The phases --only names, in the order A/B, D, C, E whatever order it names them in. */
 async function measurePhases(sql: Sql, only: Set<BenchPhase>) {
@@ -139,12 +134,12 @@ async function measure(started: number): Promise<MeasuredResults> {
 }
 
 async function writeResults(results: BenchResults): Promise<void> {
-  const name = resultsName(results.date.slice(0, 10));
   await Deno.mkdir(args.out, { recursive: true });
+  const name = await freeResultsName(args.out, resultsBaseName(results.date.slice(0, 10), options));
   await Deno.writeTextFile(`${args.out}/${name}.json`, JSON.stringify(results, null, 2) + "\n");
   await Deno.writeTextFile(`${args.out}/${name}.md`, renderMarkdown(results));
   log(`Wrote ${args.out}/${name}.json and ${name}.md`);
-  if (name === results.date.slice(0, 10)) {
+  if (options.length === 0) {
     await writeReadmeBlock(renderReadmeBlock(results));
     log("Rewrote the README's benchmark figures");
   } else {

@@ -4,22 +4,12 @@ import assert from "node:assert/strict";
 import { repoRoot } from "../dev/paths.ts";
 import { readmeBlock, tableCells } from "./readme_block.ts";
 import { type BenchResults, commitLabel, renderTable } from "./report.ts";
-
-/** The newest bench/results/<date>.json of a run with no options (fast-cluster runs are not). */
-function latestResults(): string {
-  const names = [...Deno.readDirSync(`${repoRoot}bench/results`)]
-    .map((entry) => entry.name)
-    .filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name))
-    .sort();
-  assert.ok(names.length > 0, "no bench/results/<date>.json");
-  return names.at(-1)!;
-}
+import { latestFullRun } from "./results_files.ts";
 
 Deno.test("README's benchmark table is the latest bench/results run's, cell for cell", async () => {
-  const latest = latestResults();
-  const results: BenchResults = JSON.parse(
-    await Deno.readTextFile(`${repoRoot}bench/results/${latest}`),
-  );
+  const run = await latestFullRun(`${repoRoot}bench/results`);
+  assert.ok(run, "no bench/results run with no options");
+  const { name: latest, results } = run;
   const block = readmeBlock(await Deno.readTextFile(`${repoRoot}README.md`));
   assert.deepEqual(
     tableCells(block),
