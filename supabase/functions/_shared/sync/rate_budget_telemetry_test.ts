@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { startSimulator } from "../../../../simulator/mod.ts";
 import { connectTestDatabase, resetSyncData } from "../../../../dev/testing/database.ts";
 import { inProcessSync } from "../../../../dev/testing/in_process_sync.ts";
+import type { Sql } from "../database.ts";
 
 /** The simulator's replies with Lightspeed-style rate-limit headers (undocumented by it). */
 function withRateLimitHeaders(remaining: () => number): typeof fetch {
@@ -15,6 +16,25 @@ function withRateLimitHeaders(remaining: () => number): typeof fetch {
     headers.set("X-RateLimit-Remaining", String(remaining()));
     return new Response(reply.body, { status: reply.status, headers });
   };
+}
+
+/** sync_history shows every sync_log column, the telemetry too. */
+async function assertHistoryShowsTelemetry(
+  sql: Sql,
+  runs: readonly Record<string, unknown>[],
+): Promise<void> {
+  const history = await sql`
+    select budget_allowed, rate_limit_limit, rate_limit_remaining from public.sync_history
+    order by id`;
+  assert.deepEqual(
+    history.map((r) => ({ ...r })),
+    runs.map(({ budget_allowed, rate_limit_limit, rate_limit_remaining }) => ({
+      budget_allowed,
+      rate_limit_limit,
+      rate_limit_remaining,
+    })),
+    "sync_history shows every sync_log column, the telemetry too",
+  );
 }
 
 Deno.test("each run records its budget allowance and Lightspeed's remaining budget where given", async () => {
@@ -50,18 +70,7 @@ Deno.test("each run records its budget allowance and Lightspeed's remaining budg
       },
     ]);
     assert.ok(runs[1].requests >= 1);
-    const history = await sql`
-      select budget_allowed, rate_limit_limit, rate_limit_remaining from public.sync_history
-      order by id`;
-    assert.deepEqual(
-      history.map((r) => ({ ...r })),
-      runs.map(({ budget_allowed, rate_limit_limit, rate_limit_remaining }) => ({
-        budget_allowed,
-        rate_limit_limit,
-        rate_limit_remaining,
-      })),
-      "sync_history shows every sync_log column, the telemetry too",
-    );
+    await assertHistoryShowsTelemetry(sql, runs);
 
     const [window] = await sql`
       select runs, requests, budget_allowed, lightspeed_limit, lightspeed_remaining
