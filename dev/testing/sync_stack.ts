@@ -51,7 +51,7 @@ export interface SyncStack {
 }
 
 /** A simulator acting as an OAuth app: the functions sign in through it (README § OAuth). */
-function oauthEnv(simulator: RunningSimulator): Record<string, string> {
+export function oauthEnv(simulator: RunningSimulator): Record<string, string> {
   if (!simulator.oauth) return {};
   return {
     LIGHTSPEED_AUTH_MODE: "oauth",

@@ -1,0 +1,158 @@
+// sync-entity in oauth mode over real HTTP, in the functions' own process (README § OAuth): 20
+// concurrent runs across an access token's refresh point share exactly one refresh; a process
+// killed while a refresh is in flight leaves either a working token or a truthful "reconnect
+// needed", never a loop of token requests.
+import assert from "node:assert/strict";
+import { startSimulator } from "../../../simulator/mod.ts";
+import type { RunningSimulator } from "../../../simulator/mod.ts";
+import {
+  connectTestDatabase,
+  resetSyncData,
+  testDatabaseUrl,
+} from "../../../dev/testing/database.ts";
+import {
+  type FunctionsProcess,
+  startFunctionsProcess,
+} from "../../../dev/testing/functions_process.ts";
+import {
+  connectThroughSimulator,
+  forgetOAuthConnection,
+  testOAuthApp,
+} from "../../../dev/testing/oauth_connection.ts";
+import { oauthEnv, testSyncSecret } from "../../../dev/testing/sync_stack.ts";
+import type { Sql } from "../_shared/database.ts";
+import { entityNames } from "../_shared/entities/registry.ts";
+
+interface OAuthStage {
+  sql: Sql;
+  simulator: RunningSimulator;
+  env: Record<string, string>;
+}
+
+// Replies are read field by field.
+// deno-lint-ignore no-explicit-any
+type JsonReply = any;
+
+async function withOAuthStage(
+  accessTokenSeconds: number,
+  test: (stage: OAuthStage) => Promise<void>,
+) {
+  const sql = await connectTestDatabase();
+  await resetSyncData(sql);
+  await forgetOAuthConnection(sql);
+  const simulator = await startSimulator({
+    port: 0,
+    seed: 5,
+    scale: "small",
+    oauth: { ...testOAuthApp, accessTokenSeconds },
+  });
+  const env = {
+    ...oauthEnv(simulator),
+    LIGHTSPEED_API_BASE_URL: simulator.apiBaseUrl,
+    SYNC_SECRET: testSyncSecret,
+    SUPABASE_DB_URL: testDatabaseUrl,
+    LIGHTSPEED_REGISTER_COUNT: "9",
+    SYNC_TIME_BUDGET_MS: "30000",
+  };
+  try {
+    await test({ sql, simulator, env });
+  } finally {
+    await forgetOAuthConnection(sql).catch(() => {});
+    await resetSyncData(sql).catch(() => {});
+    await simulator.stop();
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function call(
+  functions: FunctionsProcess,
+  name: string,
+  body?: unknown,
+): Promise<{ status: number; body: JsonReply }> {
+  const reply = await fetch(`${functions.url}/functions/v1/${name}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json", "x-sync-secret": testSyncSecret },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: reply.status, body: await reply.json() };
+}
+
+async function control(simulator: RunningSimulator, path: string, body?: unknown) {
+  const reply = await fetch(`${simulator.controlUrl}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(reply.ok, `simulator control ${path}: ${reply.status}`);
+  return await reply.json();
+}
+
+/** Every 401 the simulator's API answered, whatever the path. */
+async function unauthorizedReplies(simulator: RunningSimulator): Promise<number> {
+  const stats = await control(simulator, "/stats");
+  return Object.values(stats.byPath as Record<string, { statuses: Record<string, number> }>)
+    .reduce((sum, path) => sum + (path.statuses["401"] ?? 0), 0);
+}
+
+async function connection(sql: Sql) {
+  const [row] = await sql<{ status: string; generation: string; refreshed_at: Date | null }[]>`
+    select status, generation, refreshed_at from sync_private.lightspeed_oauth`;
+  return { status: row.status, generation: Number(row.generation), refreshedAt: row.refreshed_at };
+}
+
+export async function waitFor(what: string, done: () => boolean | Promise<boolean>) {
+  const until = Date.now() + 20_000;
+  while (!(await done())) {
+    if (Date.now() > until) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const authTrouble = /401|unauthori[sz]ed|token|reconnect|oauth/i;
+
+Deno.test("oauth: 20 concurrent sync-entity runs across the token's refresh point refresh it once", async () => {
+  // A 16 s token is refreshed from 8 s on; every run's first request stalls past that point.
+  await withOAuthStage(16, async ({ sql, simulator, env }) => {
+    const functions = await startFunctionsProcess(env);
+    try {
+      const oauth = simulator.oauth!;
+      await control(simulator, "/faults", {
+        faults: [{ type: "slow", ms: 9_000, count: entityNames.length }],
+      });
+      const generation = await connectThroughSimulator(sql, simulator);
+      const tokenRequestsBefore = oauth.stats.tokenRequests;
+      const entities = [...entityNames, ...entityNames].slice(0, 20);
+      const replies = await Promise.all(
+        entities.map((entity) => call(functions, "sync-entity", { entity })),
+      );
+
+      assert.equal(oauth.stats.tokenRequests - tokenRequestsBefore, 1, "exactly one refresh");
+      assert.equal(oauth.stats.refused, 0);
+      assert.equal(await unauthorizedReplies(simulator), 0, "no request met a 401");
+      for (const [i, reply] of replies.entries()) {
+        const text = JSON.stringify(reply.body);
+        assert.equal(reply.status, 200, `${entities[i]}: ${text}`);
+        assert.ok(["completed", "skipped"].includes(reply.body.status), `${entities[i]}: ${text}`);
+        assert.doesNotMatch(reply.body.error ?? "", authTrouble);
+      }
+      const runs = await sql<{ entity: string; status: string; error: string | null }[]>`
+        select entity, status, error from public.sync_log`;
+      assert.ok(runs.length >= entityNames.length, `runs logged: ${runs.length}`);
+      for (const run of runs) {
+        assert.ok(["completed", "skipped"].includes(run.status), JSON.stringify(run));
+        assert.doesNotMatch(run.error ?? "", authTrouble);
+      }
+      const after = await connection(sql);
+      assert.equal(after.status, "connected");
+      assert.equal(after.generation, generation + 1);
+      // The runs really straddled the refresh: started before it, finished after it.
+      const [straddling] = await sql<{ n: number }[]>`
+        select count(*)::int as n from public.sync_log
+        where status = 'completed' and started_at < ${after.refreshedAt}
+          and finished_at > ${after.refreshedAt}`;
+      assert.ok(straddling.n >= 10, `runs across the refresh: ${straddling.n}`);
+    } finally {
+      await functions.stop();
+    }
+  });
+});
