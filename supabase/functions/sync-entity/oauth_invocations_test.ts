@@ -22,6 +22,7 @@ import {
 import { oauthEnv, testSyncSecret } from "../../../dev/testing/sync_stack.ts";
 import type { Sql } from "../_shared/database.ts";
 import { entityNames } from "../_shared/entities/registry.ts";
+import { ABANDONED_RUN_ERROR } from "../_shared/sync/run_log.ts";
 
 interface OAuthStage {
   sql: Sql;
@@ -100,7 +101,7 @@ async function connection(sql: Sql) {
   return { status: row.status, generation: Number(row.generation), refreshedAt: row.refreshed_at };
 }
 
-export async function waitFor(what: string, done: () => boolean | Promise<boolean>) {
+async function waitFor(what: string, done: () => boolean | Promise<boolean>) {
   const until = Date.now() + 20_000;
   while (!(await done())) {
     if (Date.now() > until) throw new Error(`timed out waiting: ${what}`);
@@ -153,6 +154,113 @@ Deno.test("oauth: 20 concurrent sync-entity runs across the token's refresh poin
       assert.ok(straddling.n >= 10, `runs across the refresh: ${straddling.n}`);
     } finally {
       await functions.stop();
+    }
+  });
+});
+
+/** The stored token reaches its refresh point (half of a 20 s lifetime), the simulator's copy still valid. */
+async function dueForRefresh(sql: Sql) {
+  await sql`update sync_private.lightspeed_oauth
+    set access_expires_at = now() + interval '5 seconds'`;
+}
+
+/** What a dead process leaves behind runs out: its refresh claim and its run's lease. */
+async function expireDeadLeases(sql: Sql) {
+  await sql`update sync_private.lightspeed_oauth set refresh_lease_until = now() - interval '1 second'
+    where refresh_owner is not null`;
+  await sql`update public.sync_state set lease_expires_at = now() - interval '1 second'`;
+}
+
+/** Starts a run in a process and SIGKILLs the process once `killPoint` is reached. */
+async function killDuringRun(env: Record<string, string>, killPoint: () => Promise<boolean>) {
+  const doomed = await startFunctionsProcess(env);
+  const inFlight = call(doomed, "sync-entity", { entity: "outlets" }).catch((e: unknown) => e);
+  await waitFor("the kill point", killPoint);
+  await doomed.kill();
+  assert.ok((await inFlight) instanceof Error, "the run died with its process");
+}
+
+Deno.test("oauth: killed after Lightspeed rotated but before the store, runs say 'reconnect needed' and stop asking", async () => {
+  await withOAuthStage(20, async ({ sql, simulator, env }) => {
+    const oauth = simulator.oauth!;
+    await connectThroughSimulator(sql, simulator);
+    await dueForRefresh(sql);
+    // The new pair is issued (the old refresh token revoked) but its reply comes too late.
+    oauth.queueTokenFaults({ type: "slow", ms: 6_000 });
+    const lateReplySent = Date.now() + 6_500;
+    await killDuringRun(env, () => Promise.resolve(oauth.stats.refreshes === 1));
+    await expireDeadLeases(sql);
+
+    const fresh = await startFunctionsProcess(env);
+    try {
+      const first = await call(fresh, "sync-entity", { entity: "outlets" });
+      assert.equal(first.body.status, "failed", JSON.stringify(first.body));
+      assert.match(first.body.error, /needs reconnecting: an earlier refresh was cut off/);
+      // One try of the spent refresh token after the killed one, then never again.
+      assert.equal(oauth.stats.tokenRequests, 3, "code exchange, killed refresh, one retry");
+      const later = await Promise.all(
+        ["outlets", "customers", "products"].map((entity) =>
+          call(fresh, "sync-entity", { entity })
+        ),
+      );
+      for (const run of later) {
+        assert.equal(run.body.status, "failed", JSON.stringify(run.body));
+        assert.match(run.body.error, /needs reconnecting/);
+      }
+      assert.equal(oauth.stats.tokenRequests, 3, "no token request once reconnect is needed");
+      assert.equal(await unauthorizedReplies(simulator), 0, "no loop of 401s");
+      const health = await call(fresh, "health");
+      assert.equal(health.status, 503);
+      assert.match(health.body.reason, /needs reconnecting/);
+      assert.equal(health.body.lightspeed_auth.status, "reconnect_needed");
+      assert.match(health.body.lightspeed_auth.problem, /cut off/);
+      // The killed run is closed as abandoned; every run after it names the reconnect.
+      const logged = await sql<{ error: string }[]>`
+        select error from public.sync_log where status = 'failed' order by id`;
+      assert.equal(logged.length, 5);
+      assert.equal(logged[0].error, ABANDONED_RUN_ERROR);
+      for (const run of logged.slice(1)) assert.match(run.error, /needs reconnecting/);
+      // The simulator's late reply to the dead process has gone out (no timer left running).
+      await waitFor("the late token reply", () => Date.now() > lateReplySent);
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
+Deno.test("oauth: killed after the refreshed pair was stored, the next process syncs with it", async () => {
+  await withOAuthStage(20, async ({ sql, simulator, env }) => {
+    const oauth = simulator.oauth!;
+    const generation = await connectThroughSimulator(sql, simulator);
+    await dueForRefresh(sql);
+    // The run hangs on its first page, after refreshing.
+    await control(simulator, "/faults", {
+      faults: [{ type: "slow", ms: 60_000, count: 1, path: "/outlets" }],
+    });
+    await killDuringRun(
+      env,
+      async () => (await connection(sql)).generation === generation + 1,
+    );
+    await expireDeadLeases(sql);
+    await fetch(`${simulator.controlUrl}/faults`, { method: "DELETE" }).then((r) =>
+      r.body?.cancel()
+    );
+
+    const fresh = await startFunctionsProcess(env);
+    try {
+      const run = await call(fresh, "sync-entity", { entity: "outlets" });
+      assert.equal(run.body.status, "completed", JSON.stringify(run.body));
+      assert.equal(oauth.stats.tokenRequests, 2, "code exchange and the one refresh");
+      assert.deepEqual(
+        await connection(sql).then(({ status, generation }) => ({ status, generation })),
+        {
+          status: "connected",
+          generation: generation + 1,
+        },
+      );
+      assert.equal((await call(fresh, "health")).body.lightspeed_auth.status, "connected");
+    } finally {
+      await fresh.stop();
     }
   });
 });
