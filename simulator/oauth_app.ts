@@ -3,7 +3,8 @@
 // refresh-token grants, and the access tokens it issued. Refresh tokens rotate: issuing a new
 // one revokes the one used, and the revoked one is refused (400 invalid_grant) from then on.
 // Faults for the token endpoint: a slow reply sent after the tokens were issued (a refresher
-// killed meanwhile never stores them), and a 5xx that issues nothing. Counts every request.
+// killed meanwhile never stores them), and a 5xx, at once or late, that issues nothing. Counts
+// every request.
 import { delay, errorResponse, jsonResponse } from "./http_json.ts";
 
 export interface OAuthAppOptions {
@@ -16,7 +17,12 @@ export interface OAuthAppOptions {
   scopes?: string;
 }
 
-export type TokenFault = { type: "slow"; ms: number } | { type: "status"; status: number };
+/** slow: issued, replied `ms` later; status: nothing issued, replied after `ms` (default 0). */
+export type TokenFault = { type: "slow"; ms: number } | {
+  type: "status";
+  status: number;
+  ms?: number;
+};
 
 export interface OAuthStats {
   /** Every POST to the token endpoint, whatever became of it. */
@@ -95,7 +101,10 @@ export class SimulatedOAuthApp {
   async token(request: Request): Promise<Response> {
     this.stats.tokenRequests++;
     const fault = this.#faults.shift();
-    if (fault?.type === "status") return errorResponse(fault.status, "Injected token failure");
+    if (fault?.type === "status") {
+      await delay(fault.ms ?? 0);
+      return errorResponse(fault.status, "Injected token failure");
+    }
     const form = new URLSearchParams(await request.text());
     const reply = this.#grant(form);
     if (fault?.type === "slow") await delay(fault.ms);

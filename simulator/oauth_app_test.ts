@@ -87,7 +87,7 @@ Deno.test("authorize, exchange, rotate: a used refresh token is refused", async 
   });
 });
 
-Deno.test("token faults: a 5xx issues nothing, a slow reply has rotated already", async () => {
+Deno.test("token faults: a 5xx, at once or late, issues nothing; a slow reply has rotated already", async () => {
   await withOAuthSimulator(async (sim) => {
     const tokenUrl = new URL("/api/1.0/token", sim.apiBaseUrl).href;
     const redirect = await fetch(
@@ -102,8 +102,15 @@ Deno.test("token faults: a 5xx issues nothing, a slow reply has rotated already"
       redirect_uri: "http://127.0.0.1:9/cb",
     });
     const refresh = { grant_type: "refresh_token", refresh_token: issued.body.refresh_token };
-    sim.oauth!.queueTokenFaults({ type: "status", status: 503 }, { type: "slow", ms: 300 });
+    sim.oauth!.queueTokenFaults(
+      { type: "status", status: 503 },
+      { type: "status", status: 502, ms: 100 },
+      { type: "slow", ms: 300 },
+    );
     assert.equal((await postToken(tokenUrl, refresh)).status, 503);
+    const lateStarted = Date.now();
+    assert.equal((await postToken(tokenUrl, refresh)).status, 502);
+    assert.ok(Date.now() - lateStarted >= 90, "the 5xx came late");
     const aborted = await fetch(tokenUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -117,6 +124,6 @@ Deno.test("token faults: a 5xx issues nothing, a slow reply has rotated already"
     assert.ok(aborted instanceof Error, "the slow reply did not arrive in time");
     await new Promise((resolve) => setTimeout(resolve, 400));
     assert.equal((await postToken(tokenUrl, refresh)).status, 400, "yet it rotated");
-    assert.equal(sim.oauth!.stats.tokenRequests, 4);
+    assert.equal(sim.oauth!.stats.tokenRequests, 5);
   });
 });

@@ -1,7 +1,8 @@
 // sync-entity in oauth mode over real HTTP, in the functions' own process (README § OAuth): 20
 // concurrent runs across an access token's refresh point share exactly one refresh; a process
-// killed while a refresh is in flight leaves either a working token or a truthful "reconnect
-// needed", never a loop of token requests.
+// killed around a refresh (before Lightspeed granted it, after it rotated but before the store,
+// after the store) leaves either a working token or a truthful "reconnect needed", never a loop
+// of token requests.
 import assert from "node:assert/strict";
 import { startSimulator } from "../../../simulator/mod.ts";
 import type { RunningSimulator } from "../../../simulator/mod.ts";
@@ -259,6 +260,35 @@ Deno.test("oauth: killed after the refreshed pair was stored, the next process s
         },
       );
       assert.equal((await call(fresh, "health")).body.lightspeed_auth.status, "connected");
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
+Deno.test("oauth: killed while the refresh was in flight but not yet granted, the next process refreshes with the same token", async () => {
+  await withOAuthStage(20, async ({ sql, simulator, env }) => {
+    const oauth = simulator.oauth!;
+    const generation = await connectThroughSimulator(sql, simulator);
+    await dueForRefresh(sql);
+    // The request hangs and Lightspeed never grants it: the refresh token stays valid.
+    oauth.queueTokenFaults({ type: "status", status: 503, ms: 6_000 });
+    const lateReplySent = Date.now() + 6_500;
+    await killDuringRun(env, () => Promise.resolve(oauth.stats.tokenRequests === 2));
+    await expireDeadLeases(sql);
+
+    const fresh = await startFunctionsProcess(env);
+    try {
+      const run = await call(fresh, "sync-entity", { entity: "outlets" });
+      assert.equal(run.body.status, "completed", JSON.stringify(run.body));
+      assert.equal(oauth.stats.tokenRequests, 3, "code exchange, killed refresh, one refresh");
+      assert.equal(oauth.stats.refused, 0);
+      const after = await connection(sql);
+      assert.deepEqual({ status: after.status, generation: after.generation }, {
+        status: "connected",
+        generation: generation + 1,
+      });
+      await waitFor("the late token reply", () => Date.now() > lateReplySent);
     } finally {
       await fresh.stop();
     }
