@@ -30,9 +30,9 @@ async function snapshot(sql: Sql): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const table of syncedTables) {
     const [row] = await sql.unsafe<{ n: number; hash: string | null }[]>(
-      `select count(*)::int as n, md5(string_agg(md5(row_to_json(t)::text), ',' order by t.id))
-         as hash
-       from public.${table} as t`,
+      // Ordered by each row's own hash, so tables keyed without an id (outlet taxes) hash too.
+      `select count(*)::int as n, md5(string_agg(h, ',' order by h)) as hash
+       from (select md5(row_to_json(t)::text) as h from public.${table} as t) as rows`,
     );
     result[table] = `${row.n} ${row.hash}`;
   }
