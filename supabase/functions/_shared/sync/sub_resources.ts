@@ -21,6 +21,14 @@ import { quoteIdentifier } from "./sql_text.ts";
 /** Asked per request; only a full page is followed by another (README, "Sub-resource children"). */
 export const SUB_RESOURCE_PAGE_SIZE = 1000;
 
+/**
+ * Parents whose children are fetched at once: a page of changed parents costs a few round trips
+ * instead of one per parent, so it lands within a short worker life (README, "Sub-resource
+ * children"). A page that needed one round trip per parent outlasted most lives of a worker
+ * killed every 0.2–2 s, and the import never advanced.
+ */
+export const SUB_RESOURCE_PARALLELISM = 5;
+
 export interface SubResourceFetch {
   sql: Sql;
   client: Pick<LightspeedClient, "getJson">;
@@ -41,21 +49,32 @@ export async function attachSubResources(
   const records = (JSON.parse(page.json) as { data: LightspeedRecord[] }).data
     .sort((a, b) => compareVersions(a.version, b.version));
   const stored = await storedVersions(fetch.sql, fetch.entity, records);
-  const children = subResourceChildren(fetch.entity);
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i];
+  const changed = records.flatMap((record, index) => {
     const storedVersion = stored.get(String(record.id).toLowerCase());
-    if (storedVersion !== undefined && storedVersion >= integerOf(record.version)!) continue;
-    try {
-      for (const child of children) {
-        record[child.field] = await fetchChildren(fetch, child, String(record.id));
-      }
-    } catch (error) {
-      if (i === 0 || !isOutOfTime(error, fetch.request.signal)) throw error;
-      return landable(fetch.entity, page, records.slice(0, i), true);
-    }
+    return storedVersion !== undefined && storedVersion >= integerOf(record.version)!
+      ? []
+      : [index];
+  });
+  for (let start = 0; start < changed.length; start += SUB_RESOURCE_PARALLELISM) {
+    const batch = changed.slice(start, start + SUB_RESOURCE_PARALLELISM);
+    const outcomes = await Promise.allSettled(
+      batch.map((index) => attachChildren(fetch, records[index])),
+    );
+    const failed = outcomes.findIndex((o) => o.status === "rejected");
+    if (failed === -1) continue;
+    // Every record before the first failure (in version order) has its children.
+    const error = (outcomes[failed] as PromiseRejectedResult).reason;
+    const i = batch[failed];
+    if (i === 0 || !isOutOfTime(error, fetch.request.signal)) throw error;
+    return landable(fetch.entity, page, records.slice(0, i), true);
   }
   return landable(fetch.entity, page, records, false);
+}
+
+async function attachChildren(fetch: SubResourceFetch, record: LightspeedRecord): Promise<void> {
+  for (const child of subResourceChildren(fetch.entity)) {
+    record[child.field] = await fetchChildren(fetch, child, String(record.id));
+  }
 }
 
 function compareVersions(a: unknown, b: unknown): number {

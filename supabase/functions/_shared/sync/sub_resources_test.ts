@@ -8,7 +8,11 @@ import { LightspeedRequestError } from "../lightspeed/errors.ts";
 import { getEntity } from "../entities/registry.ts";
 import type { JsonReply, QueryParams } from "../lightspeed/client.ts";
 import { preparePage } from "./prepared_page.ts";
-import { attachSubResources, SUB_RESOURCE_PAGE_SIZE } from "./sub_resources.ts";
+import {
+  attachSubResources,
+  SUB_RESOURCE_PAGE_SIZE,
+  SUB_RESOURCE_PARALLELISM,
+} from "./sub_resources.ts";
 
 const consignments = getEntity("consignments");
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
@@ -128,6 +132,56 @@ Deno.test("attachSubResources() out of time lands the records fetched so far wit
       attachSubResources({ sql, client: stuck, entity: consignments, request }, page(records)),
       DeadlineExceededError,
     );
+  });
+});
+
+Deno.test("attachSubResources() fetches a page's sub-resources a few at a time, not one by one", async () => {
+  await withDatabase(async (sql) => {
+    // A page of changed parents must land in a few round trips: one per parent outlasts a short
+    // worker life (a page of 10 at 150 ms took over 1.6 s), and a worker killed sooner never
+    // advanced the import.
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const client = {
+      async getJson(path: string): Promise<JsonReply> {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        const n = Number(path.split("/")[2].slice(-12));
+        const body = { data: [line(n)], version: { min: n, max: n } };
+        return { body, text: JSON.stringify(body) };
+      },
+    };
+    const count = SUB_RESOURCE_PARALLELISM * 2 + 1;
+    const records = Array.from({ length: count }, (_, i) => ({ id: id(i + 1), version: base + i }));
+    const prepared = await attachSubResources(
+      { sql, client, entity: consignments, request },
+      page(records),
+    );
+    assert.equal(mostInFlight, SUB_RESOURCE_PARALLELISM);
+    const landed = JSON.parse(prepared.json).data;
+    assert.deepEqual(
+      landed.map((r: { products: { product_id: string }[] }) => r.products[0].product_id),
+      records.map((_, i) => id(500 + i + 1)),
+    );
+    assert.equal(prepared.incomplete, false);
+  });
+});
+
+Deno.test("attachSubResources() out of time in a batch lands only the records before the first unfetched one", async () => {
+  await withDatabase(async (sql) => {
+    const outOfTime = new DeadlineExceededError("a slot", 5_000, Date.now());
+    // The second parent's request runs out of time; the third's, in the same batch, succeeds.
+    const client = scriptedClient((call) => call.path.includes(id(2)) ? outOfTime : [line(1)]);
+    const records = [1, 2, 3].map((n) => ({ id: id(n), version: base + n }));
+    const prepared = await attachSubResources(
+      { sql, client, entity: consignments, request },
+      page(records),
+    );
+    assert.equal(prepared.incomplete, true);
+    assert.equal(prepared.versionMax, base + 1);
+    assert.deepEqual(JSON.parse(prepared.json).data.map((r: { id: string }) => r.id), [id(1)]);
   });
 });
 
