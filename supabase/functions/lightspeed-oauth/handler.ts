@@ -1,7 +1,9 @@
 // /functions/v1/lightspeed-oauth (README § OAuth). POST {"action": "start"} by an operator
-// (x-sync-secret) or signed-in staff: a new connect's authorize URL. GET from Lightspeed's
+// (x-sync-secret) or a signed-in staff member with the operator role: a new connect's authorize
+// URL (whoever approves it decides which Lightspeed user the sync acts as). GET from Lightspeed's
 // redirect (anyone; the state is the credential): finishes the connect and answers a plain text
 // page (the platform serves a function's HTML as text/plain anyway).
+import { hasOperatorRole } from "../_shared/auth/operator_role.ts";
 import type { FunctionHandler } from "../_shared/function_entry.ts";
 import { errorReply, jsonReply } from "../_shared/http/json_reply.ts";
 import { completeConnect } from "./connect_callback.ts";
@@ -39,6 +41,13 @@ export const handleLightspeedOAuth: FunctionHandler = async (req, context, calle
   }
   if (config.authMode !== "oauth") {
     return errorReply(409, "LIGHTSPEED_AUTH_MODE is not oauth: this sync uses a personal token");
+  }
+  if (caller.kind === "staff" && !await hasOperatorRole(context.sql, caller.userId)) {
+    return errorReply(
+      403,
+      "Connecting Lightspeed needs the operator role: the x-sync-secret header (deno task " +
+        "connect), or a staff member marked operator (README, OAuth)",
+    );
   }
   if (!redirectUrl) {
     return errorReply(503, "Set LIGHTSPEED_OAUTH_REDIRECT_URL (or SUPABASE_URL)");

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { forgetOAuthConnection, testOAuthApp } from "../../../dev/testing/oauth_connection.ts";
 import { secretsFoundByAnyRole, textsHolding } from "../../../dev/testing/secret_search.ts";
+import { signInStaff } from "../../../dev/testing/staff_session.ts";
 import { startSyncStack, type SyncStack } from "../../../dev/testing/sync_stack.ts";
 
 async function withOAuthStack(test: (stack: SyncStack, replies: string[]) => Promise<void>) {
@@ -121,5 +122,26 @@ Deno.test("connect: an expired state is refused; 'reconnect needed' turns health
     assert.match(run.body.error, /needs reconnecting/);
     const anonymous = await fetch(`${stack.api.url}/functions/v1/health`).then((r) => r.json());
     assert.equal(anonymous.lightspeed_auth.problem, undefined, "no problem text for anyone");
+  });
+});
+
+Deno.test("connect: staff start one only with the operator role, plain staff get 403", async () => {
+  await withOAuthStack(async (stack) => {
+    const staff = await signInStaff(stack, "connect-staff");
+    try {
+      const plain = await stack.invoke("lightspeed-oauth", { action: "start" }, staff.headers);
+      assert.equal(plain.status, 403, JSON.stringify(plain.body));
+      assert.match(plain.body.error, /needs the operator role/);
+      const [{ states }] = await stack.sql`
+        select count(*)::int as states from sync_private.oauth_states`;
+      assert.equal(states, 0, "a refused start leaves no state behind");
+      await stack.sql`update public.staff_members set operator = true
+        where user_id = (select id from auth.users where email like 'connect-staff-%')`;
+      const operator = await stack.invoke("lightspeed-oauth", { action: "start" }, staff.headers);
+      assert.equal(operator.status, 200, JSON.stringify(operator.body));
+      assert.match(operator.body.authorize_url, /state=/);
+    } finally {
+      await staff.remove();
+    }
   });
 });

@@ -3,6 +3,7 @@
 // staff, the scheduler and anyone else may not: a repair rewrites rows and spends the store's
 // request budget.
 import type { Caller } from "../_shared/auth/caller.ts";
+import { hasOperatorRole } from "../_shared/auth/operator_role.ts";
 import type { Sql } from "../_shared/database.ts";
 import { errorReply, unauthorizedReply } from "../_shared/http/json_reply.ts";
 import type { RepairActor } from "../_shared/repair/repair_log.ts";
@@ -10,10 +11,8 @@ import type { RepairActor } from "../_shared/repair/repair_log.ts";
 export async function repairActor(sql: Sql, caller: Caller): Promise<RepairActor | Response> {
   if (caller.kind === "operator") return { kind: "operator" };
   if (caller.kind === "anonymous") return unauthorizedReply();
-  if (caller.kind === "staff") {
-    const [row] = await sql<{ operator: boolean }[]>`
-      select operator from public.staff_members where user_id = ${caller.userId}::uuid`;
-    if (row?.operator) return { kind: "staff", userId: caller.userId };
+  if (caller.kind === "staff" && await hasOperatorRole(sql, caller.userId)) {
+    return { kind: "staff", userId: caller.userId };
   }
   return errorReply(
     403,
