@@ -5,7 +5,11 @@ import type { Sql } from "../_shared/database.ts";
 
 export const STATE_LIFETIME_MS = 10 * 60_000;
 
-/** What the sync reads, plus `webhooks` so `deno task webhooks register` works with OAuth too. */
+/**
+ * What the sync reads, plus `webhooks` so `deno task webhooks register` works with OAuth too.
+ * Lightspeed names scopes for users, taxes, payment types, suppliers and consignments; brands,
+ * tags, customer groups and outlet taxes have no scope of their own in its list (README, OAuth).
+ */
 export const REQUESTED_SCOPES = [
   "outlets:read",
   "registers:read",
@@ -13,6 +17,11 @@ export const REQUESTED_SCOPES = [
   "products:read",
   "sales:read",
   "inventory:read",
+  "users:read",
+  "taxes:read",
+  "payment_types:read",
+  "suppliers:read",
+  "consignments:read",
   "webhooks",
 ].join(" ");
 
