@@ -98,9 +98,12 @@ Deno.test("a 401 before our expiry time: one refresh and one retry for 20 caller
     );
     assert.deepEqual(replies.filter((r) => r.status === "rejected"), [], "no 401 reached a run");
     assert.equal(sim.oauth!.stats.refreshes, 1);
+    // A caller that starts after the refresh landed uses the new token at once, so how many
+    // met a 401 depends on timing; what must hold: each 401 was followed by one retry only.
     const outlets = sim.state.stats.byPath["/outlets"].statuses;
-    assert.equal(outlets[401], 20, "one 401 per caller");
-    assert.equal(outlets[200], 20, "and one retry each");
+    assert.ok(outlets[401] >= 1 && outlets[401] <= 20, `401s: ${outlets[401]}`);
+    assert.equal(outlets[200], 20, "every caller ended with a 200");
+    assert.equal(sim.state.stats.byPath["/outlets"].requests, 20 + outlets[401], "one retry each");
   });
 });
 
