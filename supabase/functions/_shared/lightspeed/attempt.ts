@@ -58,6 +58,8 @@ export interface AttemptInput {
   redact: (text: string) => string;
   /** Given every reply's headers as they arrive (the client reads the rate-limit ones). */
   onHeaders?: (headers: Headers) => void;
+  /** Reads a successful reply's text; JSON.parse unless the caller reads it another way. */
+  readBody?: (text: string) => unknown;
 }
 
 /** Sends one attempt and judges its reply. */
@@ -173,7 +175,7 @@ function judgeReply(reply: Received, input: AttemptInput): AttemptOutcome {
   }
   try {
     const parseStarted = performance.now();
-    const body = JSON.parse(text);
+    const body = (input.readBody ?? JSON.parse)(text);
     return { kind: "ok", body, text, parseMs: performance.now() - parseStarted };
   } catch {
     // A cut connection often shows up as a 200 with half a JSON document.

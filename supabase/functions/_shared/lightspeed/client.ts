@@ -57,6 +57,12 @@ export interface RequestOptions {
   /** Epoch ms by which the call must have finished or failed. */
   deadline: number;
   signal?: AbortSignal;
+  /**
+   * Reads the reply's text instead of JSON.parse (the pager reads only a page's ends when it
+   * can: lightspeed/page_scan.ts). Throwing makes the reply a retryable bad reply, as invalid
+   * JSON is.
+   */
+  readBody?: (text: string) => unknown;
 }
 
 /** Query parameters; undefined values are left out. */
@@ -88,7 +94,10 @@ export interface JsonReply {
 
 /** The Lightspeed API as the sync sees it. */
 export interface LightspeedClient {
-  /** GETs a path (relative to the base URL) and returns its parsed JSON body and its text. */
+  /**
+   * GETs a path (relative to the base URL) and returns its JSON body (parsed, or as
+   * `options.readBody` read it) and its text.
+   */
   getJson(path: string, params: QueryParams, options: RequestOptions): Promise<JsonReply>;
   readonly stats: Readonly<LightspeedClientStats>;
 }
@@ -237,7 +246,7 @@ async function attemptWithSlot(
     token: string;
   },
   attempt: number,
-  { deadline, signal }: RequestOptions,
+  { deadline, signal, readBody }: RequestOptions,
 ): Promise<AttemptOutcome> {
   signal?.throwIfAborted();
   const slot = await client.budget.acquire({ deadline, signal });
@@ -259,6 +268,7 @@ async function attemptWithSlot(
       signal,
       redact: client.redact,
       onHeaders: (headers) => recordRateLimitHeaders(client.stats, headers),
+      readBody,
     });
   } finally {
     // Lightspeed counted this request, if at all, before now: the budget counts it from its

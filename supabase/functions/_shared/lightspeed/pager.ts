@@ -5,10 +5,15 @@
  */
 import type { LightspeedClient } from "./client.ts";
 import { LightspeedResponseError } from "./errors.ts";
+import { ScannedPage, scanPage } from "./page_scan.ts";
 
 /** One non-empty page of a version-paged list. */
 export interface VersionPage {
-  records: unknown[];
+  /**
+   * The parsed records, or null when the reply was only scanned (`scanOnly`): then `text`
+   * holds them, and PostgreSQL parses them (sync/fast_landing.ts).
+   */
+  records: unknown[] | null;
   versionMin: number;
   /** The cursor to save once this page's rows are committed. */
   versionMax: number;
@@ -32,6 +37,8 @@ export interface PageByVersionOptions {
   /** Epoch ms the whole paging must fit in. */
   deadline: number;
   signal?: AbortSignal;
+  /** Leave a page's records unparsed when its ends give its version (page_scan.ts). */
+  scanOnly?: boolean;
 }
 
 /**
@@ -43,7 +50,7 @@ export async function* pageByVersion(
   client: PagingClient,
   options: PageByVersionOptions,
 ): AsyncGenerator<VersionPage, void, undefined> {
-  const { path, before, pageSize, deleted, deadline, signal } = options;
+  const { path, before, pageSize, deleted, deadline, signal, scanOnly = false } = options;
   let after = options.after ?? 0;
   requireSafeInteger("after", after, 0);
   if (before !== undefined) requireSafeInteger("before", before, 0);
@@ -54,6 +61,7 @@ export async function* pageByVersion(
     const page = await fetchPage(client, path, after, before, pageSize, deleted, {
       deadline,
       signal,
+      readBody: scanOnly ? scanOrParse : undefined,
     });
     if (page === undefined) return;
     yield page;
@@ -63,6 +71,8 @@ export async function* pageByVersion(
 
 type PagingClient = Pick<LightspeedClient, "getJson">;
 
+const scanOrParse = (text: string): unknown => scanPage(text) ?? JSON.parse(text);
+
 async function fetchPage(
   client: PagingClient,
   path: string,
@@ -70,7 +80,7 @@ async function fetchPage(
   before: number | undefined,
   pageSize: number,
   deleted: boolean,
-  options: { deadline: number; signal?: AbortSignal },
+  options: { deadline: number; signal?: AbortSignal; readBody?: (text: string) => unknown },
 ): Promise<VersionPage | undefined> {
   const params = { after, before, page_size: pageSize, deleted: deleted ? "true" : undefined };
   const reply = await client.getJson(path, params, options);
@@ -79,6 +89,9 @@ async function fetchPage(
 }
 
 function readPage(path: string, after: number, body: unknown): VersionPage | undefined {
+  if (body instanceof ScannedPage) {
+    return checkedBounds(path, after, null, body.versionMin, body.versionMax);
+  }
   if (!isObject(body) || !Array.isArray(body.data)) {
     throw new LightspeedResponseError(path, 'expected an object with a "data" array');
   }
@@ -87,7 +100,17 @@ function readPage(path: string, after: number, body: unknown): VersionPage | und
   if (!isObject(version)) {
     throw new LightspeedResponseError(path, 'a non-empty page has no "version" object');
   }
-  const { min, max } = version;
+  return checkedBounds(path, after, body.data, version.min, version.max);
+}
+
+/** The page, once its version bounds are safe integers that move past `after`. */
+function checkedBounds(
+  path: string,
+  after: number,
+  records: unknown[] | null,
+  min: unknown,
+  max: unknown,
+): VersionPage {
   if (!Number.isSafeInteger(max) || !Number.isSafeInteger(min)) {
     throw new LightspeedResponseError(
       path,
@@ -108,7 +131,7 @@ function readPage(path: string, after: number, body: unknown): VersionPage | und
       `version.min "${versionMin}" is above version.max "${versionMax}"`,
     );
   }
-  return { records: body.data, versionMin, versionMax, requestAfter: after };
+  return { records, versionMin, versionMax, requestAfter: after };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -56,11 +56,17 @@ async function collect(
   return pages;
 }
 
+/** A page's records, which a pager without scanOnly always parses. */
+function parsedRecords(page: VersionPage): unknown[] {
+  assert.ok(page.records !== null, "a parsed page");
+  return page.records;
+}
+
 /** A client reply carrying `body`, as the real client returns it. */
 const reply = (body: unknown): JsonReply => ({ body, text: JSON.stringify(body) ?? "" });
 
 const idsOf = (pages: VersionPage[]) =>
-  pages.flatMap((page) => page.records.map((record) => (record as VersionedRecord).id));
+  pages.flatMap((page) => parsedRecords(page).map((record) => (record as VersionedRecord).id));
 
 /** Each page continues exactly from the previous page's version.max. */
 function assertChained(pages: VersionPage[], after: number): void {
@@ -68,7 +74,7 @@ function assertChained(pages: VersionPage[], after: number): void {
   for (const page of pages) {
     assert.equal(page.requestAfter, cursor);
     assert.ok(page.versionMin > cursor && page.versionMax >= page.versionMin);
-    for (const record of page.records) {
+    for (const record of parsedRecords(page)) {
       const { version } = record as VersionedRecord;
       assert.ok(version > cursor && version <= page.versionMax, `version ${version} in page`);
     }
@@ -116,7 +122,7 @@ Deno.test("pageByVersion() follows version.max across many pages with version ga
     const pages = await collect(client, { path: "/customers", pageSize: 7, deleted: true });
     const expected = await dump(simulator, "customers");
     assert.ok(pages.length > 5, `only ${pages.length} pages`);
-    assert.ok(pages.every((page) => page.records.length <= 7));
+    assert.ok(pages.every((page) => parsedRecords(page).length <= 7));
     assertChained(pages, 0);
     const ids = idsOf(pages);
     assert.equal(new Set(ids).size, ids.length, "no record twice");
@@ -170,7 +176,7 @@ Deno.test("pageByVersion() keeps going past short pages when the server caps pag
   await withSimulator({ seed: 5, scale: { sales: 1_100 } }, async (simulator, client) => {
     const pages = await collect(client, { path: "/sales", pageSize: 1_000, deleted: false });
     assert.ok(pages.length >= 3, `sales capped at 500 need 3 pages, got ${pages.length}`);
-    assert.ok(pages.every((page) => page.records.length <= 500), "the cap is 500 for sales");
+    assert.ok(pages.every((page) => parsedRecords(page).length <= 500), "the cap is 500 for sales");
     assertChained(pages, 0);
     const expected = await dump(simulator, "sales");
     assert.deepEqual(idsOf(pages).sort(), expected.map((r) => r.id).sort());
@@ -263,4 +269,65 @@ Deno.test("pageByVersion() sends after, before, page_size and deleted as query p
     { after: 10, before: 99, page_size: 3, deleted: "true" },
     { after: 0, before: undefined, page_size: 3, deleted: undefined },
   ]);
+});
+
+Deno.test("pageByVersion() with scanOnly pages as the parsed pager does, leaving records in the text", async () => {
+  await withSimulator({ seed: 41, scale: { sales: 120 } }, async (_simulator, client) => {
+    const options = { path: "/sales", after: 0, pageSize: 50, deleted: false };
+    const parsed = await collect(client, options);
+    const scanned = await collect(client, { ...options, scanOnly: true });
+    assert.ok(parsed.length >= 3);
+    assert.deepEqual(
+      scanned.map((p) => [p.requestAfter, p.versionMin, p.versionMax]),
+      parsed.map((p) => [p.requestAfter, p.versionMin, p.versionMax]),
+    );
+    for (const [i, page] of scanned.entries()) {
+      assert.equal(page.records, null);
+      assert.deepEqual(JSON.parse(page.text ?? "").data, parsed[i].records);
+    }
+  });
+});
+
+Deno.test("pageByVersion() with scanOnly parses a reply of another shape and checks it as ever", async () => {
+  const replies = [
+    // Version first: the ends do not give it, so the reply is parsed.
+    { version: { min: 5, max: 6 }, data: [{ id: "a", version: 6 }] },
+    { version: { min: 7, max: 7 }, data: [{ id: "b", version: 7 }] },
+    { data: [], version: null },
+  ];
+  const client = {
+    getJson: (_path: string, _params: unknown, options: { readBody?: (t: string) => unknown }) => {
+      const text = JSON.stringify(replies.shift());
+      return Promise.resolve({ body: (options.readBody ?? JSON.parse)(text), text });
+    },
+  };
+  const pages = await collect(client as unknown as LightspeedClient, {
+    path: "/sales",
+    after: 4,
+    pageSize: 1,
+    deleted: false,
+    scanOnly: true,
+  });
+  assert.deepEqual(pages.map((p) => [p.records, p.versionMax]), [
+    [[{ id: "a", version: 6 }], 6],
+    [[{ id: "b", version: 7 }], 7],
+  ]);
+  // A scanned version that does not move past `after` is refused like a parsed one.
+  const stuck = {
+    getJson: (_path: string, _params: unknown, options: { readBody?: (t: string) => unknown }) => {
+      const text = '{"data":[{"id":"c"}],"version":{"min":3,"max":4}}';
+      return Promise.resolve({ body: (options.readBody ?? JSON.parse)(text), text });
+    },
+  };
+  await assert.rejects(
+    collect(stuck as unknown as LightspeedClient, {
+      path: "/sales",
+      after: 4,
+      pageSize: 1,
+      deleted: false,
+      scanOnly: true,
+    }),
+    (error: Error) =>
+      error instanceof LightspeedResponseError && /does not advance/.test(error.message),
+  );
 });

@@ -16,7 +16,8 @@ export async function readRegisterCount(
     deadline,
   });
   for await (const page of pages) {
-    for (const register of page.records) {
+    // Never scan-only here: every page is parsed.
+    for (const register of page.records ?? []) {
       const deletedAt = (register as { deleted_at?: unknown } | null)?.deleted_at;
       if (deletedAt === undefined || deletedAt === null) count++;
     }
