@@ -7,11 +7,12 @@ import type { Sql, TransactionSql } from "../database.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
 import { identifyRecord, type RejectedRecord } from "../entities/record_validation.ts";
 import { redactSecrets } from "../redact.ts";
-import { createInputTable, type IngestStatements, ingestStatements } from "./ingest_statements.ts";
+import { type IngestStatements, ingestStatements } from "./ingest_statements.ts";
+import { createInputTable } from "./page_input.ts";
 import { MAX_JSON_NESTING, nestsDeeperThan } from "./json_nesting.ts";
 import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
-import type { PreparedPage } from "./prepared_page.ts";
+import { type PreparedPage, validateUnchecked } from "./prepared_page.ts";
 import { fileRejects, resolveRejects } from "./rejects.ts";
 
 export interface PageCounts {
@@ -45,7 +46,12 @@ interface Landed {
   inserted: number;
   /** Records the database refused (only when landing record by record). */
   refused: RejectedRecord[];
+  /** How many records the page held, as PostgreSQL counted them (an unchecked page). */
+  records?: number;
 }
+
+/** An unchecked page PostgreSQL's check did not pass: the validator decides instead. */
+class PageNeedsValidation extends Error {}
 
 /** Upserts the records of `json` and replaces their children. */
 async function landRecords(
@@ -62,6 +68,43 @@ async function landRecords(
     rewrite ? statements.rewrite : statements.upsert,
     statements.loadInput ? [] : [json],
   );
+  return await replaceChildren(tx, statements, rows);
+}
+
+/**
+ * Lands an unchecked page (the reply text as it came): PostgreSQL parses it once into the
+ * input table, checks it (clean_page_check.ts) and upserts from there. A page it does not pass
+ * throws PageNeedsValidation before anything is written.
+ */
+async function landUnchecked(
+  tx: TransactionSql,
+  statements: IngestStatements,
+  page: PreparedPage,
+  rewrite: boolean,
+): Promise<Landed> {
+  const { unchecked } = statements;
+  await tx.unsafe(createInputTable);
+  const [loaded] = await tx.unsafe<{ records: number; version_agrees: boolean | null }[]>(
+    unchecked.load,
+    [page.json, String(page.versionMax)],
+  );
+  if (loaded.records === 0 || loaded.version_agrees !== true) {
+    throw new PageNeedsValidation("the page's data or version.max read differently");
+  }
+  const [{ clean }] = await tx.unsafe<{ clean: boolean }[]>(unchecked.check);
+  if (!clean) throw new PageNeedsValidation("a record needs the validator");
+  const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
+    rewrite ? unchecked.rewrite : unchecked.upsert,
+  );
+  return { ...await replaceChildren(tx, statements, rows), records: loaded.records };
+}
+
+/** Replaces the children of the parents the upsert wrote. */
+async function replaceChildren(
+  tx: TransactionSql,
+  statements: IngestStatements,
+  rows: readonly { id: string; inserted: boolean }[],
+): Promise<Landed> {
   const applied = rows.map((r) => r.id);
   if (applied.length > 0) {
     for (const child of statements.children) {
@@ -81,10 +124,15 @@ const REFUSED_DATA_CLASSES = ["22", "23", "54"];
  * A value the database refused. Such an error follows the page on every retry; anything else
  * (connection, lease) is worth retrying.
  */
-function isRefusedData(error: unknown): error is Error & { code: string } {
+function isRefusedData(
+  error: unknown,
+  alsoClasses: readonly string[] = [],
+): error is Error & { code: string } {
   if (!(error instanceof Error) || error.name !== "PostgresError") return false;
   const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && REFUSED_DATA_CLASSES.includes(code.slice(0, 2));
+  if (typeof code !== "string") return false;
+  const errorClass = code.slice(0, 2);
+  return REFUSED_DATA_CLASSES.includes(errorClass) || alsoClasses.includes(errorClass);
 }
 
 // A reason is for the operator: the database's own words, bounded.
@@ -144,10 +192,27 @@ async function landRecordByRecord(
 export async function ingestPage(
   sql: Sql,
   context: IngestContext,
-  page: PreparedPage,
+  prepared: PreparedPage,
 ): Promise<PageCounts> {
   const statements = ingestStatements(context.entity);
   const rewrite = context.repair ?? false;
+  let page = prepared;
+  if (page.unchecked) {
+    try {
+      return await landPage(
+        sql,
+        context,
+        page,
+        (tx) => landUnchecked(tx, statements, page, rewrite),
+      );
+    } catch (error) {
+      // Rolled back: nothing of it was written. A key repeated in the page (class 21: a row
+      // upserted twice) is the validator's to sort out too; anything else (connection, lease)
+      // is thrown.
+      if (!(error instanceof PageNeedsValidation) && !isRefusedData(error, ["21"])) throw error;
+    }
+    page = validateUnchecked(context.entity, page);
+  }
   try {
     return await landPage(
       sql,
@@ -186,9 +251,11 @@ async function landPage(
     // connections"), and Supavisor drops the TimeZone the connection asked for.
     await tx`set local time zone 'UTC'`;
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
-    const landed: Landed = page.validCount > 0
+    const landed: Landed = page.unchecked || page.validCount > 0
       ? await land(tx)
       : { applied: [], inserted: 0, refused: [] };
+    const received = landed.records ?? page.received;
+    const valid = landed.records ?? page.validCount;
     const { applied, inserted } = landed;
     if (applied.length > 0) await resolveRejects(tx, entity.name, applied);
     const rejects = landed.refused.length > 0 ? [...page.rejects, ...landed.refused] : page.rejects;
@@ -197,10 +264,10 @@ async function landPage(
     }
     if (context.overlap) await markOverlapRead(tx, entity.name);
     const counts: PageCounts = {
-      received: page.received,
+      received,
       inserted,
       updated: applied.length - inserted,
-      unchanged: page.validCount - applied.length - landed.refused.length,
+      unchanged: valid - applied.length - landed.refused.length,
       rejected: rejects.length,
     };
     await recordLandedPage(tx, context, counts, page.versionMax);

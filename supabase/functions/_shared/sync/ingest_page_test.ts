@@ -23,6 +23,32 @@ type LandPrepared = (
   secrets?: string[],
 ) => Promise<PageCounts>;
 
+/**
+ * How `land` hands a page over: parsed and validated in the function, or as the API's reply
+ * text that PostgreSQL checks and parses (fast_landing in ingest_page.ts), which must land
+ * exactly the same rows, counts and rejects. Every test that lands through `land` runs both ways.
+ */
+type Handover = "validated" | "unchecked";
+let handover: Handover = "validated";
+
+function landingTest(name: string, fn: () => Promise<void>) {
+  for (const way of ["validated", "unchecked"] as const) {
+    Deno.test(`${name} (page ${way})`, async () => {
+      handover = way;
+      try {
+        await fn();
+      } finally {
+        handover = "validated";
+      }
+    });
+  }
+}
+
+/** The reply Lightspeed would send for these records. */
+function replyText(records: unknown[], versionMax: number): string {
+  return JSON.stringify({ data: records, version: { min: 0, max: versionMax } });
+}
+
 async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) => Promise<void>) {
   const sql = await connectTestDatabase();
   try {
@@ -52,7 +78,17 @@ async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) =>
       const versionMax = Math.max(
         ...records.map((r) => Number((r as { version?: unknown } | null)?.version) || 0),
       );
-      const page = preparePage(entity, { records, versionMin: 0, versionMax, requestAfter: 0 });
+      // An empty page ends paging before it lands: only validated pages can be empty.
+      const page = handover === "unchecked" && records.length > 0
+        ? preparePage(entity, {
+          records: null,
+          text: replyText(records, versionMax),
+          versionMin: 0,
+          versionMax,
+          requestAfter: 0,
+        })
+        : preparePage(entity, { records, versionMin: 0, versionMax, requestAfter: 0 });
+      if (handover === "unchecked" && records.length > 0) assert.equal(page.unchecked, true);
       return await landPrepared(entity, page);
     };
     await fn(sql, land, landPrepared);
@@ -64,52 +100,55 @@ async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) =>
 const customers = getEntity("customers");
 const sales = getEntity("sales");
 
-Deno.test("ingestPage() upserts on the source version: replay no-op, older skipped, equal and newer applied", async () => {
-  await withRun(async (sql, land) => {
-    const v1 = { id: id(1), version: base + 10, first_name: "Ada", balance: 12.5 };
-    assert.deepEqual(await land(customers, [v1]), {
-      received: 1,
-      inserted: 1,
-      updated: 0,
-      unchanged: 0,
-      rejected: 0,
+landingTest(
+  "ingestPage() upserts on the source version: replay no-op, older skipped, equal and newer applied",
+  async () => {
+    await withRun(async (sql, land) => {
+      const v1 = { id: id(1), version: base + 10, first_name: "Ada", balance: 12.5 };
+      assert.deepEqual(await land(customers, [v1]), {
+        received: 1,
+        inserted: 1,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+      });
+      const unchanged = { received: 1, inserted: 0, updated: 0, unchanged: 1, rejected: 0 };
+      // The counters say so, and the table agrees: no row written.
+      let counts: unknown;
+      assert.deepEqual(
+        await rowChangesDuring(sql, async () => counts = await land(customers, [v1])),
+        [],
+      );
+      assert.deepEqual(counts, unchanged);
+      const older = { ...v1, version: base + 5, first_name: "Older" };
+      assert.deepEqual(
+        await rowChangesDuring(sql, async () => counts = await land(customers, [older])),
+        [],
+      );
+      assert.deepEqual(counts, unchanged);
+      const equalChanged = { ...v1, first_name: "Same version, new content" };
+      assert.equal((await land(customers, [equalChanged]) as { updated: number }).updated, 1);
+      const newer = {
+        ...v1,
+        version: base + 20,
+        first_name: "Newer",
+        deleted_at: "2026-01-02T03:04:05Z",
+      };
+      await land(customers, [newer]);
+      const [row] =
+        await sql`select first_name, version, deleted_at, balance::text, raw from public.lightspeed_customers`;
+      assert.equal(row.first_name, "Newer");
+      assert.equal(row.version, base + 20);
+      assert.equal(row.deleted_at.toISOString(), "2026-01-02T03:04:05.000Z");
+      assert.equal(row.balance, "12.5");
+      assert.deepEqual(row.raw, newer);
+      const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+      assert.equal(state.cursor, base + 20);
     });
-    const unchanged = { received: 1, inserted: 0, updated: 0, unchanged: 1, rejected: 0 };
-    // The counters say so, and the table agrees: no row written.
-    let counts: unknown;
-    assert.deepEqual(
-      await rowChangesDuring(sql, async () => counts = await land(customers, [v1])),
-      [],
-    );
-    assert.deepEqual(counts, unchanged);
-    const older = { ...v1, version: base + 5, first_name: "Older" };
-    assert.deepEqual(
-      await rowChangesDuring(sql, async () => counts = await land(customers, [older])),
-      [],
-    );
-    assert.deepEqual(counts, unchanged);
-    const equalChanged = { ...v1, first_name: "Same version, new content" };
-    assert.equal((await land(customers, [equalChanged]) as { updated: number }).updated, 1);
-    const newer = {
-      ...v1,
-      version: base + 20,
-      first_name: "Newer",
-      deleted_at: "2026-01-02T03:04:05Z",
-    };
-    await land(customers, [newer]);
-    const [row] =
-      await sql`select first_name, version, deleted_at, balance::text, raw from public.lightspeed_customers`;
-    assert.equal(row.first_name, "Newer");
-    assert.equal(row.version, base + 20);
-    assert.equal(row.deleted_at.toISOString(), "2026-01-02T03:04:05.000Z");
-    assert.equal(row.balance, "12.5");
-    assert.deepEqual(row.raw, newer);
-    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
-    assert.equal(state.cursor, base + 20);
-  });
-});
+  },
+);
 
-Deno.test("ingestPage() replaces a sale's line items and payments as a set", async () => {
+landingTest("ingestPage() replaces a sale's line items and payments as a set", async () => {
   await withRun(async (sql, land) => {
     const sale = {
       id: id(100),
@@ -139,24 +178,28 @@ Deno.test("ingestPage() replaces a sale's line items and payments as a set", asy
   });
 });
 
-Deno.test("ingestPage() files rejects with the page and resolves them when a valid version lands", async () => {
-  await withRun(async (sql, land) => {
-    const counts = await land(customers, [
-      { id: id(200), version: base + 1, balance: "lots" },
-      { id: id(201), version: base + 2, first_name: "Fine" },
-    ]);
-    assert.equal((counts as { rejected: number }).rejected, 1);
-    const [reject] = await sql`select record_id, reason, raw, resolved_at from public.sync_rejects`;
-    assert.equal(reject.record_id, id(200));
-    assert.match(reject.reason, /balance/);
-    assert.equal(reject.resolved_at, null);
-    await land(customers, [{ id: id(200), version: base + 3, balance: "5" }]);
-    const [resolved] = await sql`select resolved_at from public.sync_rejects`;
-    assert.ok(resolved.resolved_at instanceof Date);
-  });
-});
+landingTest(
+  "ingestPage() files rejects with the page and resolves them when a valid version lands",
+  async () => {
+    await withRun(async (sql, land) => {
+      const counts = await land(customers, [
+        { id: id(200), version: base + 1, balance: "lots" },
+        { id: id(201), version: base + 2, first_name: "Fine" },
+      ]);
+      assert.equal((counts as { rejected: number }).rejected, 1);
+      const [reject] =
+        await sql`select record_id, reason, raw, resolved_at from public.sync_rejects`;
+      assert.equal(reject.record_id, id(200));
+      assert.match(reject.reason, /balance/);
+      assert.equal(reject.resolved_at, null);
+      await land(customers, [{ id: id(200), version: base + 3, balance: "5" }]);
+      const [resolved] = await sql`select resolved_at from public.sync_rejects`;
+      assert.ok(resolved.resolved_at instanceof Date);
+    });
+  },
+);
 
-Deno.test("ingestPage() commits nothing when the run no longer holds the lease", async () => {
+landingTest("ingestPage() commits nothing when the run no longer holds the lease", async () => {
   await withRun(async (sql, land) => {
     await land(customers, [{ id: id(300), version: base + 1 }]);
     await sql`update public.sync_state set lease_owner = gen_random_uuid() where entity = 'customers'`;
@@ -171,35 +214,38 @@ Deno.test("ingestPage() commits nothing when the run no longer holds the lease",
   });
 });
 
-Deno.test("ingestPage() files two rejects with one record key in a page once, keeping the last", async () => {
-  await withRun(async (sql, land) => {
-    // Same key three ways: identical id-less payloads, one invalid id twice, two nulls.
-    const idless = { version: base + 1, first_name: "No id" };
-    const counts = await land(customers, [
-      idless,
-      { ...idless },
-      { id: id(400), version: base + 2, balance: "first" },
-      { id: id(400), version: base + 3, balance: "second" },
-      null,
-      null,
-      { id: id(401), version: base + 4, first_name: "Fine" },
-    ]);
-    assert.equal((counts as { rejected: number }).rejected, 6);
-    const rejects = await sql`
+landingTest(
+  "ingestPage() files two rejects with one record key in a page once, keeping the last",
+  async () => {
+    await withRun(async (sql, land) => {
+      // Same key three ways: identical id-less payloads, one invalid id twice, two nulls.
+      const idless = { version: base + 1, first_name: "No id" };
+      const counts = await land(customers, [
+        idless,
+        { ...idless },
+        { id: id(400), version: base + 2, balance: "first" },
+        { id: id(400), version: base + 3, balance: "second" },
+        null,
+        null,
+        { id: id(401), version: base + 4, first_name: "Fine" },
+      ]);
+      assert.equal((counts as { rejected: number }).rejected, 6);
+      const rejects = await sql`
       select record_key, record_id, version, seen_count from public.sync_rejects
       order by record_key`;
-    assert.equal(rejects.length, 3);
-    const byId = rejects.find((r) => r.record_id === id(400));
-    assert.equal(byId?.version, base + 3, "the last occurrence of a key is kept");
-    assert.ok(rejects.every((r) => r.seen_count === 1));
-    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
-    assert.equal(state.cursor, base + 4, "the page landed and the cursor advanced");
-    // The same page again counts each record once more, it does not fail.
-    await land(customers, [idless, { ...idless }, null, null]);
-    const seen = await sql`select seen_count from public.sync_rejects where record_id is null`;
-    assert.deepEqual(seen.map((r) => r.seen_count), [2, 2]);
-  });
-});
+      assert.equal(rejects.length, 3);
+      const byId = rejects.find((r) => r.record_id === id(400));
+      assert.equal(byId?.version, base + 3, "the last occurrence of a key is kept");
+      assert.ok(rejects.every((r) => r.seen_count === 1));
+      const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+      assert.equal(state.cursor, base + 4, "the page landed and the cursor advanced");
+      // The same page again counts each record once more, it does not fail.
+      await land(customers, [idless, { ...idless }, null, null]);
+      const seen = await sql`select seen_count from public.sync_rejects where record_id is null`;
+      assert.deepEqual(seen.map((r) => r.seen_count), [2, 2]);
+    });
+  },
+);
 
 Deno.test("ingestPage() lands a page the database refuses record by record, filing what it refuses", async () => {
   await withRun(async (sql, _land, landPrepared) => {
@@ -269,75 +315,93 @@ Deno.test("ingestPage() refuses a sale whose child the database refuses, with it
   });
 });
 
-Deno.test("ingestPage() files a record that violates a constraint and lands the rest", async () => {
-  await withRun(async (sql, land) => {
-    // A constraint the validator knows nothing about stands in for any integrity violation
-    // (not null, check, unique); dropped again whatever happens.
-    await sql`alter table public.lightspeed_customers
-      drop constraint if exists ingest_page_test_poison`;
-    await sql`alter table public.lightspeed_customers
-      add constraint ingest_page_test_poison check (first_name is distinct from 'Poison')`;
-    try {
-      const counts = await land(customers, [
-        { id: id(700), version: base + 1, first_name: "Fine" },
-        { id: id(701), version: base + 2, first_name: "Poison" },
-      ]);
-      assert.equal((counts as PageCounts).inserted, 1);
-      assert.equal((counts as PageCounts).rejected, 1);
-      const [reject] = await sql`select record_id, reason from public.sync_rejects`;
-      assert.equal(reject.record_id, id(701));
-      assert.match(reject.reason, /^Rejected by the database: .*ingest_page_test_poison/);
-      // Landing it again counts it once more and still lands nothing twice.
-      await land(customers, [{ id: id(701), version: base + 2, first_name: "Poison" }]);
-      const [again] = await sql`select seen_count from public.sync_rejects`;
-      assert.equal(again.seen_count, 2);
-    } finally {
+landingTest(
+  "ingestPage() files a record that violates a constraint and lands the rest",
+  async () => {
+    await withRun(async (sql, land) => {
+      // A constraint the validator knows nothing about stands in for any integrity violation
+      // (not null, check, unique); dropped again whatever happens.
       await sql`alter table public.lightspeed_customers
+      drop constraint if exists ingest_page_test_poison`;
+      await sql`alter table public.lightspeed_customers
+      add constraint ingest_page_test_poison check (first_name is distinct from 'Poison')`;
+      try {
+        const counts = await land(customers, [
+          { id: id(700), version: base + 1, first_name: "Fine" },
+          { id: id(701), version: base + 2, first_name: "Poison" },
+        ]);
+        assert.equal((counts as PageCounts).inserted, 1);
+        assert.equal((counts as PageCounts).rejected, 1);
+        const [reject] = await sql`select record_id, reason from public.sync_rejects`;
+        assert.equal(reject.record_id, id(701));
+        assert.match(reject.reason, /^Rejected by the database: .*ingest_page_test_poison/);
+        // Landing it again counts it once more and still lands nothing twice.
+        await land(customers, [{ id: id(701), version: base + 2, first_name: "Poison" }]);
+        const [again] = await sql`select seen_count from public.sync_rejects`;
+        assert.equal(again.seen_count, 2);
+      } finally {
+        await sql`alter table public.lightspeed_customers
         drop constraint if exists ingest_page_test_poison`;
-    }
-  });
-});
+      }
+    });
+  },
+);
 
 /** JSON text nested `depth` arrays deep: far past what PostgreSQL's jsonb functions take. */
 const nestedTooDeep = (depth = 100_000) => "[".repeat(depth) + "]".repeat(depth);
 
-Deno.test("ingestPage() files a record nested too deep for PostgreSQL and lands the rest", async () => {
-  await withRun(async (sql, _land, landPrepared) => {
-    // The page fails with SQLSTATE 54001 (stack depth limit exceeded), every time: once
-    // retried as a page forever, now landed record by record with that one filed.
-    const json = `{"data": [
+landingTest(
+  "ingestPage() files a record nested too deep for PostgreSQL and lands the rest",
+  async () => {
+    await withRun(async (sql, _land, landPrepared) => {
+      // The page fails with SQLSTATE 54001 (stack depth limit exceeded), every time: once
+      // retried as a page forever, now landed record by record with that one filed.
+      const json = `{"data": [
       {"id": "${id(800)}", "version": ${base + 1}, "first_name": "Fine"},
       {"id": "${id(801)}", "version": ${
-      base + 2
-    }, "first_name": "Deep", "note": ${nestedTooDeep()}},
+        base + 2
+      }, "first_name": "Deep", "note": ${nestedTooDeep()}},
       {"id": "${id(802)}", "version": ${base + 3}, "first_name": "Also fine"}
     ], "version": {"min": ${base + 1}, "max": ${base + 3}}}`;
-    const counts = await landPrepared(
-      customers,
-      { json, validCount: 3, rejects: [], received: 3, versionMax: base + 3 },
-    );
-    assert.deepEqual(counts, { received: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 1 });
-    const rows = await sql`select id from public.lightspeed_customers order by id`;
-    assert.deepEqual(rows.map((r) => r.id), [id(800), id(802)]);
-    const [reject] = await sql`select record_id, version, reason, raw from public.sync_rejects`;
-    assert.equal(reject.record_id, id(801));
-    assert.equal(reject.version, base + 2);
-    assert.equal(
-      reject.reason,
-      "Rejected by the database: nested deeper than 1000 levels, more than it takes",
-    );
-    // The payload is kept but for the field PostgreSQL could not hold.
-    assert.deepEqual(reject.raw, {
-      id: id(801),
-      version: base + 2,
-      first_name: "Deep",
-      note: "[not kept: nested deeper than 1000 levels]",
+      const counts = await landPrepared(
+        customers,
+        handover === "unchecked"
+          ? preparePage(customers, {
+            records: null,
+            text: json,
+            versionMin: base + 1,
+            versionMax: base + 3,
+            requestAfter: 0,
+          })
+          : { json, validCount: 3, rejects: [], received: 3, versionMax: base + 3 },
+      );
+      assert.deepEqual(counts, { received: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 1 });
+      const rows = await sql`select id from public.lightspeed_customers order by id`;
+      assert.deepEqual(rows.map((r) => r.id), [id(800), id(802)]);
+      const [reject] = await sql`select record_id, version, reason, raw from public.sync_rejects`;
+      assert.equal(reject.record_id, id(801));
+      assert.equal(reject.version, base + 2);
+      // Handed over unchecked, the page meets the validator, which refuses the object first.
+      assert.equal(
+        reject.reason,
+        handover === "unchecked"
+          ? "Invalid record: note: expected text"
+          : "Rejected by the database: nested deeper than 1000 levels, more than it takes",
+      );
+      // The payload is kept but for the field PostgreSQL could not hold.
+      assert.deepEqual(reject.raw, {
+        id: id(801),
+        version: base + 2,
+        first_name: "Deep",
+        note: "[not kept: nested deeper than 1000 levels]",
+      });
+      const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
+      assert.equal(state.cursor, base + 3, "the cursor advanced past the page");
     });
-    const [state] = await sql`select cursor from public.sync_state where entity = 'customers'`;
-    assert.equal(state.cursor, base + 3, "the cursor advanced past the page");
-  });
-});
+  },
+);
 
+// Records JSON.stringify cannot write: this test cannot make their reply text, the one above can.
 Deno.test("ingestPage() files an invalid record nested too deep, with or without valid ones", async () => {
   await withRun(async (sql, land) => {
     // Its reject's payload alone once failed the page with SQLSTATE 54001, every time.
@@ -406,75 +470,173 @@ Deno.test("ingestPage() reads zone-less timestamps as UTC whatever the session's
   }
 });
 
-Deno.test("ingestPage() keys outlet taxes by outlet and product: upsert, newer wins, rejects resolve", async () => {
-  const outletTaxes = getEntity("outlet_taxes");
-  await withRun(async (sql, land) => {
-    const row = (product: number, tax: number, version: number) => ({
-      outlet_id: id(1),
-      product_id: id(product),
-      tax_id: id(tax),
-      deleted_at: null,
-      version: base + version,
-    });
-    // A bad tax id: rejected under its outlet and product, until a valid version lands.
-    assert.deepEqual(
-      await land(outletTaxes, [row(2, 3, 1), { ...row(4, 3, 2), tax_id: "not-a-uuid" }]),
-      { received: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 },
-    );
-    const rejected = async () =>
-      await sql`select record_id, resolved_at is not null as resolved from public.sync_rejects
+landingTest(
+  "ingestPage() keys outlet taxes by outlet and product: upsert, newer wins, rejects resolve",
+  async () => {
+    const outletTaxes = getEntity("outlet_taxes");
+    await withRun(async (sql, land) => {
+      const row = (product: number, tax: number, version: number) => ({
+        outlet_id: id(1),
+        product_id: id(product),
+        tax_id: id(tax),
+        deleted_at: null,
+        version: base + version,
+      });
+      // A bad tax id: rejected under its outlet and product, until a valid version lands.
+      assert.deepEqual(
+        await land(outletTaxes, [row(2, 3, 1), { ...row(4, 3, 2), tax_id: "not-a-uuid" }]),
+        { received: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 },
+      );
+      const rejected = async () =>
+        await sql`select record_id, resolved_at is not null as resolved from public.sync_rejects
         where entity = 'outlet_taxes'`;
-    assert.deepEqual((await rejected()).map((r) => ({ ...r })), [
-      { record_id: `${id(1)}/${id(4)}`, resolved: false },
-    ]);
-    // A page repeating an outlet and product lands its highest version once.
-    assert.deepEqual(
-      await land(outletTaxes, [row(2, 5, 3), row(2, 6, 1), row(4, 3, 4)]),
-      { received: 3, inserted: 1, updated: 1, unchanged: 0, rejected: 0 },
-    );
-    // An older version of a stored row changes nothing; a replay neither.
-    const rewritten = await rowChangesDuring(sql, async () => {
-      await land(outletTaxes, [row(2, 7, 2)]);
-      await land(outletTaxes, [row(2, 5, 3)]);
-    });
-    assert.deepEqual(rewritten, []);
-    const rows = await sql`
+      assert.deepEqual((await rejected()).map((r) => ({ ...r })), [
+        { record_id: `${id(1)}/${id(4)}`, resolved: false },
+      ]);
+      // A page repeating an outlet and product lands its highest version once.
+      assert.deepEqual(
+        await land(outletTaxes, [row(2, 5, 3), row(2, 6, 1), row(4, 3, 4)]),
+        { received: 3, inserted: 1, updated: 1, unchanged: 0, rejected: 0 },
+      );
+      // An older version of a stored row changes nothing; a replay neither.
+      const rewritten = await rowChangesDuring(sql, async () => {
+        await land(outletTaxes, [row(2, 7, 2)]);
+        await land(outletTaxes, [row(2, 5, 3)]);
+      });
+      assert.deepEqual(rewritten, []);
+      const rows = await sql`
       select product_id::text, tax_id::text, version from public.lightspeed_outlet_taxes
       order by product_id`;
-    assert.deepEqual(rows.map((r) => [r.product_id, r.tax_id, Number(r.version) - base]), [
-      [id(2), id(5), 3],
-      [id(4), id(3), 4],
-    ]);
-    assert.deepEqual((await rejected()).map((r) => ({ ...r })), [
-      { record_id: `${id(1)}/${id(4)}`, resolved: true },
-    ]);
-  });
-});
+      assert.deepEqual(rows.map((r) => [r.product_id, r.tax_id, Number(r.version) - base]), [
+        [id(2), id(5), 3],
+        [id(4), id(3), 4],
+      ]);
+      assert.deepEqual((await rejected()).map((r) => ({ ...r })), [
+        { record_id: `${id(1)}/${id(4)}`, resolved: true },
+      ]);
+    });
+  },
+);
 
 const consignments = getEntity("consignments");
 
-Deno.test("ingestPage() replaces a sub-resource's children only for parents carrying them, and keeps them out of raw", async () => {
-  await withRun(async (sql, land) => {
-    const line = (n: number, count: string) => ({ product_id: id(100 + n), count, version: n });
-    const v1 = { id: id(1), version: base + 10, type: "SUPPLIER", status: "SENT" };
-    await land(consignments, [{ ...v1, products: [line(1, "2.00000"), line(2, "3.00000")] }]);
-    const stored = async () =>
-      await sql`select p.product_id::text, p.count::text, c.raw ? 'products' as in_raw
+landingTest(
+  "ingestPage() replaces a sub-resource's children only for parents carrying them, and keeps them out of raw",
+  async () => {
+    await withRun(async (sql, land) => {
+      const line = (n: number, count: string) => ({ product_id: id(100 + n), count, version: n });
+      const v1 = { id: id(1), version: base + 10, type: "SUPPLIER", status: "SENT" };
+      await land(consignments, [{ ...v1, products: [line(1, "2.00000"), line(2, "3.00000")] }]);
+      const stored = async () =>
+        await sql`select p.product_id::text, p.count::text, c.raw ? 'products' as in_raw
         from public.lightspeed_consignment_products as p
         join public.lightspeed_consignments as c on c.id = p.consignment_id
         order by p.product_id`;
-    const both = [
-      { product_id: id(101), count: "2.00000", in_raw: false },
-      { product_id: id(102), count: "3.00000", in_raw: false },
-    ];
-    assert.deepEqual((await stored()).map((r) => ({ ...r })), both);
-    // The same version re-read with other fields and nothing fetched: its products stay.
-    await land(consignments, [{ ...v1, name: "renamed" }]);
-    assert.deepEqual((await stored()).map((r) => ({ ...r })), both);
-    // A newer version with its products fetched: replaced as a set.
-    await land(consignments, [{ ...v1, version: base + 20, products: [line(2, "5.00000")] }]);
-    assert.deepEqual((await stored()).map((r) => ({ ...r })), [
-      { product_id: id(102), count: "5.00000", in_raw: false },
-    ]);
+      const both = [
+        { product_id: id(101), count: "2.00000", in_raw: false },
+        { product_id: id(102), count: "3.00000", in_raw: false },
+      ];
+      assert.deepEqual((await stored()).map((r) => ({ ...r })), both);
+      // The same version re-read with other fields and nothing fetched: its products stay.
+      await land(consignments, [{ ...v1, name: "renamed" }]);
+      assert.deepEqual((await stored()).map((r) => ({ ...r })), both);
+      // A newer version with its products fetched: replaced as a set.
+      await land(consignments, [{ ...v1, version: base + 20, products: [line(2, "5.00000")] }]);
+      assert.deepEqual((await stored()).map((r) => ({ ...r })), [
+        { product_id: id(102), count: "5.00000", in_raw: false },
+      ]);
+    });
+  },
+);
+
+/** An unchecked page of `text`, as the page loop makes it from a reply it only scanned. */
+function uncheckedPage(text: string, versionMax: number): PreparedPage {
+  return preparePage(sales, { records: null, text, versionMin: 0, versionMax, requestAfter: 0 });
+}
+
+Deno.test("ingestPage() refuses an unchecked reply that is not JSON after all, landing nothing", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const sale = { id: id(900), version: base + 1, status: "CLOSED" };
+    // Ends that read as a page, a middle that does not parse.
+    const text = `{"data":[${JSON.stringify(sale)}, {oops}],"version":{"min":0,"max":${base + 1}}}`;
+    await assert.rejects(
+      landPrepared(sales, uncheckedPage(text, base + 1)),
+      (error: Error) => {
+        assert.equal(error.name, "LightspeedResponseError");
+        assert.match(error.message, /not valid JSON/);
+        return true;
+      },
+    );
+    const [state] = await sql`select cursor from public.sync_state where entity = 'sales'`;
+    assert.equal(Number(state.cursor), 0);
+    assert.deepEqual([...await sql`select id from public.lightspeed_sales`], []);
+  });
+});
+
+Deno.test("ingestPage() lands an unchecked page only at the version.max PostgreSQL reads in it", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const sale = { id: id(901), version: base + 7, status: "CLOSED" };
+    // The page loop read version.max 8 from the reply's end; the reply repeats the key, and
+    // the last one counts: neither PostgreSQL nor the validator lands it at 8.
+    const text = `{"data":[${JSON.stringify(sale)}],"version":{"min":0,"max":${base + 8}},` +
+      `"version":{"min":0,"max":${base + 7}}}`;
+    await assert.rejects(landPrepared(sales, uncheckedPage(text, base + 8)), /do not read as/);
+    const [state] = await sql`select cursor from public.sync_state where entity = 'sales'`;
+    assert.equal(Number(state.cursor), 0);
+    assert.deepEqual([...await sql`select id from public.lightspeed_sales`], []);
+    // Read at the version it holds, it lands.
+    const counts = await landPrepared(sales, uncheckedPage(text, base + 7));
+    assert.deepEqual(counts, { received: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
+  });
+});
+
+Deno.test("ingestPage() files an unchecked page's unstorable record with the validator's reason", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const good = { id: id(902), version: base + 1, status: "CLOSED" };
+    const text = `{"data":[${JSON.stringify(good)},{"id":"${id(903)}","version":${base + 2},` +
+      `"note":"nul \\u0000 here"}],"version":{"min":0,"max":${base + 2}}}`;
+    const counts = await landPrepared(sales, uncheckedPage(text, base + 2));
+    assert.deepEqual(counts, { received: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 });
+    const [reject] = await sql`
+      select record_id, reason from public.sync_rejects where entity = 'sales'`;
+    assert.equal(reject.record_id, id(903));
+    assert.match(reject.reason, /NUL character or broken Unicode/);
+  });
+});
+
+Deno.test("ingestPage() lands a clean unchecked page without parsing it in the function", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const sale = {
+      id: id(910),
+      version: base + 1,
+      status: "CLOSED",
+      total_price: "30.00000",
+      sale_date: "2026-03-01T10:00:00+00:00",
+      line_items: [{ id: id(911), quantity: 2, price: "15.00000" }],
+      payments: [{ id: id(912), amount: 30, payment_date: "2026-03-01 10:00:00" }],
+    };
+    const text = replyText([sale], base + 1);
+    const parse = JSON.parse;
+    JSON.parse = () => {
+      throw new Error("the page was parsed in the function");
+    };
+    let counts: PageCounts;
+    try {
+      counts = await landPrepared(sales, uncheckedPage(text, base + 1));
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.deepEqual(counts, { received: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
+    const [row] = await sql`
+      select s.total_price::text, s.raw, l.quantity::text, p.amount::text
+      from public.lightspeed_sales as s
+      join public.lightspeed_sale_line_items as l on l.sale_id = s.id
+      join public.lightspeed_sale_payments as p on p.sale_id = s.id`;
+    assert.deepEqual({ ...row }, {
+      total_price: "30.00000",
+      raw: sale,
+      quantity: "2",
+      amount: "30",
+    });
   });
 });

@@ -9,6 +9,8 @@ import {
   type Keyed,
   subResourceChildren,
 } from "../entities/registry.ts";
+import { cleanPageCheck } from "./clean_page_check.ts";
+import { inputRecords } from "./page_input.ts";
 import { castExpression, quoteIdentifier, quoteLiteral } from "./sql_text.ts";
 
 export interface ChildStatements {
@@ -32,12 +34,23 @@ export interface IngestStatements {
    */
   rewrite: string;
   children: ChildStatements[];
+  /** Landing a page as it came, checked by PostgreSQL (fast_landing.ts). */
+  unchecked: UncheckedStatements;
 }
 
-// Safe under transaction pooling: every transaction that fills it creates it if its session
-// lacks it, and its rows are gone when that transaction ends, so no state crosses transactions.
-export const createInputTable =
-  "create temp table if not exists sync_page_input (r jsonb not null) on commit delete rows";
+export interface UncheckedStatements {
+  /**
+   * $1 = the reply text, $2 = its version.max as the function read it: fills the input table
+   * with the records of "data" and returns how many (`records`) and whether the page's own
+   * version.max is $2 (`version_agrees`).
+   */
+  load: string;
+  /** One row: `clean`, whether the page needs no validator (clean_page_check.ts). */
+  check: string;
+  /** The upserts of IngestStatements, reading the input table. */
+  upsert: string;
+  rewrite: string;
+}
 
 function typedColumns(columns: ColumnMap, alias: string) {
   return Object.entries(columns).map(([column, raw]) => {
@@ -123,7 +136,7 @@ function buildChild(child: ChildCollection): ChildStatements {
     }`,
     insertForParents: `insert into ${table} (${columns.map((c) => c.name).join(", ")})
 select ${columns.map((c) => c.value).join(",\n  ")}
-from pg_temp.sync_page_input as i(p)
+from ${inputRecords} as i(p)
 cross join lateral jsonb_array_elements(
   case jsonb_typeof(p -> ${quoteLiteral(child.field)})
     when 'array' then p -> ${quoteLiteral(child.field)} else '[]'::jsonb end
@@ -133,7 +146,27 @@ where (p ->> 'id')::uuid = any($1::uuid[])`,
 }
 
 const pageSource = "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)";
-const inputSource = "pg_temp.sync_page_input as i(r)";
+const inputSource = `${inputRecords} as i(r)`;
+
+// The reply parsed once; "data" that is not an array loads nothing, and the check fails.
+const loadReply = `with reply as (select $1::text::jsonb as j),
+loaded as (
+  insert into pg_temp.sync_page_input (r)
+  select value from reply
+  cross join lateral jsonb_array_elements(
+    case jsonb_typeof(j -> 'data') when 'array' then j -> 'data' else '[]'::jsonb end)
+  returning 1)
+select (select count(*) from loaded)::int as records,
+  (select (j -> 'version' ->> 'max') = $2::text from reply) as version_agrees`;
+
+function uncheckedStatements(entity: EntityDefinition): UncheckedStatements {
+  return {
+    load: loadReply,
+    check: cleanPageCheck(entity),
+    upsert: buildUpsert(entity, inputSource),
+    rewrite: buildUpsert(entity, inputSource, true),
+  };
+}
 
 const cache = new Map<string, IngestStatements>();
 
@@ -149,6 +182,7 @@ export function ingestStatements(entity: EntityDefinition): IngestStatements {
       upsert: buildUpsert(entity, pageSource),
       rewrite: buildUpsert(entity, pageSource, true),
       children: [],
+      unchecked: uncheckedStatements(entity),
     }
     : {
       loadInput: "insert into pg_temp.sync_page_input (r) " +
@@ -156,6 +190,7 @@ export function ingestStatements(entity: EntityDefinition): IngestStatements {
       upsert: buildUpsert(entity, inputSource),
       rewrite: buildUpsert(entity, inputSource, true),
       children: children.map(buildChild),
+      unchecked: uncheckedStatements(entity),
     };
   cache.set(entity.name, statements);
   return statements;

@@ -6,7 +6,7 @@ import type { Sql } from "../database.ts";
 import { subResourceChildren } from "../entities/registry.ts";
 import type { LightspeedClient } from "../lightspeed/client.ts";
 import { pageByVersion } from "../lightspeed/pager.ts";
-import type { CpuBudget } from "./cpu_budget.ts";
+import { type CpuBudget, unparsedPageCostMs } from "./cpu_budget.ts";
 import { type IngestContext, ingestPage } from "./ingest_page.ts";
 import { type PreparedPage, preparePage } from "./prepared_page.ts";
 import { attachSubResources } from "./sub_resources.ts";
@@ -49,14 +49,17 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
   const { client, cpuBudget } = loop;
   const { entity } = loop.context;
   const request = { deadline: loop.deadline - CLOSING_RESERVE_MS, signal: loop.signal };
+  const subResources = subResourceChildren(entity).length > 0;
   const pager = pageByVersion(client, {
     path: entity.path,
     after,
     pageSize: loop.pageSize,
     deleted: entity.supportsDeleted,
+    // Sub-resources are fetched per parsed parent; any other page can land unparsed.
+    scanOnly: !subResources,
     ...request,
   });
-  const withChildren = subResourceChildren(entity).length > 0
+  const withChildren = subResources
     ? (page: PreparedPage) => attachSubResources({ sql: loop.sql, client, entity, request }, page)
     : null;
   let parsedMs = 0;
@@ -67,7 +70,10 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
       parsedMs = client.stats.parseMs;
       const started = performance.now();
       const page = preparePage(entity, result.value);
-      if (cpuBudget) cpuBudget.spentMs += performance.now() - started + parseMs;
+      if (cpuBudget) {
+        cpuBudget.spentMs += performance.now() - started + parseMs +
+          (page.unchecked ? unparsedPageCostMs(page.json.length) : 0);
+      }
       return withChildren ? withChildren(page) : page;
     });
 }
@@ -99,9 +105,9 @@ export async function landPages(loop: PageLoop, progress: RunProgress): Promise<
       // an unhandled rejection (which would end the whole process); the await rethrows it.
       next.catch(() => {});
     }
-    await ingestPage(loop.sql, loop.context, page);
+    const counts = await ingestPage(loop.sql, loop.context, page);
     progress.cursor = page.versionMax;
-    progress.records += page.received;
+    progress.records += counts.received;
     progress.pages++;
     loop.signal?.throwIfAborted();
     const now = clock.now();

@@ -11,11 +11,12 @@ import {
   validatePage,
 } from "../entities/record_validation.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
+import { LightspeedResponseError } from "../lightspeed/errors.ts";
 import type { VersionPage } from "../lightspeed/pager.ts";
 import { MAX_JSON_NESTING, nestsDeeperThan, withinNesting } from "./json_nesting.ts";
 
 export interface PreparedPage {
-  /** How many records the API sent. */
+  /** How many records the API sent (for an unchecked page: known once it has landed). */
   received: number;
   /** The cursor to save once this page commits. */
   versionMax: number;
@@ -29,6 +30,11 @@ export interface PreparedPage {
    * for after the whole page (sub_resources.ts).
    */
   incomplete?: boolean;
+  /**
+   * `json` is the API's reply as it came, neither parsed nor validated here: PostgreSQL checks
+   * it as it lands, and only a page that fails the check is validated (fast_landing.ts).
+   */
+  unchecked?: boolean;
 }
 
 // PostgreSQL's jsonb cannot hold NUL characters or unpaired surrogates. JSON text can carry
@@ -141,6 +147,19 @@ function landingJson(
  * previous page commits.
  */
 export function preparePage(entity: EntityDefinition, page: VersionPage): PreparedPage {
+  if (page.records === null) {
+    if (page.text === undefined) throw new Error("an unparsed page must keep its reply text");
+    const unchecked: PreparedPage = {
+      received: 0,
+      versionMax: page.versionMax,
+      json: page.text,
+      validCount: 0,
+      rejects: [],
+      unchecked: true,
+    };
+    page.text = undefined;
+    return unchecked;
+  }
   const received = page.records.length;
   const validation = validatePage(entity, page.records);
   const replyText = page.text;
@@ -156,4 +175,35 @@ export function prepareValidated(
   page: Pick<PreparedPage, "received" | "versionMax" | "incomplete">,
 ): PreparedPage {
   return { ...page, ...landingJson(entity, validation, undefined) };
+}
+
+/**
+ * An unchecked page that PostgreSQL's check did not pass, parsed and validated after all. Its
+ * version was read from the reply's end; the parse must agree, or the page is not landed.
+ */
+export function validateUnchecked(entity: EntityDefinition, page: PreparedPage): PreparedPage {
+  let body: unknown;
+  try {
+    body = JSON.parse(page.json);
+  } catch {
+    throw new LightspeedResponseError(
+      entity.path,
+      `body is not valid JSON (${page.json.length} characters received)`,
+    );
+  }
+  const { data, version } = (body ?? {}) as { data?: unknown; version?: { max?: unknown } };
+  if (!Array.isArray(data) || data.length === 0 || version?.max !== page.versionMax) {
+    throw new LightspeedResponseError(
+      entity.path,
+      `the reply's "data" and "version" do not read as they did from its ends ` +
+        `(version.max ${page.versionMax})`,
+    );
+  }
+  return preparePage(entity, {
+    records: data,
+    versionMin: 0,
+    versionMax: page.versionMax,
+    requestAfter: 0,
+    text: page.json,
+  });
 }
