@@ -22,17 +22,27 @@ export function machineCpuFromStatLine(line: string): { busyMs: number; stealMs:
 
 /**
  * CPU milliseconds of a process and its children: its own, its waited-for children's (a
- * PostgreSQL backend that ended is counted in the postmaster's), and its live children's.
+ * PostgreSQL backend that ended is counted in the postmaster's), and its live children's. A
+ * child reaped while its siblings are read would be counted in neither (a run once showed
+ * PostgreSQL at -12 s): the reading is taken again until nothing was reaped during it.
  */
 export function readProcessTreeCpuMs(pid: number): number {
-  let total = ownAndReapedCpuMs(pid);
+  for (let attempt = 1;; attempt++) {
+    const reapedBefore = ownAndReapedCpuMs(pid);
+    const children = liveChildrenCpuMs(pid);
+    if (ownAndReapedCpuMs(pid) === reapedBefore || attempt === 10) return reapedBefore + children;
+  }
+}
+
+function liveChildrenCpuMs(pid: number): number {
+  let total = 0;
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
       const fields = statFields(Deno.readTextFileSync(`/proc/${entry.name}/stat`));
       if (Number(fields[1]) === pid) total += readCpuMs(Number(entry.name));
     } catch {
-      // The process ended between the listing and the read.
+      // The process ended between the listing and the read: its parent's reaped CPU has it.
     }
   }
   return total;
