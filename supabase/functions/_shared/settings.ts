@@ -226,7 +226,8 @@ export const settings = {
     setBy: "operator",
   },
   SYNC_CPU_BUDGET_MS: {
-    description: "CPU the sync's own work on pages (parsing, validation, handling) may use per invocation",
+    description:
+      "CPU the sync's own work on pages (parsing, validation, handling) may use per invocation",
     shape: { kind: "integer", unit: "milliseconds", min: 100, max: 10_000, default: 600 },
     required: false,
     secret: false,

@@ -32,6 +32,8 @@ export interface IngestContext {
   secrets?: readonly string[];
   /** This run re-reads the overlap window: its first commit marks the re-read as done. */
   overlap?: boolean;
+  /** Called when an unchecked page did not pass PostgreSQL's check and was validated instead. */
+  onValidatedAfterCheck?: (why: string) => void;
   /**
    * A repair (README "Repair"): rewrites identical rows too and leaves the entity's cursor
    * where it is, since the records it lands are not the next page of anything.
@@ -210,6 +212,8 @@ export async function ingestPage(
       // upserted twice) is the validator's to sort out too; anything else (connection, lease)
       // is thrown.
       if (!(error instanceof PageNeedsValidation) && !isRefusedData(error, ["21"])) throw error;
+      const code = (error as { code?: string }).code;
+      context.onValidatedAfterCheck?.(code ? `SQLSTATE ${code}` : (error as Error).message);
     }
     page = validateUnchecked(context.entity, page);
   }

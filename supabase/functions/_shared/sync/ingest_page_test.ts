@@ -34,6 +34,7 @@ let handover: Handover = "validated";
 function landingTest(name: string, fn: () => Promise<void>) {
   for (const way of ["validated", "unchecked"] as const) {
     Deno.test(`${name} (page ${way})`, async () => {
+      // asserts-via: fn, the test body given to landingTest
       handover = way;
       try {
         await fn();

@@ -8,7 +8,7 @@ import type { LightspeedClient } from "../lightspeed/client.ts";
 import { pageByVersion } from "../lightspeed/pager.ts";
 import { type CpuBudget, unparsedPageCostMs } from "./cpu_budget.ts";
 import { type IngestContext, ingestPage } from "./ingest_page.ts";
-import { type PreparedPage, preparePage } from "./prepared_page.ts";
+import { type PreparedPage, preparePage, validateUnchecked } from "./prepared_page.ts";
 import { attachSubResources } from "./sub_resources.ts";
 
 // Time kept back for the last commit and closing the run.
@@ -40,12 +40,27 @@ export interface RunProgress {
   reachedEnd: boolean;
 }
 
+// Pages that failed PostgreSQL's check in a row before the run validates the rest itself: each
+// such page is parsed twice (by PostgreSQL, then by the function), which a store whose records
+// always take the slow path should pay only twice per run.
+const CHECK_FAILURES_BEFORE_VALIDATING = 2;
+
+/** Whether the run still hands pages to PostgreSQL unparsed (README "How a page lands"). */
+interface Handover {
+  checkFailuresInARow: number;
+  validateInFunction: boolean;
+}
+
 /**
  * Fetches the pages after `after` one by one, each validated as soon as it arrives: its parsed
  * records die young (cheap for the garbage collector) instead of waiting, alive, for the
  * previous page's commit. Resolves null after the last page.
  */
-function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage | null> {
+function pageSource(
+  loop: PageLoop,
+  after: number,
+  handover: Handover,
+): () => Promise<PreparedPage | null> {
   const { client, cpuBudget } = loop;
   const { entity } = loop.context;
   const request = { deadline: loop.deadline - CLOSING_RESERVE_MS, signal: loop.signal };
@@ -69,7 +84,8 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
       const parseMs = client.stats.parseMs - parsedMs;
       parsedMs = client.stats.parseMs;
       const started = performance.now();
-      const page = preparePage(entity, result.value);
+      let page = preparePage(entity, result.value);
+      if (page.unchecked && handover.validateInFunction) page = validateUnchecked(entity, page);
       if (cpuBudget) {
         cpuBudget.spentMs += performance.now() - started + parseMs +
           (page.unchecked ? unparsedPageCostMs(page.json.length) : 0);
@@ -84,7 +100,22 @@ function pageSource(loop: PageLoop, after: number): () => Promise<PreparedPage |
  */
 export async function landPages(loop: PageLoop, progress: RunProgress): Promise<void> {
   const { clock, deadline, cpuBudget } = loop;
-  const fetchNext = pageSource(loop, progress.cursor);
+  const handover: Handover = { checkFailuresInARow: 0, validateInFunction: false };
+  const fetchNext = pageSource(loop, progress.cursor, handover);
+  const context = {
+    ...loop.context,
+    onValidatedAfterCheck: (why: string) => {
+      handover.checkFailuresInARow++;
+      if (handover.checkFailuresInARow < CHECK_FAILURES_BEFORE_VALIDATING) return;
+      if (!handover.validateInFunction) {
+        console.warn(
+          `Pages of ${loop.context.entity.name} keep needing the validator (${why}): ` +
+            "this run validates the rest of its pages in the function",
+        );
+      }
+      handover.validateInFunction = true;
+    },
+  };
   let slowestPageMs = 0;
   let pageStarted = clock.now();
   // The next page is requested while this one commits: fetching and landing overlap, and the
@@ -105,7 +136,12 @@ export async function landPages(loop: PageLoop, progress: RunProgress): Promise<
       // an unhandled rejection (which would end the whole process); the await rethrows it.
       next.catch(() => {});
     }
-    const counts = await ingestPage(loop.sql, loop.context, page);
+    const failures = handover.checkFailuresInARow;
+    const counts = await ingestPage(loop.sql, context, page);
+    // An unchecked page that passed the check ends a run of failures.
+    if (page.unchecked && handover.checkFailuresInARow === failures) {
+      handover.checkFailuresInARow = 0;
+    }
     progress.cursor = page.versionMax;
     progress.records += counts.received;
     progress.pages++;
