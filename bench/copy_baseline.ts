@@ -1,9 +1,11 @@
 // PostgreSQL's own bulk load, the ceiling the engine's ingest is compared with: the rows an
 // import landed, written out by the server with COPY TO and loaded back with COPY FROM into the
-// same tables, emptied first (same indexes, constraints and triggers), in one transaction. The
+// same tables, emptied first (same indexes, constraints and triggers), in one transaction under
+// the engine's own transaction settings (its TOAST compression above all). The
 // files stay on the server's side (in its data directory), so the figure is PostgreSQL's alone,
 // with no client in the way.
 import type { Sql } from "../supabase/functions/_shared/database.ts";
+import { pageTransactionSettings } from "../supabase/functions/_shared/sync/transaction_settings.ts";
 import { benchDataDir, benchPostmasterPid } from "./isolated_db.ts";
 import { int, log, seconds } from "./log.ts";
 import { readProcessTreeCpuMs } from "./machine_cpu.ts";
@@ -35,6 +37,8 @@ export async function copyBaseline(
       const started = performance.now();
       const postgresBefore = readProcessTreeCpuMs(postmaster);
       await sql.begin(async (tx) => {
+        // The compression the engine writes with, so the two write the same bytes.
+        await tx.unsafe(pageTransactionSettings);
         for (const table of tables) {
           await tx.unsafe(`copy public.${table} from ${fileLiteral(table)}`);
         }

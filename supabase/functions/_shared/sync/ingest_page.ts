@@ -14,6 +14,7 @@ import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
 import { type PreparedPage, validateUnchecked } from "./prepared_page.ts";
 import { fileRejects, resolveRejects } from "./rejects.ts";
+import { pageTransactionSettings } from "./transaction_settings.ts";
 
 export interface PageCounts {
   received: number;
@@ -250,10 +251,8 @@ async function landPage(
 ): Promise<PageCounts> {
   const { entity } = context;
   return await sql.begin(async (tx) => {
-    // Zone-less timestamps from Lightspeed are UTC. Set here, for this transaction only: a
-    // transaction pooler may hand the next transaction another session (README "Database
-    // connections"), and Supavisor drops the TimeZone the connection asked for.
-    await tx`set local time zone 'UTC'`;
+    // For this transaction only: UTC for zone-less timestamps, lz4 where the server has it.
+    await tx.unsafe(pageTransactionSettings);
     await renewLease(tx, entity.name, context.leaseOwner, context.leaseTtlMs);
     const landed: Landed = page.unchecked || page.validCount > 0
       ? await land(tx)

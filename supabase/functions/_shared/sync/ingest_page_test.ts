@@ -641,3 +641,22 @@ Deno.test("ingestPage() lands a clean unchecked page without parsing it in the f
     });
   });
 });
+
+landingTest(
+  "ingestPage() writes records with lz4 TOAST compression where the server has it, in that transaction only",
+  async () => {
+    await withRun(async (sql, land) => {
+      const [{ lz4 }] = await sql`
+      select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`;
+      assert.equal(lz4, true, "the local PostgreSQL is built with lz4, as Supabase's is");
+      // Over 2 kB, so PostgreSQL compresses the stored record.
+      const sale = { id: id(920), version: base + 1, status: "CLOSED", note: "ab".repeat(3_000) };
+      await land(sales, [sale]);
+      const [row] = await sql`
+      select pg_column_compression(raw) as method,
+        current_setting('default_toast_compression') as session_default
+      from public.lightspeed_sales where id = ${id(920)}`;
+      assert.deepEqual({ ...row }, { method: "lz4", session_default: "pglz" });
+    });
+  },
+);
