@@ -1,6 +1,6 @@
 // Reads what paging needs from a list reply without parsing its records. JSON.parse of a page
 // of 500 sales costs the function about as much CPU as everything else it does with the page;
-// when the page can land as it came (sync/fast_landing.ts), PostgreSQL parses it once and
+// when the page can land as it came (landUnchecked in sync/ingest_page.ts), PostgreSQL parses it once and
 // nobody else has to. Only the reply's two ends are read, so this costs nothing measurable.
 //
 // Lightspeed's list replies are `{"data":[...],"version":{"min":M,"max":N}}`. In well-formed

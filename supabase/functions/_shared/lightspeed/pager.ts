@@ -11,7 +11,7 @@ import { ScannedPage, scanPage } from "./page_scan.ts";
 export interface VersionPage {
   /**
    * The parsed records, or null when the reply was only scanned (`scanOnly`): then `text`
-   * holds them, and PostgreSQL parses them (sync/fast_landing.ts).
+   * holds them, and PostgreSQL parses them (landUnchecked in sync/ingest_page.ts).
    */
   records: unknown[] | null;
   versionMin: number;

@@ -25,7 +25,7 @@ type LandPrepared = (
 
 /**
  * How `land` hands a page over: parsed and validated in the function, or as the API's reply
- * text that PostgreSQL checks and parses (fast_landing in ingest_page.ts), which must land
+ * text that PostgreSQL checks and parses (landUnchecked in ingest_page.ts), which must land
  * exactly the same rows, counts and rejects. Every test that lands through `land` runs both ways.
  */
 type Handover = "validated" | "unchecked";

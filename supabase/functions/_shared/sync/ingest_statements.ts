@@ -34,7 +34,7 @@ export interface IngestStatements {
    */
   rewrite: string;
   children: ChildStatements[];
-  /** Landing a page as it came, checked by PostgreSQL (fast_landing.ts). */
+  /** Landing a page as it came, checked by PostgreSQL (landUnchecked in ingest_page.ts). */
   unchecked: UncheckedStatements;
 }
 

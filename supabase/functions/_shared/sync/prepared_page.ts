@@ -32,7 +32,7 @@ export interface PreparedPage {
   incomplete?: boolean;
   /**
    * `json` is the API's reply as it came, neither parsed nor validated here: PostgreSQL checks
-   * it as it lands, and only a page that fails the check is validated (fast_landing.ts).
+   * it as it lands, and only a page that fails the check is validated (landUnchecked in ingest_page.ts).
    */
   unchecked?: boolean;
 }
