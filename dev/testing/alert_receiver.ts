@@ -18,6 +18,8 @@ export interface AlertReceiver {
   accepted(path?: string): ReceivedAlert[];
   /** Every request that arrived, answered or refused. */
   received: ReceivedRequest[];
+  /** Holds every answer to `path` until the returned function is called. */
+  hold(path: string): () => void;
   /** The statuses the next requests to a path get, in order; then 200 again. */
   refuseNext(path: string, statuses: number[]): void;
   /** Resolves once `count` alerts to `path` were accepted. */
@@ -28,7 +30,9 @@ export interface AlertReceiver {
 export function startAlertReceiver(): AlertReceiver {
   const refusals = new Map<string, number[]>();
   const accepted: ReceivedAlert[] = [];
-  const server = startStubServer((request) => {
+  const holds = new Map<string, Promise<void>>();
+  const server = startStubServer(async (request) => {
+    await holds.get(request.path);
     const status = refusals.get(request.path)?.shift() ?? 200;
     if (status >= 200 && status < 300) {
       accepted.push({
@@ -46,6 +50,14 @@ export function startAlertReceiver(): AlertReceiver {
     webhookUrl: `${server.url}/webhook`,
     accepted: acceptedAt,
     received: server.received,
+    hold: (path) => {
+      let release = () => {};
+      holds.set(path, new Promise((resolve) => release = resolve));
+      return () => {
+        holds.delete(path);
+        release();
+      };
+    },
     refuseNext: (path, statuses) => refusals.set(path, [...statuses]),
     waitForAccepted: (path, count, timeoutMs = 10_000) =>
       waitFor(`${count} alerts at ${path}`, () => {
