@@ -9,9 +9,14 @@
 // it and emptied at its end (sync/ingest_statements.ts), advisory locks are transaction-scoped
 // (pg_advisory_xact_lock), and nothing uses SET, LISTEN or session advisory locks.
 import postgres from "postgres";
+import { connectWithoutDelay } from "./database_socket.ts";
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
+
+// TCP_NODELAY, as libpq sets it (database_socket.ts). postgres.js documents the option
+// ("Custom socket" in its README) but leaves it out of its type definitions.
+const noDelaySocket: object = { socket: connectWithoutDelay };
 
 export function createDatabase(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, {
@@ -24,6 +29,7 @@ export function createDatabase(url: string, options: { max?: number } = {}): Sql
     // set-based (a page per statement), so planning is a small share of their time.
     prepare: false,
     onnotice: () => {},
+    ...noDelaySocket,
     // Startup parameters every pooler accepts (PgBouncer refuses any it cannot track). A pooler
     // may drop TimeZone (Supavisor does), so the page transactions that read zone-less
     // timestamps also set it for themselves (sync/ingest_page.ts).
