@@ -16,7 +16,7 @@ import {
   LightspeedServerError,
   LightspeedTimeoutError,
 } from "./errors.ts";
-import { ERROR_REPLY_BYTES, readReplyBody } from "./reply_body.ts";
+import { ERROR_REPLY_BYTES, readReplyBody, ReplyBody } from "./reply_body.ts";
 import {
   classify,
   isPermanentFailure,
@@ -38,7 +38,7 @@ const httpErrorClass: Record<
 };
 
 export type AttemptOutcome =
-  | { kind: "ok"; body: unknown; text: string; parseMs: number }
+  | { kind: "ok"; body: unknown; reply: ReplyBody; parseMs: number }
   | { kind: "fatal"; error: LightspeedError }
   | { kind: "rate_limited"; retryAfter: string | null; error: LightspeedError }
   | { kind: "server_error" | "transient"; error: LightspeedError };
@@ -58,8 +58,8 @@ export interface AttemptInput {
   redact: (text: string) => string;
   /** Given every reply's headers as they arrive (the client reads the rate-limit ones). */
   onHeaders?: (headers: Headers) => void;
-  /** Reads a successful reply's text; JSON.parse unless the caller reads it another way. */
-  readBody?: (text: string) => unknown;
+  /** Reads a successful reply; JSON.parse of its text unless the caller reads it another way. */
+  readBody?: (reply: ReplyBody) => unknown;
 }
 
 /** Sends one attempt and judges its reply. */
@@ -73,7 +73,7 @@ interface Received {
   retryAfter: string | null;
   /** Where a redirect pointed: an origin or a description, never a path. */
   locationOrigin: string;
-  text: string;
+  body: ReplyBody;
 }
 
 /** The reply's status and body, or the failure that stopped it arriving. */
@@ -91,8 +91,8 @@ async function receive(
       signal: input.signal,
     });
     input.onHeaders?.(response.headers);
-    const text = await readBody(response, input);
-    if (text === undefined) {
+    const body = await readBody(response, input);
+    if (body === undefined) {
       const error = new LightspeedReplyTooLargeError(displayPath, input.maxReplyBytes, {
         attempts: attempt,
       });
@@ -102,7 +102,7 @@ async function receive(
       status: response.status,
       retryAfter: response.headers.get("retry-after"),
       locationOrigin: input.redact(locationOrigin(response)),
-      text,
+      body,
     };
   } catch (error) {
     if (input.signal?.aborted) throw input.signal.reason;
@@ -126,11 +126,14 @@ async function receive(
  * A success's body up to the cap (undefined past it), the start of a failure's for its
  * excerpt, nothing of a redirect's. The body gets the attempt's timeout again, as ky gives it.
  */
-async function readBody(response: Response, input: AttemptInput): Promise<string | undefined> {
+async function readBody(
+  response: Response,
+  input: AttemptInput,
+): Promise<ReplyBody | undefined> {
   const statusClass = classify(response.status);
   if (statusClass === "redirect") {
     await response.body?.cancel().catch(() => {});
-    return "";
+    return new ReplyBody(new Uint8Array(0));
   }
   const success = statusClass === "success";
   return await readReplyBody(response, {
@@ -154,15 +157,17 @@ function locationOrigin(response: Response): string {
   }
 }
 
+const parseJson = (reply: ReplyBody): unknown => JSON.parse(reply.text);
+
 /** A failing status becomes its typed error; a success must be a JSON document. */
 function judgeReply(reply: Received, input: AttemptInput): AttemptOutcome {
-  const { status, retryAfter, text } = reply;
+  const { status, retryAfter, body: replyBody } = reply;
   const statusClass = classify(status);
   if (statusClass !== "success") {
     const details: LightspeedHttpErrorDetails = {
       status,
       path: input.displayPath,
-      bodyExcerpt: input.redact(text.slice(0, BODY_EXCERPT_CHARS)),
+      bodyExcerpt: input.redact(replyBody.text.slice(0, BODY_EXCERPT_CHARS)),
       attempts: input.attempt,
     };
     const error = statusClass === "redirect"
@@ -175,10 +180,11 @@ function judgeReply(reply: Received, input: AttemptInput): AttemptOutcome {
   }
   try {
     const parseStarted = performance.now();
-    const body = (input.readBody ?? JSON.parse)(text);
-    return { kind: "ok", body, text, parseMs: performance.now() - parseStarted };
+    const body = (input.readBody ?? parseJson)(replyBody);
+    return { kind: "ok", body, reply: replyBody, parseMs: performance.now() - parseStarted };
   } catch {
     // A cut connection often shows up as a 200 with half a JSON document.
+    const { text } = replyBody;
     const problem = text.trim() === ""
       ? "empty body"
       : `body is not valid JSON (${text.length} characters received)`;

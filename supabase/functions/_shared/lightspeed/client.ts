@@ -16,7 +16,7 @@ import { isTokenSafeUrl } from "../loopback.ts";
 import { redactSecrets } from "../redact.ts";
 import { type AttemptOutcome, sendAttempt } from "./attempt.ts";
 import { LightspeedHttpError } from "./errors.ts";
-import { MAX_REPLY_BYTES } from "./reply_body.ts";
+import { MAX_REPLY_BYTES, type ReplyBody } from "./reply_body.ts";
 import { readRateLimitHeaders } from "./rate_limit_headers.ts";
 import type { RequestBudget } from "./request_budget.ts";
 import { fixedTokenProvider, type TokenProvider } from "./token_provider.ts";
@@ -58,11 +58,11 @@ export interface RequestOptions {
   deadline: number;
   signal?: AbortSignal;
   /**
-   * Reads the reply's text instead of JSON.parse (the pager reads only a page's ends when it
-   * can: lightspeed/page_scan.ts). Throwing makes the reply a retryable bad reply, as invalid
+   * Reads the reply instead of JSON.parse of its text (the pager reads only a page's ends when
+   * it can: lightspeed/page_scan.ts). Throwing makes the reply a retryable bad reply, as invalid
    * JSON is.
    */
-  readBody?: (text: string) => unknown;
+  readBody?: (reply: ReplyBody) => unknown;
 }
 
 /** Query parameters; undefined values are left out. */
@@ -86,10 +86,10 @@ export interface LightspeedClientStats {
   rateLimitRemaining: number | null;
 }
 
-/** A parsed reply, with the text it was parsed from (passed on to SQL, not re-serialized). */
+/** A parsed reply, with what it was parsed from (passed on to SQL, not re-serialized). */
 export interface JsonReply {
   body: unknown;
-  text: string;
+  reply: ReplyBody;
 }
 
 /** The Lightspeed API as the sync sees it. */
@@ -212,7 +212,7 @@ async function getJson(
     const outcome = await attemptWithSlot(client, { ...target, token }, attempt, request);
     if (outcome.kind === "ok") {
       client.stats.parseMs += outcome.parseMs;
-      return { body: outcome.body, text: outcome.text };
+      return { body: outcome.body, reply: outcome.reply };
     }
     if (outcome.kind === "fatal") {
       // A 401 gets one renewed token and one more attempt; a second 401 is final.

@@ -296,7 +296,7 @@ for (const row of matrix) {
     } else {
       const reply = await call;
       assert.deepEqual(reply.body, OK_BODY);
-      assert.deepEqual(JSON.parse(reply.text), OK_BODY, "the text the body was parsed from");
+      assert.deepEqual(JSON.parse(reply.reply.text), OK_BODY, "the text the body was parsed from");
     }
     assert.equal(requests.length, row.steps.length, "requests sent");
     assert.equal(calls.acquires, row.steps.length, "budget claimed before every request");

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { ScannedPage, scanPage } from "./page_scan.ts";
+import { ScannedPage, scanPage as scanBytes } from "./page_scan.ts";
+
+const scanPage = (text: string) => scanBytes(new TextEncoder().encode(text));
 
 const sale = (n: number) => ({ id: `id-${n}`, version: n, note: 'a "quoted" \\ note', n: 1.5 });
 
@@ -49,4 +51,18 @@ Deno.test("scanPage() reads a string member's escaped quotes as text, not struct
   const text = '{"data":[1],"v":"x\\",\\"version\\":{\\"min\\":1,\\"max\\":9}}"}';
   assert.deepEqual(JSON.parse(text).v, 'x","version":{"min":1,"max":9}}');
   assert.equal(scanPage(text), null);
+});
+
+Deno.test("scanPage() reads the ends of a reply whose multi-byte characters straddle the cuts", () => {
+  // Characters of 2, 3 and 4 bytes placed so that one of each crosses byte 64 and the start
+  // of the last 160 bytes, whatever the padding.
+  for (let pad = 0; pad < 4; pad++) {
+    const note = "x".repeat(pad) + "é€🎉".repeat(40);
+    const text = JSON.stringify({ data: [{ id: "a", note }], version: { min: 1, max: 2 } });
+    const tailed = text.replace('],"version"', `,"${"€".repeat(50) + "x".repeat(pad)}"],"version"`);
+    for (const reply of [text, tailed]) {
+      const scanned = scanPage(reply);
+      assert.deepEqual([scanned?.versionMin, scanned?.versionMax], [1, 2], reply.slice(-170));
+    }
+  }
 });

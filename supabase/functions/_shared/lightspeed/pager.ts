@@ -6,11 +6,12 @@
 import type { LightspeedClient } from "./client.ts";
 import { LightspeedResponseError } from "./errors.ts";
 import { ScannedPage, scanPage } from "./page_scan.ts";
+import type { ReplyBody } from "./reply_body.ts";
 
 /** One non-empty page of a version-paged list. */
 export interface VersionPage {
   /**
-   * The parsed records, or null when the reply was only scanned (`scanOnly`): then `text`
+   * The parsed records, or null when the reply was only scanned (`scanOnly`): then `reply`
    * holds them, and PostgreSQL parses them (landUnchecked in sync/ingest_page.ts).
    */
   records: unknown[] | null;
@@ -19,8 +20,8 @@ export interface VersionPage {
   versionMax: number;
   /** The `after` this page was requested with. */
   requestAfter: number;
-  /** The reply text the page was parsed from; dropped once the page is validated. */
-  text?: string;
+  /** The reply the page was read from; dropped once the page is validated. */
+  reply?: ReplyBody;
 }
 
 /** Options of {@link pageByVersion}. */
@@ -71,7 +72,7 @@ export async function* pageByVersion(
 
 type PagingClient = Pick<LightspeedClient, "getJson">;
 
-const scanOrParse = (text: string): unknown => scanPage(text) ?? JSON.parse(text);
+const scanOrParse = (reply: ReplyBody): unknown => scanPage(reply.bytes) ?? JSON.parse(reply.text);
 
 async function fetchPage(
   client: PagingClient,
@@ -80,12 +81,12 @@ async function fetchPage(
   before: number | undefined,
   pageSize: number,
   deleted: boolean,
-  options: { deadline: number; signal?: AbortSignal; readBody?: (text: string) => unknown },
+  options: { deadline: number; signal?: AbortSignal; readBody?: (reply: ReplyBody) => unknown },
 ): Promise<VersionPage | undefined> {
   const params = { after, before, page_size: pageSize, deleted: deleted ? "true" : undefined };
   const reply = await client.getJson(path, params, options);
   const page = readPage(path, after, reply.body);
-  return page && { ...page, text: reply.text };
+  return page && { ...page, reply: reply.reply };
 }
 
 function readPage(path: string, after: number, body: unknown): VersionPage | undefined {

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "../../../../simulator/mod.ts";
-import { createLightspeedClient, type JsonReply, type LightspeedClient } from "./client.ts";
+import {
+  createLightspeedClient,
+  type JsonReply,
+  type LightspeedClient,
+  type RequestOptions,
+} from "./client.ts";
 import { LightspeedResponseError } from "./errors.ts";
 import { pageByVersion, type PageByVersionOptions, type VersionPage } from "./pager.ts";
 import type { RequestBudget } from "./request_budget.ts";
+import { ReplyBody } from "./reply_body.ts";
 
 /** Paging tests measure the pager, not pacing: an always-open budget. */
 const openBudget: RequestBudget = {
@@ -62,8 +68,13 @@ function parsedRecords(page: VersionPage): unknown[] {
   return page.records;
 }
 
+const parseText = (reply: ReplyBody): unknown => JSON.parse(reply.text);
+
 /** A client reply carrying `body`, as the real client returns it. */
-const reply = (body: unknown): JsonReply => ({ body, text: JSON.stringify(body) ?? "" });
+const reply = (body: unknown): JsonReply => ({
+  body,
+  reply: ReplyBody.fromText(JSON.stringify(body) ?? ""),
+});
 
 const idsOf = (pages: VersionPage[]) =>
   pages.flatMap((page) => parsedRecords(page).map((record) => (record as VersionedRecord).id));
@@ -283,7 +294,7 @@ Deno.test("pageByVersion() with scanOnly pages as the parsed pager does, leaving
     );
     for (const [i, page] of scanned.entries()) {
       assert.equal(page.records, null);
-      assert.deepEqual(JSON.parse(page.text ?? "").data, parsed[i].records);
+      assert.deepEqual(JSON.parse(page.reply?.text ?? "").data, parsed[i].records);
     }
   });
 });
@@ -296,9 +307,10 @@ Deno.test("pageByVersion() with scanOnly parses a reply of another shape and che
     { data: [], version: null },
   ];
   const client = {
-    getJson: (_path: string, _params: unknown, options: { readBody?: (t: string) => unknown }) => {
+    getJson: (_path: string, _params: unknown, options: RequestOptions) => {
       const text = JSON.stringify(replies.shift());
-      return Promise.resolve({ body: (options.readBody ?? JSON.parse)(text), text });
+      const reply = ReplyBody.fromText(text);
+      return Promise.resolve({ body: (options.readBody ?? parseText)(reply), reply });
     },
   };
   const pages = await collect(client as unknown as LightspeedClient, {
@@ -314,9 +326,10 @@ Deno.test("pageByVersion() with scanOnly parses a reply of another shape and che
   ]);
   // A scanned version that does not move past `after` is refused like a parsed one.
   const stuck = {
-    getJson: (_path: string, _params: unknown, options: { readBody?: (t: string) => unknown }) => {
+    getJson: (_path: string, _params: unknown, options: RequestOptions) => {
       const text = '{"data":[{"id":"c"}],"version":{"min":3,"max":4}}';
-      return Promise.resolve({ body: (options.readBody ?? JSON.parse)(text), text });
+      const reply = ReplyBody.fromText(text);
+      return Promise.resolve({ body: (options.readBody ?? parseText)(reply), reply });
     },
   };
   await assert.rejects(

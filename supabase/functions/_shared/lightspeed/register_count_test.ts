@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { JsonReply, QueryParams } from "./client.ts";
 import { readRegisterCount } from "./register_count.ts";
+import { ReplyBody } from "./reply_body.ts";
 
 /** A client that serves the given pages of /registers in turn, then an empty page. */
 function pagedRegisters(pages: unknown[][]) {
@@ -15,7 +16,7 @@ function pagedRegisters(pages: unknown[][]) {
       const body = data.length === 0
         ? { data: [] }
         : { data, version: { min: version + 1, max: version += data.length } };
-      return Promise.resolve({ body, text: JSON.stringify(body) });
+      return Promise.resolve({ body, reply: ReplyBody.fromText(JSON.stringify(body)) });
     },
   };
 }

@@ -25,15 +25,42 @@ export interface ReadOptions {
 const utf8 = new TextDecoder();
 
 /**
- * The body's text, or undefined when it is longer than maxBytes (reading stopped there and
+ * A reply's body as it arrived. Its text is decoded once, when first asked for: a page that
+ * lands unparsed goes to PostgreSQL as these bytes (sync/page_reply.ts) and is never decoded.
+ */
+export class ReplyBody {
+  #text: string | undefined;
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** A body made from text (a reply that did not come over HTTP: tests, stand-ins). */
+  static fromText(text: string): ReplyBody {
+    return new ReplyBody(new TextEncoder().encode(text));
+  }
+
+  /** The UTF-8 text, as Response.text() gives it (invalid sequences replaced). */
+  get text(): string {
+    return this.#text ??= utf8.decode(this.bytes);
+  }
+}
+
+/**
+ * The body, or undefined when it is longer than maxBytes (reading stopped there and
  * the rest was cancelled). A body that stops arriving fails with a TimeoutError DOMException.
  */
 export async function readReplyBody(
   response: Response,
+  options: ReadOptions,
+): Promise<ReplyBody | undefined> {
+  const bytes = await readReplyBytes(response, options);
+  return bytes && new ReplyBody(bytes);
+}
+
+async function readReplyBytes(
+  response: Response,
   { maxBytes, timeoutMs, truncate = false }: ReadOptions,
-): Promise<string | undefined> {
+): Promise<Uint8Array | undefined> {
   const body = response.body;
-  if (body === null) return "";
+  if (body === null) return new Uint8Array(0);
   // A body that announces it is too long is not read at all.
   if (!truncate && Number(response.headers.get("content-length")) > maxBytes) {
     await body.cancel().catch(() => {});
@@ -53,12 +80,12 @@ export async function readReplyBody(
   try {
     for (;;) {
       const { done, value } = await Promise.race([reader.read(), timedOut]);
-      if (done) return decode(chunks, total);
+      if (done) return joined(chunks, total);
       if (total + value.byteLength > maxBytes) {
         stopReading();
         if (!truncate) return undefined;
         chunks.push(value.subarray(0, maxBytes - total));
-        return decode(chunks, maxBytes);
+        return joined(chunks, maxBytes);
       }
       chunks.push(value);
       total += value.byteLength;
@@ -71,14 +98,13 @@ export async function readReplyBody(
   }
 }
 
-/** One UTF-8 decode of the whole body, as Response.text() does. */
-function decode(chunks: Uint8Array[], total: number): string {
-  if (chunks.length === 1) return utf8.decode(chunks[0]);
+function joined(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
   const whole = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     whole.set(chunk, offset);
     offset += chunk.length;
   }
-  return utf8.decode(whole);
+  return whole;
 }

@@ -24,18 +24,20 @@ Deno.test("readReplyBody() reads a body within the cap whole, decoding UTF-8 acr
   const bytes = new TextEncoder().encode('{"name":"Zoë 🎉"}');
   // Split inside the emoji's four bytes: the decode must not break it.
   const stream = ReadableStream.from([bytes.subarray(0, 15), bytes.subarray(15)]);
-  const text = await readReplyBody(new Response(stream), { maxBytes: 100, timeoutMs: 1000 });
-  assert.equal(text, '{"name":"Zoë 🎉"}');
-  assert.equal(await readReplyBody(new Response(null), { maxBytes: 1, timeoutMs: 1000 }), "");
+  const body = await readReplyBody(new Response(stream), { maxBytes: 100, timeoutMs: 1000 });
+  assert.equal(body?.text, '{"name":"Zoë 🎉"}');
+  assert.deepEqual(body?.bytes, bytes, "the bytes as they arrived");
+  const empty = await readReplyBody(new Response(null), { maxBytes: 1, timeoutMs: 1000 });
+  assert.equal(empty?.text, "");
 });
 
 Deno.test("readReplyBody() stops reading at the cap and cancels the rest", async () => {
   const { stream, made } = countedBody(64 * 1024 * 1024);
-  const text = await readReplyBody(new Response(stream), {
+  const body = await readReplyBody(new Response(stream), {
     maxBytes: 1024 * 1024,
     timeoutMs: 5000,
   });
-  assert.equal(text, undefined);
+  assert.equal(body, undefined);
   assert.ok(made.bytes <= 1024 * 1024 + CHUNK, `made ${made.bytes} bytes of a 64 MiB body`);
   assert.ok(made.cancelled, "the rest of the body was cancelled");
 });
@@ -50,12 +52,12 @@ Deno.test("readReplyBody() does not read a body whose content-length is over the
 
 Deno.test("readReplyBody() with truncate keeps exactly the first maxBytes", async () => {
   const { stream, made } = countedBody(10 * CHUNK);
-  const text = await readReplyBody(new Response(stream), {
+  const body = await readReplyBody(new Response(stream), {
     maxBytes: CHUNK + 10,
     timeoutMs: 1000,
     truncate: true,
   });
-  assert.equal(text, "x".repeat(CHUNK + 10));
+  assert.equal(body?.text, "x".repeat(CHUNK + 10));
   assert.ok(made.cancelled && made.bytes <= 3 * CHUNK);
 });
 

@@ -6,6 +6,7 @@
 import type { Sql } from "../database.ts";
 import type { EntityDefinition } from "../entities/registry.ts";
 import type { LightspeedClient } from "../lightspeed/client.ts";
+import type { ReplyBody } from "../lightspeed/reply_body.ts";
 import { ingestPage, type PageCounts } from "../sync/ingest_page.ts";
 import { acquireLease, releaseLease } from "../sync/lease.ts";
 import { preparePage } from "../sync/prepared_page.ts";
@@ -25,7 +26,7 @@ export interface RepairRun {
   entity: EntityDefinition;
   runId: number;
   /** Lands records as one page: rewritten even when unchanged, the cursor left alone. */
-  land(records: unknown[], replyText?: string): Promise<PageCounts>;
+  land(records: unknown[], reply?: ReplyBody): Promise<PageCounts>;
   /** Closes the run's sync_log row and gives the lease back. */
   close(outcome: { error: string | null; partial?: boolean }, client: LightspeedClient): Promise<
     void
@@ -58,7 +59,7 @@ export async function openRepairRun(
   return {
     entity,
     runId,
-    land: (records, replyText) =>
+    land: (records, reply) =>
       ingestPage(
         sql,
         context,
@@ -67,7 +68,7 @@ export async function openRepairRun(
           versionMin: 0,
           versionMax: 0,
           requestAfter: 0,
-          text: replyText,
+          reply,
         }),
       ),
     async close(outcome, client) {

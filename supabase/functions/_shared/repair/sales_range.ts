@@ -76,7 +76,7 @@ export async function refetchSalesRange(
   const pageSize = Math.min(options.pageSize, MAX_SEARCH_PAGE_SIZE);
   while (!progress.done) {
     if (options.deadline - Date.now() <= CLOSING_RESERVE_MS || options.signal?.aborted) return;
-    const reply = await client.getJson("/search", {
+    const { body, reply } = await client.getJson("/search", {
       type: "sales",
       date_from: range.dateFrom,
       date_to: range.dateTo,
@@ -84,12 +84,12 @@ export async function refetchSalesRange(
       offset: progress.offset,
       page_size: pageSize,
     }, { deadline: options.deadline - CLOSING_RESERVE_MS, signal: options.signal });
-    const data = (reply.body as { data?: unknown } | null)?.data;
+    const data = (body as { data?: unknown } | null)?.data;
     if (!Array.isArray(data)) {
       throw new Error('Lightspeed\'s /search answered without a "data" array');
     }
     if (data.length > 0) {
-      const counts = await run.land(data, reply.text);
+      const counts = await run.land(data, reply);
       progress.pages++;
       progress.records += data.length;
       progress.rejected += counts.rejected;

@@ -14,12 +14,12 @@ export class CpuBudget {
 }
 
 /**
- * Isolate CPU per million characters of a page landed unparsed: `deno task bench` measured
+ * Isolate CPU per million bytes of a page landed unparsed: `deno task bench` measured
  * 39 ms of the workers' threads per 1,000 sales, 4.4 MB of pages (2026-12-03).
  */
-export const UNPARSED_PAGE_MS_PER_MILLION_CHARS = 9;
+export const UNPARSED_PAGE_MS_PER_MILLION_BYTES = 9;
 
 /** What a page landed unparsed counts against the budget. */
-export function unparsedPageCostMs(chars: number): number {
-  return (chars / 1_000_000) * UNPARSED_PAGE_MS_PER_MILLION_CHARS;
+export function unparsedPageCostMs(bytes: number): number {
+  return (bytes / 1_000_000) * UNPARSED_PAGE_MS_PER_MILLION_BYTES;
 }

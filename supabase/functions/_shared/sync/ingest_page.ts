@@ -9,6 +9,7 @@ import { identifyRecord, type RejectedRecord } from "../entities/record_validati
 import { redactSecrets } from "../redact.ts";
 import { type IngestStatements, ingestStatements } from "./ingest_statements.ts";
 import { createInputTable } from "./page_input.ts";
+import { copyReply } from "./page_reply.ts";
 import { MAX_JSON_NESTING, nestsDeeperThan } from "./json_nesting.ts";
 import { renewLease } from "./lease.ts";
 import { markOverlapRead } from "./overlap.ts";
@@ -75,7 +76,7 @@ async function landRecords(
 }
 
 /**
- * Lands an unchecked page (the reply text as it came): PostgreSQL parses it once into the
+ * Lands an unchecked page (the reply as it came): PostgreSQL parses it once into the
  * input table, checks it (clean_page_check.ts) and upserts from there. A page it does not pass
  * throws PageNeedsValidation before anything is written.
  */
@@ -86,10 +87,12 @@ async function landUnchecked(
   rewrite: boolean,
 ): Promise<Landed> {
   const { unchecked } = statements;
+  if (page.unchecked === undefined) throw new Error("only an unchecked page lands unchecked");
+  await copyReply(tx, page.unchecked);
   await tx.unsafe(createInputTable);
   const [loaded] = await tx.unsafe<{ records: number; version_agrees: boolean | null }[]>(
     unchecked.load,
-    [page.json, String(page.versionMax)],
+    [String(page.versionMax)],
   );
   if (loaded.records === 0 || loaded.version_agrees !== true) {
     throw new PageNeedsValidation("the page's data or version.max read differently");

@@ -11,6 +11,7 @@ import { ingestPage, type PageCounts } from "./ingest_page.ts";
 import { acquireLease, LeaseLostError } from "./lease.ts";
 import { type PreparedPage, preparePage } from "./prepared_page.ts";
 import { openRun } from "./run_log.ts";
+import { ReplyBody } from "../lightspeed/reply_body.ts";
 
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
 const base = 4_294_967_296;
@@ -83,13 +84,13 @@ async function withRun(fn: (sql: Sql, land: Land, landPrepared: LandPrepared) =>
       const page = handover === "unchecked" && records.length > 0
         ? preparePage(entity, {
           records: null,
-          text: replyText(records, versionMax),
+          reply: ReplyBody.fromText(replyText(records, versionMax)),
           versionMin: 0,
           versionMax,
           requestAfter: 0,
         })
         : preparePage(entity, { records, versionMin: 0, versionMax, requestAfter: 0 });
-      if (handover === "unchecked" && records.length > 0) assert.equal(page.unchecked, true);
+      if (handover === "unchecked" && records.length > 0) assert.ok(page.unchecked);
       return await landPrepared(entity, page);
     };
     await fn(sql, land, landPrepared);
@@ -369,7 +370,7 @@ landingTest(
         handover === "unchecked"
           ? preparePage(customers, {
             records: null,
-            text: json,
+            reply: ReplyBody.fromText(json),
             versionMin: base + 1,
             versionMax: base + 3,
             requestAfter: 0,
@@ -551,8 +552,9 @@ landingTest(
 );
 
 /** An unchecked page of `text`, as the page loop makes it from a reply it only scanned. */
-function uncheckedPage(text: string, versionMax: number): PreparedPage {
-  return preparePage(sales, { records: null, text, versionMin: 0, versionMax, requestAfter: 0 });
+function uncheckedPage(text: string | Uint8Array, versionMax: number): PreparedPage {
+  const reply = typeof text === "string" ? ReplyBody.fromText(text) : new ReplyBody(text);
+  return preparePage(sales, { records: null, reply, versionMin: 0, versionMax, requestAfter: 0 });
 }
 
 Deno.test("ingestPage() refuses an unchecked reply that is not JSON after all, landing nothing", async () => {
@@ -602,6 +604,21 @@ Deno.test("ingestPage() files an unchecked page's unstorable record with the val
       select record_id, reason from public.sync_rejects where entity = 'sales'`;
     assert.equal(reject.record_id, id(903));
     assert.match(reject.reason, /NUL character or broken Unicode/);
+  });
+});
+
+Deno.test("ingestPage() lands an unchecked reply that is not UTF-8 as its decoded text reads", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    const sale = { id: id(904), version: base + 1, status: "CLOSED", note: "caf\u00e9" };
+    const bytes = new TextEncoder().encode(replyText([sale], base + 1));
+    // The é's two bytes become one byte no UTF-8 decoder accepts: PostgreSQL refuses the
+    // bytes, and the page lands as the function decodes it (U+FFFD), as any reply did before.
+    const at = bytes.indexOf(0xc3);
+    const broken = new Uint8Array([...bytes.subarray(0, at), 0xff, ...bytes.subarray(at + 2)]);
+    const counts = await landPrepared(sales, uncheckedPage(broken, base + 1));
+    assert.deepEqual(counts, { received: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
+    const [row] = await sql`select raw ->> 'note' as note from public.lightspeed_sales`;
+    assert.equal(row.note, "caf\ufffd");
   });
 });
 

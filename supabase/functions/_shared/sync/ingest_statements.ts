@@ -11,6 +11,7 @@ import {
 } from "../entities/registry.ts";
 import { cleanPageCheck } from "./clean_page_check.ts";
 import { inputRecords } from "./page_input.ts";
+import { replyText } from "./page_reply.ts";
 import { castExpression, quoteIdentifier, quoteLiteral } from "./sql_text.ts";
 
 export interface ChildStatements {
@@ -40,9 +41,9 @@ export interface IngestStatements {
 
 export interface UncheckedStatements {
   /**
-   * $1 = the reply text, $2 = its version.max as the function read it: fills the input table
-   * with the records of "data" and returns how many (`records`) and whether the page's own
-   * version.max is $2 (`version_agrees`).
+   * Reads the reply from the session's reply table (page_reply.ts); $1 = its version.max as
+   * the function read it: fills the input table with the records of "data" and returns how
+   * many (`records`) and whether the page's own version.max is $1 (`version_agrees`).
    */
   load: string;
   /** One row: `clean`, whether the page needs no validator (clean_page_check.ts). */
@@ -149,7 +150,7 @@ const pageSource = "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)";
 const inputSource = `${inputRecords} as i(r)`;
 
 // The reply parsed once; "data" that is not an array loads nothing, and the check fails.
-const loadReply = `with reply as (select $1::text::jsonb as j),
+const loadReply = `with reply as (select ${replyText}::jsonb as j),
 loaded as (
   insert into pg_temp.sync_page_input (r)
   select value from reply
@@ -157,7 +158,7 @@ loaded as (
     case jsonb_typeof(j -> 'data') when 'array' then j -> 'data' else '[]'::jsonb end)
   returning 1)
 select (select count(*) from loaded)::int as records,
-  (select (j -> 'version' ->> 'max') = $2::text from reply) as version_agrees`;
+  (select (j -> 'version' ->> 'max') = $1::text from reply) as version_agrees`;
 
 function uncheckedStatements(entity: EntityDefinition): UncheckedStatements {
   return {

@@ -88,7 +88,7 @@ function pageSource(
       if (page.unchecked && handover.validateInFunction) page = validateUnchecked(entity, page);
       if (cpuBudget) {
         cpuBudget.spentMs += performance.now() - started + parseMs +
-          (page.unchecked ? unparsedPageCostMs(page.json.length) : 0);
+          (page.unchecked ? unparsedPageCostMs(page.unchecked.bytes.byteLength) : 0);
       }
       return withChildren ? withChildren(page) : page;
     });

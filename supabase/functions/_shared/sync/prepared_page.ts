@@ -13,6 +13,7 @@ import {
 import type { EntityDefinition } from "../entities/registry.ts";
 import { LightspeedResponseError } from "../lightspeed/errors.ts";
 import type { VersionPage } from "../lightspeed/pager.ts";
+import type { ReplyBody } from "../lightspeed/reply_body.ts";
 import { MAX_JSON_NESTING, nestsDeeperThan, withinNesting } from "./json_nesting.ts";
 
 export interface PreparedPage {
@@ -20,7 +21,7 @@ export interface PreparedPage {
   received: number;
   /** The cursor to save once this page commits. */
   versionMax: number;
-  /** `{"data": [...]}` holding exactly the records to land. */
+  /** `{"data": [...]}` holding exactly the records to land; empty for an unchecked page. */
   json: string;
   /** How many records `json` holds. */
   validCount: number;
@@ -31,10 +32,11 @@ export interface PreparedPage {
    */
   incomplete?: boolean;
   /**
-   * `json` is the API's reply as it came, neither parsed nor validated here: PostgreSQL checks
-   * it as it lands, and only a page that fails the check is validated (landUnchecked in ingest_page.ts).
+   * The API's reply as it came, neither decoded, parsed nor validated here: PostgreSQL checks
+   * it as it lands, and only a page that fails the check is validated (landUnchecked in
+   * ingest_page.ts).
    */
-  unchecked?: boolean;
+  unchecked?: ReplyBody;
 }
 
 // PostgreSQL's jsonb cannot hold NUL characters or unpaired surrogates. JSON text can carry
@@ -148,23 +150,23 @@ function landingJson(
  */
 export function preparePage(entity: EntityDefinition, page: VersionPage): PreparedPage {
   if (page.records === null) {
-    if (page.text === undefined) throw new Error("an unparsed page must keep its reply text");
+    if (page.reply === undefined) throw new Error("an unparsed page must keep its reply");
     const unchecked: PreparedPage = {
       received: 0,
       versionMax: page.versionMax,
-      json: page.text,
+      json: "",
       validCount: 0,
       rejects: [],
-      unchecked: true,
+      unchecked: page.reply,
     };
-    page.text = undefined;
+    page.reply = undefined;
     return unchecked;
   }
   const received = page.records.length;
   const validation = validatePage(entity, page.records);
-  const replyText = page.text;
+  const replyText = page.reply?.text;
   page.records = [];
-  page.text = undefined;
+  page.reply = undefined;
   return { received, versionMax: page.versionMax, ...landingJson(entity, validation, replyText) };
 }
 
@@ -182,13 +184,15 @@ export function prepareValidated(
  * version was read from the reply's end; the parse must agree, or the page is not landed.
  */
 export function validateUnchecked(entity: EntityDefinition, page: PreparedPage): PreparedPage {
+  const reply = page.unchecked;
+  if (reply === undefined) throw new Error("only an unchecked page is validated after landing");
   let body: unknown;
   try {
-    body = JSON.parse(page.json);
+    body = JSON.parse(reply.text);
   } catch {
     throw new LightspeedResponseError(
       entity.path,
-      `body is not valid JSON (${page.json.length} characters received)`,
+      `body is not valid JSON (${reply.text.length} characters received)`,
     );
   }
   const { data, version } = (body ?? {}) as { data?: unknown; version?: { max?: unknown } };
@@ -204,6 +208,6 @@ export function validateUnchecked(entity: EntityDefinition, page: PreparedPage):
     versionMin: 0,
     versionMax: page.versionMax,
     requestAfter: 0,
-    text: page.json,
+    reply,
   });
 }

@@ -3,6 +3,7 @@ import { validatePage } from "../entities/record_validation.ts";
 import { getEntity } from "../entities/registry.ts";
 import type { VersionPage } from "../lightspeed/pager.ts";
 import { hasUnstorableText, preparePage, withoutUnstorable } from "./prepared_page.ts";
+import { ReplyBody } from "../lightspeed/reply_body.ts";
 
 const customers = getEntity("customers");
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
@@ -12,7 +13,7 @@ const fetched = (records: unknown[], text?: string): VersionPage => ({
   versionMin: 1,
   versionMax: 99,
   requestAfter: 0,
-  text,
+  reply: text === undefined ? undefined : ReplyBody.fromText(text),
 });
 
 const prepare = (records: unknown[], replyText?: string) =>
@@ -32,7 +33,7 @@ Deno.test("preparePage() takes the parsed records and the reply text off the fet
   const page = fetched(records, text);
   const prepared = preparePage(customers, page);
   assert.deepEqual(page.records, []);
-  assert.equal(page.text, undefined);
+  assert.equal(page.reply, undefined);
   assert.equal(prepared.received, 2);
   assert.equal(prepared.versionMax, 99);
   assert.equal(prepared.validCount, 1);

@@ -13,6 +13,7 @@ import {
   SUB_RESOURCE_PAGE_SIZE,
   SUB_RESOURCE_PARALLELISM,
 } from "./sub_resources.ts";
+import { ReplyBody } from "../lightspeed/reply_body.ts";
 
 const consignments = getEntity("consignments");
 const id = (n: number) => `0a1b2c3d-4e5f-ff38-9e8d-${String(n).padStart(12, "0")}`;
@@ -35,7 +36,7 @@ function scriptedClient(lines: (call: Call, index: number) => unknown[] | Error)
       if (answer instanceof Error) return Promise.reject(answer);
       const versions = answer.map((l) => (l as { version: number }).version);
       const body = { data: answer, version: { min: versions[0], max: versions.at(-1) } };
-      return Promise.resolve({ body, text: JSON.stringify(body) });
+      return Promise.resolve({ body, reply: ReplyBody.fromText(JSON.stringify(body)) });
     },
   };
 }
@@ -150,7 +151,7 @@ Deno.test("attachSubResources() fetches a page's sub-resources a few at a time, 
         inFlight--;
         const n = Number(path.split("/")[2].slice(-12));
         const body = { data: [line(n)], version: { min: n, max: n } };
-        return { body, text: JSON.stringify(body) };
+        return { body, reply: ReplyBody.fromText(JSON.stringify(body)) };
       },
     };
     const count = SUB_RESOURCE_PARALLELISM * 2 + 1;
