@@ -10,49 +10,29 @@ export interface SocketTarget {
   port: number[];
   /** A Unix socket's path, when the host is a directory. */
   path?: string | false;
-  /** Seconds, postgres.js's connect_timeout. */
-  connect_timeout?: number;
 }
+
+// Which of a URL's hosts each connection attempt takes, in turn, as postgres.js itself does.
+const nextHost = new WeakMap<SocketTarget, number>();
 
 /**
- * Connects to the first host that answers, in the order the URL lists them (as postgres.js
- * does itself), with Nagle's algorithm off. Rejects after connect_timeout per host.
+ * A socket that is connecting, with Nagle's algorithm off. It is returned before it connects,
+ * as postgres.js's own is: its writes wait for the connection, and a failure to connect is
+ * its `error` and `close` events, which postgres.js handles as for its own socket (failing
+ * the waiting queries, closing the connection, connecting afresh next time). A socket handed
+ * over only once connected would leave postgres.js nothing to hear a refusal by: a pooled
+ * connection then stays "connecting" for good (seen: a database restart hung every query).
+ * postgres.js's connect_timeout still applies.
  */
-export async function connectWithoutDelay(target: SocketTarget): Promise<net.Socket> {
-  const timeoutMs = (target.connect_timeout ?? 30) * 1000;
-  if (target.path) return await connectOne({ path: target.path }, timeoutMs);
-  let lastError: unknown = new Error("no database host to connect to");
-  for (const [index, host] of target.host.entries()) {
-    const port = target.port[index] ?? target.port[0] ?? 5432;
-    try {
-      return await connectOne({ host, port }, timeoutMs);
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
-function connectOne(
-  options: net.NetConnectOpts,
-  timeoutMs: number,
-): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(options);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      const where = "path" in options ? options.path : `${options.host}:${options.port}`;
-      reject(new Error(`could not connect to the database at ${where} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      socket.removeListener("error", reject);
-      if ("host" in options) socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
+export function connectWithoutDelay(target: SocketTarget): net.Socket {
+  if (target.path) return net.connect({ path: target.path });
+  const index = nextHost.get(target) ?? 0;
+  nextHost.set(target, (index + 1) % Math.max(1, target.host.length));
+  const socket = net.connect({
+    host: target.host[index],
+    port: target.port[index] ?? target.port[0] ?? 5432,
+    noDelay: true,
   });
+  socket.once("connect", () => socket.setNoDelay(true));
+  return socket;
 }
