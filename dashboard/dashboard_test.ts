@@ -910,6 +910,44 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "dashboard: the history shows the filters applied last, whatever order the answers arrive in",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withWorld(async (world) => {
+      const { page, incidents } = await watchedPage(world.browser);
+      await signIn(page, world.dashboard.url, world.staff);
+      await page.getByRole("link", { name: "History" }).click();
+      const filterToFailing = async () => {
+        await page.getByLabel("Entity").selectOption(world.entities.failing);
+        await page.getByRole("button", { name: "Apply filters" }).click();
+        await page.getByText("Showing runs 1–2 of 2").waitFor();
+      };
+      await filterToFailing();
+      // From now on an unfiltered answer comes late: Reset's request is answered after the
+      // filtered one that follows it, as on a slow connection.
+      const isUnfiltered = (url: string) =>
+        url.includes("/sync_history") && !url.includes("entity=");
+      await page.route("**/rest/v1/sync_history*", async (route) => {
+        if (isUnfiltered(route.request().url())) await new Promise((r) => setTimeout(r, 1_000));
+        await route.continue();
+      });
+      const lateAnswer = page.waitForResponse((response) => isUnfiltered(response.url()));
+      await page.getByRole("button", { name: "Reset" }).click();
+      await filterToFailing();
+      await lateAnswer;
+      // Whatever the late answer would draw, it would be drawn within a few frames of arriving.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      assert.equal(
+        await page.getByRole("status").filter({ hasText: "Showing runs" }).textContent(),
+        "Showing runs 1–2 of 2",
+      );
+      assert.deepEqual(incidents, []);
+    }),
+});
+
+Deno.test({
   name: "dashboard: non-staff and signed-out visitors see no data, in the page or via /rest/v1",
   sanitizeOps: false,
   sanitizeResources: false,

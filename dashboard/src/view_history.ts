@@ -105,7 +105,13 @@ export function historyView(ctx: ViewContext, initialEntity?: string): View {
     }
   }
 
+  // Refreshes overlap (Reset then Apply, a click during the periodic refresh) and their
+  // answers may arrive in any order: only the latest one started may draw the table, or an
+  // older answer for other filters would replace the one the staff member asked for last.
+  let latestRefresh = 0;
+
   async function refresh(auto: boolean): Promise<void> {
+    const thisRefresh = ++latestRefresh;
     try {
       if (filters.needsEntities()) {
         filters.fillEntities((await ctx.api.status()).map((r) => r.entity));
@@ -114,6 +120,7 @@ export function historyView(ctx: ViewContext, initialEntity?: string): View {
         ctx.api.history(filter, page, pageSize),
         loadStoreTime(ctx.api),
       ]);
+      if (thisRefresh !== latestRefresh) return;
       if (rows.length === 0 && page > 0 && !auto) {
         page = Math.max(0, Math.ceil(total / pageSize) - 1);
         return await refresh(auto);
