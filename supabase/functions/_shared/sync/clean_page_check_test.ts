@@ -157,8 +157,18 @@ async function pageIsClean(sql: Sql, entity: EntityName, records: unknown[]): Pr
       "insert into pg_temp.sync_page_input (r) select value from jsonb_array_elements($1::text::jsonb)",
       [JSON.stringify(records)],
     );
-    const [{ clean }] = await tx.unsafe<{ clean: boolean }[]>(cleanPageCheck(getEntity(entity)));
-    return clean;
+    // A record or child that is not an object makes the check raise a data exception, which
+    // sends the page to the validator as a false does (ingest_page.ts).
+    try {
+      const [{ clean }] = await tx.savepoint((sp) =>
+        sp.unsafe<{ clean: boolean }[]>(cleanPageCheck(getEntity(entity)))
+      );
+      return clean;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      if (!code.startsWith("22")) throw error;
+      return false;
+    }
   });
 }
 
