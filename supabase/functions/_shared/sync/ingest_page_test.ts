@@ -607,6 +607,26 @@ Deno.test("ingestPage() files an unchecked page's unstorable record with the val
   });
 });
 
+Deno.test("ingestPage() files an unchecked page's sale with a line item that is not an object", async () => {
+  await withRun(async (sql, _land, landPrepared) => {
+    // PostgreSQL's check raises on the line item (jsonb_to_record of a string): the page
+    // meets the validator, which files the sale and lands the rest.
+    const good = { id: id(905), version: base + 1, line_items: [{ id: id(906), quantity: 1 }] };
+    const bad = { id: id(907), version: base + 2, line_items: ["x"] };
+    const counts = await landPrepared(
+      sales,
+      uncheckedPage(replyText([good, bad], base + 2), base + 2),
+    );
+    assert.deepEqual(counts, { received: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1 });
+    const [reject] = await sql`
+      select record_id, reason from public.sync_rejects where entity = 'sales'`;
+    assert.equal(reject.record_id, id(907));
+    assert.match(reject.reason, /line_items/);
+    const items = await sql`select id from public.lightspeed_sale_line_items`;
+    assert.deepEqual(items.map((r) => r.id), [id(906)]);
+  });
+});
+
 Deno.test("ingestPage() lands an unchecked reply that is not UTF-8 as its decoded text reads", async () => {
   await withRun(async (sql, _land, landPrepared) => {
     const sale = { id: id(904), version: base + 1, status: "CLOSED", note: "caf\u00e9" };
