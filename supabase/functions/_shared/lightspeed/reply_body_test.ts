@@ -76,3 +76,83 @@ Deno.test("readReplyBody() fails with a TimeoutError when the body stops arrivin
   assert.ok(error instanceof DOMException && error.name === "TimeoutError", String(error));
   assert.ok(cancelled, "the stalled body was cancelled");
 });
+
+/** Bytes that differ from position to position, so a misplaced chunk shows. */
+function patterned(size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
+  return bytes;
+}
+
+/** A local HTTP server answering each path with its body, fetched as the client fetches. */
+async function withServer(
+  bodies: Record<string, () => Response>,
+  run: (get: (path: string) => Promise<Response>) => Promise<void>,
+) {
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    (request) => bodies[new URL(request.url).pathname](),
+  );
+  try {
+    await run((path) => fetch(`http://127.0.0.1:${server.addr.port}${path}`));
+  } finally {
+    await server.shutdown();
+  }
+}
+
+const gzipped = async (bytes: Uint8Array<ArrayBuffer>) =>
+  new Uint8Array(
+    await new Response(
+      new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+
+Deno.test("readReplyBody() reads fetched bodies whole: announced, chunked and compressed", async () => {
+  const page = patterned(700 * 1024 + 3);
+  const compressed = await gzipped(page);
+  await withServer({
+    "/announced": () => new Response(page),
+    // No content-length: the reading grows its buffer.
+    "/chunked": () =>
+      new Response(
+        ReadableStream.from([
+          page.subarray(0, 5),
+          page.subarray(5, 300_000),
+          page.subarray(300_000),
+        ]),
+      ),
+    // Content-length is the compressed size; fetch hands on the decompressed body.
+    "/gzip": () => new Response(compressed, { headers: { "content-encoding": "gzip" } }),
+  }, async (get) => {
+    for (const path of ["/announced", "/chunked", "/gzip"]) {
+      const body = await readReplyBody(await get(path), { maxBytes: page.length, timeoutMs: 5000 });
+      assert.equal(body?.bytes.length, page.length, path);
+      assert.deepEqual(body?.bytes, page, path);
+    }
+  });
+});
+
+Deno.test("readReplyBody() caps fetched bodies of unannounced length", async () => {
+  const page = patterned(2 * 1024 * 1024);
+  await withServer({
+    "/chunked": () =>
+      new Response(ReadableStream.from([page.subarray(0, 1000), page.subarray(1000)])),
+  }, async (get) => {
+    const capped = await readReplyBody(await get("/chunked"), {
+      maxBytes: 1_000_000,
+      timeoutMs: 5000,
+    });
+    assert.equal(capped, undefined);
+    const kept = await readReplyBody(await get("/chunked"), {
+      maxBytes: 1_000_000,
+      timeoutMs: 5000,
+      truncate: true,
+    });
+    assert.deepEqual(kept?.bytes, page.subarray(0, 1_000_000));
+    const exact = await readReplyBody(await get("/chunked"), {
+      maxBytes: page.length,
+      timeoutMs: 5000,
+    });
+    assert.deepEqual(exact?.bytes, page, "a body exactly at the cap is whole");
+  });
+});
