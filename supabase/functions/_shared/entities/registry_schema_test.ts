@@ -95,6 +95,28 @@ Deno.test("every registry entity has its settings row and its sync_status row", 
   });
 });
 
+// A page skips deleting the children of the parents it inserts (ingest_page.ts): that holds
+// only while no child can outlive its parent.
+Deno.test("every child table's parent key references its parent and cascades its deletion", async () => {
+  await withDatabase(async (sql) => {
+    for (const entity of registry) {
+      for (const child of entity.children ?? []) {
+        const rows = await sql<{ parent: string; columns: string[]; on_delete: string }[]>`
+          select confrelid::regclass::text as parent, confdeltype as on_delete,
+            array(select attname::text from pg_attribute
+              where attrelid = conrelid and attnum = any(conkey)) as columns
+          from pg_constraint
+          where contype = 'f' and conrelid = ${`public.${child.table}`}::regclass`;
+        assert.deepEqual(
+          rows.map((r) => ({ ...r })),
+          [{ parent: entity.table, columns: [child.parentKey], on_delete: "c" }],
+          child.table,
+        );
+      }
+    }
+  });
+});
+
 // The comparison itself must see each kind of drift, or a clean run above proves nothing.
 Deno.test("schemaDrift names a changed type, nullability, missing and extra column", () => {
   const entity: EntityDefinition = {

@@ -158,15 +158,16 @@ function childrenAccepted(child: ChildCollection, alias: string): string {
 }
 
 /**
- * One row, one column `clean`: whether the page in pg_temp.sync_page_input can land without
- * the validator. Children must be arrays of objects with valid keys.
+ * One row, one column `clean`: whether the page's records, column `r` of `records` (by default
+ * the input table pg_temp.sync_page_input), can land without the validator. Children must be
+ * arrays of objects with valid keys.
  *
  * One pass over the records, each detoasted once and its fields read once: a pass per
  * condition cost a decompression of the whole page each (about 12 ms per 500 sales).
  * jsonb_to_record raises on a record or child that is not an object (SQLSTATE 22023); the
  * error sends the page to the validator as a false would.
  */
-export function cleanPageCheck(entity: EntityDefinition): string {
+export function cleanPageCheck(entity: EntityDefinition, records = inputRecords): string {
   const key = keyColumns(entity);
   const children = entity.children ?? [];
   const parent = recordAccepted("r", "x", [
@@ -190,6 +191,6 @@ export function cleanPageCheck(entity: EntityDefinition): string {
   return `select coalesce(bool_and(
     ${record.join("\n    and ")}), false)
   and count(*) = ${distinctKeys(key)} as clean
-from ${inputRecords} as i(r)
+from ${records} as i(r)
 ${parent.reader}`;
 }

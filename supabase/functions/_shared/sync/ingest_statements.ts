@@ -43,11 +43,10 @@ export interface UncheckedStatements {
   /**
    * Reads the reply from the session's reply table (page_reply.ts); $1 = its version.max as
    * the function read it: fills the input table with the records of "data" and returns how
-   * many (`records`) and whether the page's own version.max is $1 (`version_agrees`).
+   * many (`records`), whether the page's own version.max is $1 (`version_agrees`) and whether
+   * the page needs no validator (`clean`, clean_page_check.ts).
    */
   load: string;
-  /** One row: `clean`, whether the page needs no validator (clean_page_check.ts). */
-  check: string;
   /** The upserts of IngestStatements, reading the input table. */
   upsert: string;
   rewrite: string;
@@ -149,21 +148,26 @@ where (p ->> 'id')::uuid = any($1::uuid[])`,
 const pageSource = "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)";
 const inputSource = `${inputRecords} as i(r)`;
 
-// The reply parsed once; "data" that is not an array loads nothing, and the check fails.
-const loadReply = `with reply as (select ${replyText}::jsonb as j),
+// The reply parsed once into the input table, and checked (clean_page_check.ts) as the rows
+// go in, in the same statement: the check reads the records the insert returns, so nothing is
+// read back from the table. "data" that is not an array loads nothing, and the page goes to the
+// validator.
+function loadReply(entity: EntityDefinition): string {
+  return `with reply as (select ${replyText}::jsonb as j),
 loaded as (
   insert into pg_temp.sync_page_input (r)
   select value from reply
   cross join lateral jsonb_array_elements(
     case jsonb_typeof(j -> 'data') when 'array' then j -> 'data' else '[]'::jsonb end)
-  returning 1)
+  returning r)
 select (select count(*) from loaded)::int as records,
-  (select (j -> 'version' ->> 'max') = $1::text from reply) as version_agrees`;
+  (select (j -> 'version' ->> 'max') = $1::text from reply) as version_agrees,
+  (${cleanPageCheck(entity, "loaded")}) as clean`;
+}
 
 function uncheckedStatements(entity: EntityDefinition): UncheckedStatements {
   return {
-    load: loadReply,
-    check: cleanPageCheck(entity),
+    load: loadReply(entity),
     upsert: buildUpsert(entity, inputSource),
     rewrite: buildUpsert(entity, inputSource, true),
   };

@@ -1,5 +1,6 @@
 // One run per entity at a time: a lease row in sync_state that a crashed run's successor can
-// take once it expires. Every page transaction renews it and fails if it was lost.
+// take once it expires. Every page transaction renews it as it records the page (ingest_page.ts)
+// and fails if it was lost.
 import type { Sql, TransactionSql } from "../database.ts";
 
 export interface LeasedState {
@@ -47,21 +48,6 @@ export async function acquireLease(
     importId: row.import_id,
     lastOverlapAt: row.last_overlap_at,
   };
-}
-
-/** Inside a page transaction: renews the lease, or throws when this run no longer holds it. */
-export async function renewLease(
-  tx: TransactionSql,
-  entity: string,
-  owner: string,
-  ttlMs: number,
-): Promise<void> {
-  const rows = await tx`
-    update public.sync_state
-    set lease_expires_at = clock_timestamp() + ${ttlMs} * interval '1 millisecond'
-    where entity = ${entity} and lease_owner = ${owner}::uuid
-    returning 1`;
-  if (rows.length === 0) throw new LeaseLostError(entity);
 }
 
 export async function releaseLease(sql: Sql | TransactionSql, entity: string, owner: string) {

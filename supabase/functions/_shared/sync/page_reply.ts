@@ -6,8 +6,9 @@
 import type { TransactionSql } from "../database.ts";
 import type { ReplyBody } from "../lightspeed/reply_body.ts";
 
-// Safe under transaction pooling, as the input table (page_input.ts) is.
-const createReplyTable =
+// Safe under transaction pooling, as the input table (page_input.ts) is. Created at the start of
+// every page's transaction (ingest_page.ts), with the input table.
+export const createReplyTable =
   "create temp table if not exists sync_page_reply (body text not null) on commit delete rows";
 
 /** The reply's text, for the statement that parses it (ingest_statements.ts). */
@@ -34,9 +35,8 @@ interface RejectableQuery {
   reject: (error: unknown) => void;
 }
 
-/** Stores the reply's bytes as the one row of the session's reply table. */
+/** Stores the reply's bytes as the one row of the session's reply table (created already). */
 export async function copyReply(tx: TransactionSql, reply: ReplyBody): Promise<void> {
-  await tx.unsafe(createReplyTable);
   const copy = tx.unsafe("copy pg_temp.sync_page_reply (body) from stdin (format binary)");
   // postgres.js (3.4.9) never ends the stream of a COPY the server refuses after the last
   // write: the error goes only to the query, whose promise has already given the stream.

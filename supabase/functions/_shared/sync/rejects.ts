@@ -38,15 +38,3 @@ export async function fileRejects(
     [entity, runId, payload],
   );
 }
-
-/** A valid version of a record that was rejected before resolves its reject. */
-export async function resolveRejects(
-  tx: TransactionSql,
-  entity: string,
-  recordIds: string[],
-): Promise<void> {
-  await tx`
-    update public.sync_rejects set resolved_at = now()
-    where entity = ${entity} and resolved_at is null
-      and record_key = any(${recordIds}::text[])`;
-}
