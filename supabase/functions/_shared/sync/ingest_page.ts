@@ -64,12 +64,15 @@ async function landRecords(
   json: string,
   rewrite = false,
 ): Promise<Landed> {
-  if (statements.loadInput) await tx.unsafe(statements.loadInput, [json]);
+  if (statements.loadInput) {
+    await tx.unsafe(statements.loadInput, [json]);
+    return await upsertFromInput(tx, statements, rewrite);
+  }
   const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
     rewrite ? statements.rewrite : statements.upsert,
-    statements.loadInput ? [] : [json],
+    [json],
   );
-  return await replaceChildren(tx, statements, rows);
+  return landedRows(rows);
 }
 
 /**
@@ -93,31 +96,48 @@ async function landUnchecked(
     throw new PageNeedsValidation("the page's data or version.max read differently");
   }
   if (loaded.clean !== true) throw new PageNeedsValidation("a record needs the validator");
+  if (statements.children.length > 0) {
+    return { ...await upsertFromInput(tx, statements, rewrite), records: loaded.records };
+  }
   const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
     rewrite ? unchecked.rewrite : unchecked.upsert,
   );
-  return { ...await replaceChildren(tx, statements, rows), records: loaded.records };
+  return { ...landedRows(rows), records: loaded.records };
 }
 
 /**
- * Replaces the children of the parents the upsert wrote. A parent it inserted has none to
- * delete (the foreign key cascades a parent's deletion to its children), so an import's pages
- * skip the deletes.
+ * Upserts the parents in the input table and replaces the children of those it wrote. A parent
+ * it inserted has none to replace (the foreign keys cascade a parent's deletion to its
+ * children): the upsert inserts theirs in the same statement, so a page of new records (an
+ * import's) takes one statement. Only the parents it updated have their children deleted and
+ * inserted again. A repair rewrites, and replaces every written parent's children.
  */
-async function replaceChildren(
+async function upsertFromInput(
   tx: TransactionSql,
   statements: IngestStatements,
-  rows: readonly { id: string; inserted: boolean }[],
+  rewrite: boolean,
 ): Promise<Landed> {
-  const applied = rows.map((r) => r.id);
+  const withNewChildren = rewrite ? undefined : statements.upsertWithNewChildren;
+  const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
+    withNewChildren ?? (rewrite ? statements.rewrite : statements.upsert),
+  );
   const updated = rows.filter((r) => !r.inserted).map((r) => r.id);
-  if (applied.length > 0) {
+  const childless = withNewChildren ? updated : rows.map((r) => r.id);
+  if (childless.length > 0) {
     for (const child of statements.children) {
       if (updated.length > 0) await tx.unsafe(child.deleteForParents, [updated]);
-      await tx.unsafe(child.insertForParents, [applied]);
+      await tx.unsafe(child.insertForParents, [childless]);
     }
   }
-  return { applied, inserted: applied.length - updated.length, refused: [] };
+  return landedRows(rows);
+}
+
+function landedRows(rows: readonly { id: string; inserted: boolean }[]): Landed {
+  return {
+    applied: rows.map((r) => r.id),
+    inserted: rows.filter((r) => r.inserted).length,
+    refused: [],
+  };
 }
 
 // SQLSTATE classes of data the database refuses: a data exception (22: a cast, an overflow,

@@ -201,6 +201,33 @@ landingTest(
   },
 );
 
+// New sales get their children in the upsert's own statement, changed ones by delete and insert.
+landingTest(
+  "ingestPage() lands new and changed sales in one page, each with its children",
+  async () => {
+    await withRun(async (sql, land) => {
+      const line = (n: number, quantity: number) => ({ id: id(n), quantity, price: 10 });
+      const changed = { id: id(110), version: base + 1, line_items: [line(111, 1), line(112, 2)] };
+      await land(sales, [changed]);
+      const counts = await land(sales, [
+        { ...changed, version: base + 2, line_items: [line(112, 5), line(113, 3)] },
+        { id: id(120), version: base + 2, line_items: [line(121, 7)], payments: [{ id: id(122) }] },
+      ]);
+      assert.deepEqual(counts, { received: 2, inserted: 1, updated: 1, unchanged: 0, rejected: 0 });
+      const lines = await sql`
+      select sale_id, id, quantity::int from public.lightspeed_sale_line_items
+      order by sale_id, id`;
+      assert.deepEqual(lines.map((l) => [l.sale_id, l.id, l.quantity]), [
+        [id(110), id(112), 5],
+        [id(110), id(113), 3],
+        [id(120), id(121), 7],
+      ]);
+      const payments = await sql`select sale_id, id from public.lightspeed_sale_payments`;
+      assert.deepEqual(payments.map((p) => [p.sale_id, p.id]), [[id(120), id(122)]]);
+    });
+  },
+);
+
 landingTest("ingestPage() commits nothing when the run no longer holds the lease", async () => {
   await withRun(async (sql, land) => {
     await land(customers, [{ id: id(300), version: base + 1 }]);

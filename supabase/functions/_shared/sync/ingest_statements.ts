@@ -30,6 +30,12 @@ export interface IngestStatements {
    */
   upsert: string;
   /**
+   * Only for entities with children: the upsert (reading the input table) that also inserts,
+   * in the same statement, the children of the parents it inserted; the parents it updated
+   * are left to the children's statements.
+   */
+  upsertWithNewChildren?: string;
+  /**
    * The same, but rewriting identical rows too (a repair: a row changed by hand keeps its raw,
    * so only a rewrite restores its columns and children).
    */
@@ -120,29 +126,48 @@ function fetchedParents(child: ChildCollection): string {
   where jsonb_typeof(i.r -> ${quoteLiteral(child.field)}) = 'array')`;
 }
 
-function buildChild(child: ChildCollection): ChildStatements {
+/** Inserts the child rows of the parents `parentFilter` (SQL on the parent record `p`) keeps. */
+function childInsert(child: ChildCollection, parentFilter: string): string {
   const table = `public.${quoteIdentifier(child.table)}`;
-  const parentKey = quoteIdentifier(child.parentKey);
   const columns = [
-    { name: parentKey, value: castExpression("p", "id", "uuid") },
+    { name: quoteIdentifier(child.parentKey), value: castExpression("p", "id", "uuid") },
     ...idColumn(child, "c"),
     { name: "raw", value: "c" },
     { name: "synced_at", value: "now()" },
     ...typedColumns(child.columns, "c"),
   ];
-  return {
-    deleteForParents: `delete from ${table} where ${parentKey} = any($1::uuid[])${
-      fetchedParents(child)
-    }`,
-    insertForParents: `insert into ${table} (${columns.map((c) => c.name).join(", ")})
+  return `insert into ${table} (${columns.map((c) => c.name).join(", ")})
 select ${columns.map((c) => c.value).join(",\n  ")}
 from ${inputRecords} as i(p)
 cross join lateral jsonb_array_elements(
   case jsonb_typeof(p -> ${quoteLiteral(child.field)})
     when 'array' then p -> ${quoteLiteral(child.field)} else '[]'::jsonb end
 ) as c
-where (p ->> 'id')::uuid = any($1::uuid[])`,
+where ${parentFilter}`;
+}
+
+function buildChild(child: ChildCollection): ChildStatements {
+  const table = `public.${quoteIdentifier(child.table)}`;
+  return {
+    deleteForParents: `delete from ${table} where ${
+      quoteIdentifier(child.parentKey)
+    } = any($1::uuid[])${fetchedParents(child)}`,
+    insertForParents: childInsert(child, "(p ->> 'id')::uuid = any($1::uuid[])"),
   };
+}
+
+/**
+ * The upsert and, in the same statement, the children of the parents it inserted: a new parent
+ * has no children to replace. Returns what the upsert returns.
+ */
+function buildUpsertWithNewChildren(entity: EntityDefinition): string {
+  const inserts = (entity.children ?? []).map((child, n) =>
+    `child_${n} as (\n${
+      childInsert(child, "(p ->> 'id')::uuid in (select id from parents where inserted)")
+    })`
+  );
+  return `with parents as (\n${buildUpsert(entity, inputSource)}),\n${inserts.join(",\n")}
+select id, inserted from parents`;
 }
 
 const pageSource = "jsonb_array_elements(($1::text::jsonb) -> 'data') as i(r)";
@@ -193,6 +218,7 @@ export function ingestStatements(entity: EntityDefinition): IngestStatements {
       loadInput: "insert into pg_temp.sync_page_input (r) " +
         "select value from jsonb_array_elements(($1::text::jsonb) -> 'data')",
       upsert: buildUpsert(entity, inputSource),
+      upsertWithNewChildren: buildUpsertWithNewChildren(entity),
       rewrite: buildUpsert(entity, inputSource, true),
       children: children.map(buildChild),
       unchecked: uncheckedStatements(entity),
