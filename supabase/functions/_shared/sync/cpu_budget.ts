@@ -14,8 +14,9 @@ export class CpuBudget {
 }
 
 /**
- * Isolate CPU per million bytes of a page landed unparsed: `deno task bench` measured
- * 39 ms of the workers' threads per 1,000 sales, 4.4 MB of pages (2026-12-03).
+ * Isolate CPU per million bytes of a page landed unparsed, with room to spare: `deno task bench`
+ * measured the workers' threads at 25 ms per 1,000 sales (4.4 MB of pages) in a large import,
+ * cold workers included, and 15 ms warm (2026-12-04).
  */
 export const UNPARSED_PAGE_MS_PER_MILLION_BYTES = 9;
 
