@@ -66,7 +66,7 @@ async function landRecords(
 ): Promise<Landed> {
   if (statements.loadInput) {
     await tx.unsafe(statements.loadInput, [json]);
-    return await upsertFromInput(tx, statements, rewrite);
+    return await upsertFromInput(tx, statements, statements, rewrite);
   }
   const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
     rewrite ? statements.rewrite : statements.upsert,
@@ -96,37 +96,34 @@ async function landUnchecked(
     throw new PageNeedsValidation("the page's data or version.max read differently");
   }
   if (loaded.clean !== true) throw new PageNeedsValidation("a record needs the validator");
-  if (statements.children.length > 0) {
-    return { ...await upsertFromInput(tx, statements, rewrite), records: loaded.records };
-  }
-  const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
-    rewrite ? unchecked.rewrite : unchecked.upsert,
-  );
-  return { ...landedRows(rows), records: loaded.records };
+  return { ...await upsertFromInput(tx, statements, unchecked, rewrite), records: loaded.records };
 }
 
 /**
- * Upserts the parents in the input table and replaces the children of those it wrote. A parent
- * it inserted has none to replace (the foreign keys cascade a parent's deletion to its
- * children): the upsert inserts theirs in the same statement, so a page of new records (an
- * import's) takes one statement. Only the parents it updated have their children deleted and
- * inserted again. A repair rewrites, and replaces every written parent's children.
+ * Upserts the parents in the input table (`upserts`: the entity's, or its unchecked ones) and
+ * replaces the children of those it wrote. A parent it inserted has none to replace (the
+ * foreign keys cascade a parent's deletion to its children): the upsert inserts theirs in the
+ * same statement, so a page of new records (an import's) takes one statement. Only the parents
+ * it updated have their children deleted and inserted again. A repair rewrites, and replaces
+ * every written parent's children.
  */
 async function upsertFromInput(
   tx: TransactionSql,
   statements: IngestStatements,
+  upserts: { upsert: string; rewrite: string },
   rewrite: boolean,
 ): Promise<Landed> {
   const withNewChildren = rewrite ? undefined : statements.upsertWithNewChildren;
   const rows = await tx.unsafe<{ id: string; inserted: boolean }[]>(
-    withNewChildren ?? (rewrite ? statements.rewrite : statements.upsert),
+    withNewChildren ?? (rewrite ? upserts.rewrite : upserts.upsert),
   );
   const updated = rows.filter((r) => !r.inserted).map((r) => r.id);
-  const childless = withNewChildren ? updated : rows.map((r) => r.id);
-  if (childless.length > 0) {
+  // The parents whose children the children's own statements insert.
+  const refilled = withNewChildren ? updated : rows.map((r) => r.id);
+  if (refilled.length > 0) {
     for (const child of statements.children) {
       if (updated.length > 0) await tx.unsafe(child.deleteForParents, [updated]);
-      await tx.unsafe(child.insertForParents, [childless]);
+      await tx.unsafe(child.insertForParents, [refilled]);
     }
   }
   return landedRows(rows);
